@@ -1,0 +1,429 @@
+package io.ringcast.engine;
+
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The engine's one ring handler. For each ring slot, in sequence order, it runs the stages of the handler graph:
+ * <pre>
+ *   publishers ──▶ ring ──▶ [ enrich ─▶ encode ─▶ history ─▶ stages ─▶ dispatch ] ──▶ subscriber queues
+ *                               (one thread: ringcast-dispatcher)
+ * </pre>
+ * and between batches it applies subscription commands (subscribe, unsubscribe, close topic), wakes subscribers that
+ * received events, and does housekeeping.
+ *
+ * <p>Thread-safety: every method except the counter getters runs on the dispatcher thread, which is the single writer
+ * of the subscription index, the history and every subscriber's counters. Counter getters may be called from any
+ * thread (opaque reads of monotonic counters).
+ */
+final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
+{
+    private static final int COMMAND_DRAIN_LIMIT = 4096;
+    private static final VarHandle DISPATCHED;
+    private static final VarHandle DELIVERED;
+    private static final VarHandle DROPPED;
+    private static final VarHandle EVALUATIONS;
+    private static final VarHandle ACTIVE;
+    private static final VarHandle LAST_SEQUENCE;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DISPATCHED = lookup.findVarHandle(Dispatcher.class, "dispatched", long.class);
+            DELIVERED = lookup.findVarHandle(Dispatcher.class, "delivered", long.class);
+            DROPPED = lookup.findVarHandle(Dispatcher.class, "dropped", long.class);
+            EVALUATIONS = lookup.findVarHandle(Dispatcher.class, "filterEvaluations", long.class);
+            ACTIVE = lookup.findVarHandle(Dispatcher.class, "activeSubscriptions", int.class);
+            LAST_SEQUENCE = lookup.findVarHandle(Dispatcher.class, "lastSequence", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Engine engine;
+    private final long idBase;
+    private final String nodeId;
+    private final Enricher[] enrichers;
+    private final EventEncoder encoder;
+    private final EventStage[] stages;
+    private final History history;
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final ManyToOneConcurrentArrayQueue<Command> commands;
+    private final DispatcherWaitStrategy waitStrategy;
+    private final long abandonTimeoutNanos;
+    private final long housekeepingNanos;
+    private final Consumer<Command> commandApplier = this::apply;
+
+    private Subscriber[] touched = new Subscriber[64];
+    private int touchedCount;
+    private long batch;
+    private final SubscriberList pendingRemovals = new SubscriberList();
+    private long nextHousekeepingNanos;
+
+    private long lastSequence = -1;
+    private long dispatched;
+    private long delivered;
+    private long dropped;
+    private long filterEvaluations;
+    private int activeSubscriptions;
+
+    Dispatcher(
+        final Engine engine,
+        final EngineConfig config,
+        final long idBase,
+        final History history,
+        final ManyToOneConcurrentArrayQueue<Command> commands,
+        final DispatcherWaitStrategy waitStrategy)
+    {
+        this.engine = engine;
+        this.idBase = idBase;
+        this.nodeId = config.nodeId();
+        this.enrichers = config.enrichers().toArray(new Enricher[0]);
+        this.encoder = config.encoder();
+        this.stages = config.stages().toArray(new EventStage[0]);
+        this.history = history;
+        this.commands = commands;
+        this.waitStrategy = waitStrategy;
+        this.abandonTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.abandonTimeoutMs());
+        this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(config.housekeepingIntervalMs());
+    }
+
+    @Override
+    public void onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+    {
+        final Message message = slot.message;
+        slot.message = null;
+        final Event event = slot.relayed ?
+            new Event(idBase + sequence, slot.timestampMs, message, slot.origin, slot.originSequence, false) :
+            new Event(idBase + sequence, slot.timestampMs, message, nodeId, idBase + sequence, true);
+
+        for (final Enricher enricher : enrichers)
+        {
+            try
+            {
+                final Attributes enriched = enricher.enrich(event);
+                if (enriched != null)
+                {
+                    event.attributes = enriched;
+                }
+            }
+            catch (final Throwable t)
+            {
+                engine.onError("enricher", t);
+            }
+        }
+        if (encoder != null)
+        {
+            try
+            {
+                event.encoded = encoder.encode(event);
+            }
+            catch (final Throwable t)
+            {
+                engine.onError("encoder", t);
+            }
+        }
+        history.append(sequence, event);
+        for (final EventStage stage : stages)
+        {
+            try
+            {
+                stage.onEvent(event, endOfBatch);
+            }
+            catch (final Throwable t)
+            {
+                engine.onError("stage", t);
+            }
+        }
+        index.dispatch(event, this);
+        if (pendingRemovals.size != 0)
+        {
+            applyRemovals();
+        }
+        LAST_SEQUENCE.setOpaque(this, sequence);
+        DISPATCHED.setOpaque(this, dispatched + 1);
+        if (endOfBatch)
+        {
+            endBatch();
+        }
+    }
+
+    /** Offers {@code event} to every subscriber in {@code list} whose filter accepts it. */
+    void dispatchTo(final SubscriberList list, final Event event)
+    {
+        final Subscriber[] items = list.items;
+        final int size = list.size;
+        EVALUATIONS.setOpaque(this, filterEvaluations + size);
+        for (int i = 0; i < size; i++)
+        {
+            final Subscriber s = items[i];
+            if (s.isClosed())
+            {
+                pendingRemovals.add(s);
+                continue;
+            }
+            if (!s.accepts(event))
+            {
+                continue;
+            }
+            if (s.offer(event))
+            {
+                DELIVERED.setOpaque(this, delivered + 1);
+                if (s.listener != null && s.touchedBatch != batch)
+                {
+                    s.touchedBatch = batch;
+                    addTouched(s);
+                }
+            }
+            else
+            {
+                DROPPED.setOpaque(this, dropped + 1);
+                onOverflow(s);
+            }
+        }
+    }
+
+    private void onOverflow(final Subscriber s)
+    {
+        if (s.policy == SlowConsumerPolicy.DISCONNECT && s.dropped() >= s.disconnectAfterDrops)
+        {
+            closeAndRemove(s, CloseReason.SLOW_CONSUMER);
+        }
+        else if (abandonTimeoutNanos > 0 && System.nanoTime() - s.lastDrainNanos > abandonTimeoutNanos)
+        {
+            closeAndRemove(s, CloseReason.ABANDONED);
+        }
+    }
+
+    private void closeAndRemove(final Subscriber s, final CloseReason reason)
+    {
+        s.tryClose(reason);
+        pendingRemovals.add(s);
+    }
+
+    private void addTouched(final Subscriber s)
+    {
+        if (touchedCount == touched.length)
+        {
+            touched = Arrays.copyOf(touched, touchedCount << 1);
+        }
+        touched[touchedCount++] = s;
+    }
+
+    private void applyRemovals()
+    {
+        for (int i = 0; i < pendingRemovals.size; i++)
+        {
+            remove(pendingRemovals.items[i]);
+            pendingRemovals.items[i] = null;
+        }
+        pendingRemovals.size = 0;
+    }
+
+    private void remove(final Subscriber s)
+    {
+        if (s.indexed)
+        {
+            index.remove(s);
+            ACTIVE.setOpaque(this, index.size());
+        }
+    }
+
+    private void endBatch()
+    {
+        if (touchedCount != 0)
+        {
+            VarHandle.fullFence(); // StoreLoad: queue stores before reading each consumer's armed flag
+            for (int i = 0; i < touchedCount; i++)
+            {
+                touched[i].wake();
+                touched[i] = null;
+            }
+            touchedCount = 0;
+        }
+        batch++;
+        processCommands();
+        final long now = System.nanoTime();
+        if (now - nextHousekeepingNanos > 0)
+        {
+            housekeeping(now);
+        }
+    }
+
+    @Override
+    public void onTimeout(final long sequence)
+    {
+        processCommands();
+        final long now = System.nanoTime();
+        if (now - nextHousekeepingNanos > 0)
+        {
+            housekeeping(now);
+        }
+    }
+
+    private void processCommands()
+    {
+        waitStrategy.clearCommandPending();
+        final int drained = commands.drain(commandApplier, COMMAND_DRAIN_LIMIT);
+        if (drained == COMMAND_DRAIN_LIMIT && !commands.isEmpty())
+        {
+            waitStrategy.commandPending();
+        }
+    }
+
+    private void apply(final Command command)
+    {
+        switch (command.kind)
+        {
+            case Command.SUBSCRIBE:
+                register(command.subscriber);
+                break;
+            case Command.UNSUBSCRIBE:
+                remove(command.subscriber);
+                break;
+            case Command.CLOSE_TOPIC:
+                closeTopic(command.topic);
+                break;
+            default:
+                throw new IllegalStateException("unknown command " + command.kind);
+        }
+    }
+
+    private void register(final Subscriber s)
+    {
+        if (s.isClosed())
+        {
+            return;
+        }
+        index.add(s);
+        ACTIVE.setOpaque(this, index.size());
+        final long liveFrom = lastSequence;
+        final long resumeAfter = s.resumeAfter;
+        if (resumeAfter == SubscribeOptions.NO_RESUME)
+        {
+            s.register(liveFrom + 1, liveFrom, ResumeOutcome.NONE, false);
+            return;
+        }
+        final long tail = history.tail();
+        final long oldestRetainedId = idBase + tail;
+        if (resumeAfter > idBase + liveFrom)
+        {
+            s.register(tail, liveFrom, ResumeOutcome.GAP, false);
+        }
+        else if (resumeAfter >= oldestRetainedId - 1)
+        {
+            s.register(resumeAfter - idBase + 1, liveFrom, ResumeOutcome.EXACT, false);
+        }
+        else if (engine.eventLog() != null)
+        {
+            s.register(tail, liveFrom, ResumeOutcome.PENDING, true);
+            engine.replayFromLog(s, resumeAfter, oldestRetainedId);
+        }
+        else
+        {
+            s.register(tail, liveFrom, ResumeOutcome.GAP, false);
+        }
+    }
+
+    private void closeTopic(final String topic)
+    {
+        final SubscriberList list = index.topicList(topic);
+        if (list == null)
+        {
+            return;
+        }
+        final List<Subscriber> victims = new ArrayList<>(list.size);
+        for (int i = 0; i < list.size; i++)
+        {
+            victims.add(list.items[i]);
+        }
+        for (final Subscriber s : victims)
+        {
+            s.tryClose(CloseReason.TOPIC_CLOSED);
+            remove(s);
+        }
+    }
+
+    private void housekeeping(final long now)
+    {
+        nextHousekeepingNanos = now + housekeepingNanos;
+        engine.reclaimAbandonedHandles();
+        if (engine.takeSweepRequest())
+        {
+            final List<Subscriber> closed = new ArrayList<>();
+            index.forEach(s ->
+            {
+                if (s.isClosed())
+                {
+                    closed.add(s);
+                }
+            });
+            closed.forEach(this::remove);
+        }
+    }
+
+    @Override
+    public void onShutdown()
+    {
+        processCommands();
+        final List<Subscriber> all = new ArrayList<>();
+        index.forEach(all::add);
+        for (final Subscriber s : all)
+        {
+            s.tryClose(CloseReason.ENGINE_CLOSED);
+            remove(s);
+        }
+        for (final EventStage stage : stages)
+        {
+            try
+            {
+                stage.onShutdown();
+            }
+            catch (final Throwable t)
+            {
+                engine.onError("stage", t);
+            }
+        }
+    }
+
+    long lastSequence()
+    {
+        return (long)LAST_SEQUENCE.getOpaque(this);
+    }
+
+    long dispatched()
+    {
+        return (long)DISPATCHED.getOpaque(this);
+    }
+
+    long delivered()
+    {
+        return (long)DELIVERED.getOpaque(this);
+    }
+
+    long dropped()
+    {
+        return (long)DROPPED.getOpaque(this);
+    }
+
+    long filterEvaluations()
+    {
+        return (long)EVALUATIONS.getOpaque(this);
+    }
+
+    int activeSubscriptions()
+    {
+        return (int)ACTIVE.getOpaque(this);
+    }
+}

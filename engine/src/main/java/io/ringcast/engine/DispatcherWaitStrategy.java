@@ -1,0 +1,126 @@
+package io.ringcast.engine;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The dispatcher's wait strategy, one class for every {@link WaitStrategyKind}. Besides waiting for events it leaves
+ * the wait (through {@link TimeoutException}, which the processor turns into {@code onTimeout}) when a subscription
+ * command is pending or the housekeeping interval has passed, so that commands are served promptly on an idle ring.
+ *
+ * <p>{@link WaitStrategyKind#BLOCKING} signals like Disruptor's {@code LiteBlockingWaitStrategy} but without a lock:
+ * the waiter publishes a {@code parked} flag before parking and re-checks; a publisher unparks only when the flag is
+ * set (one volatile read per publish otherwise).
+ *
+ * <p>Thread-safety: {@link #waitFor} is called by the single dispatcher thread; {@link #signalAllWhenBlocking()} and
+ * {@link #commandPending()} by any thread.
+ */
+final class DispatcherWaitStrategy implements WaitStrategy
+{
+    private static final int SPIN_TRIES = 200;
+    private static final int YIELD_TRIES = 20;
+
+    private final WaitStrategyKind kind;
+    private final long housekeepingNanos;
+    private volatile boolean parked;
+    private volatile boolean commandPending;
+    private volatile Thread waiter;
+
+    DispatcherWaitStrategy(final WaitStrategyKind kind, final long housekeepingIntervalMs)
+    {
+        this.kind = kind;
+        this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(housekeepingIntervalMs);
+    }
+
+    @Override
+    public long waitFor(
+        final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
+        throws AlertException, InterruptedException, TimeoutException
+    {
+        long available = dependentSequence.get();
+        if (available >= sequence)
+        {
+            return available;
+        }
+        final long deadline = System.nanoTime() + housekeepingNanos;
+        int counter = 0;
+        while ((available = dependentSequence.get()) < sequence)
+        {
+            barrier.checkAlert();
+            if (commandPending)
+            {
+                throw TimeoutException.INSTANCE;
+            }
+            counter++;
+            if (counter < SPIN_TRIES || kind == WaitStrategyKind.BUSY_SPIN)
+            {
+                Thread.onSpinWait();
+                if ((counter & 0x3FF) == 0 && System.nanoTime() > deadline)
+                {
+                    throw TimeoutException.INSTANCE;
+                }
+            }
+            else if (counter < SPIN_TRIES + YIELD_TRIES || kind == WaitStrategyKind.YIELDING)
+            {
+                Thread.yield();
+                if ((counter & 0x3F) == 0 && System.nanoTime() > deadline)
+                {
+                    throw TimeoutException.INSTANCE;
+                }
+            }
+            else
+            {
+                final long remaining = deadline - System.nanoTime();
+                if (remaining <= 0)
+                {
+                    throw TimeoutException.INSTANCE;
+                }
+                waiter = Thread.currentThread();
+                parked = true;
+                if (dependentSequence.get() < sequence && !commandPending && !barrier.isAlerted())
+                {
+                    LockSupport.parkNanos(this, remaining);
+                }
+                parked = false;
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException();
+                }
+            }
+        }
+        return available;
+    }
+
+    @Override
+    public void signalAllWhenBlocking()
+    {
+        if (parked)
+        {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /** Any thread: a command was queued; make the dispatcher leave its wait. */
+    void commandPending()
+    {
+        commandPending = true;
+        signalAllWhenBlocking();
+    }
+
+    /** Dispatcher thread: commands are about to be drained. */
+    void clearCommandPending()
+    {
+        commandPending = false;
+    }
+
+    WaitStrategyKind kind()
+    {
+        return kind;
+    }
+}

@@ -1,0 +1,649 @@
+package io.ringcast.engine;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.ProducerType;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The Ringcast engine: one Disruptor ring, one dispatcher thread, one bounded queue per subscription.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.start(new EngineConfig()))
+ * {
+ *     Subscription orders = engine.subscribe(Filter.topicPattern("orders/*"), SubscribeOptions.defaults());
+ *     long id = engine.publish(Message.of("orders/eu", "{\"id\":1}".getBytes(UTF_8)));
+ *     orders.drain(event -> System.out.println(event.idString() + " " + event.payloadAsString()), 100);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: every public method is safe to call from any thread, except that under
+ * {@link ProducerMode#SINGLE} only one thread at a time may call the {@code publish} family. {@code tryPublish*}
+ * never blocks (it returns {@link #RING_FULL}); {@code publish*} waits for ring space. {@link #subscribe} waits until
+ * the dispatcher has registered the subscription (microseconds; it must not be called from a
+ * {@link SubscriptionListener} callback); {@link #subscribeAsync} does not wait.
+ *
+ * <p>Ids returned by a publish are those the events carry ({@link EventIds}); a batch gets consecutive ids.
+ */
+public final class Engine implements AutoCloseable
+{
+    /** Returned by {@code tryPublish*} when the ring has no free slot: nothing was published. */
+    public static final long RING_FULL = -1;
+    /** Returned by {@code tryPublish*} after {@link #close()}: nothing was published. */
+    public static final long CLOSED = -2;
+
+    private static final long SHUTDOWN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long REGISTRATION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private final EngineConfig config;
+    private final long startMillis;
+    private final long idBase;
+    private final RingBuffer<Slot> ring;
+    private final History history;
+    private final ManyToOneConcurrentArrayQueue<Command> commands;
+    private final DispatcherWaitStrategy waitStrategy;
+    private final Dispatcher dispatcher;
+    private final BatchEventProcessor<Slot> processor;
+    private final Thread dispatcherThread;
+    private final EventLog eventLog;
+    private final ErrorHandler errorHandler;
+    private final EngineMetrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong nextSubscriptionId = new AtomicLong();
+    private final AtomicBoolean sweepRequested = new AtomicBoolean();
+    private final ReferenceQueue<Subscription> abandonedHandles = new ReferenceQueue<>();
+    private volatile ExecutorService replayExecutor;
+    private volatile boolean terminated;
+
+    private Engine(final EngineConfig config)
+    {
+        config.validate();
+        this.config = config;
+        this.startMillis = System.currentTimeMillis();
+        this.idBase = EventIds.base(startMillis);
+        this.eventLog = config.eventLog();
+        this.errorHandler = config.errorHandler();
+        this.waitStrategy = new DispatcherWaitStrategy(config.waitStrategy(), config.housekeepingIntervalMs());
+        this.ring = RingBuffer.create(
+            config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
+            Slot::new,
+            config.ringSize(),
+            waitStrategy);
+        this.history = new History(config.historyMaxEvents(), config.historyMaxBytes(), idBase);
+        this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity());
+        this.dispatcher = new Dispatcher(this, config, idBase, history, commands, waitStrategy);
+        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), dispatcher);
+        this.processor.setExceptionHandler(new DispatcherExceptionHandler());
+        ring.addGatingSequences(processor.getSequence());
+        this.metrics = new EngineMetrics(this);
+        this.dispatcherThread = new Thread(processor, "ringcast-dispatcher-" + config.nodeId());
+        this.dispatcherThread.setDaemon(true);
+    }
+
+    /**
+     * Validates the configuration and starts the dispatcher thread.
+     *
+     * @param config the settings.
+     * @return the running engine.
+     * @throws IllegalArgumentException naming an invalid setting.
+     */
+    public static Engine start(final EngineConfig config)
+    {
+        final Engine engine = new Engine(config);
+        engine.dispatcherThread.start();
+        return engine;
+    }
+
+    // ------------------------------------------------------------------------------------------------ publishing
+
+    /**
+     * Publishes one event without ever blocking.
+     *
+     * @param message the event.
+     * @return its id (&gt;= 0), or {@link #RING_FULL} or {@link #CLOSED} when nothing was published.
+     */
+    public long tryPublish(final Message message)
+    {
+        requireMessage(message);
+        final long sequence = claim(1);
+        if (sequence < 0)
+        {
+            countRejection(sequence);
+            return sequence;
+        }
+        ring.get(sequence).set(message, System.currentTimeMillis());
+        ring.publish(sequence);
+        return idBase + sequence;
+    }
+
+    /**
+     * Publishes one event, waiting for ring space when the ring is full.
+     *
+     * @return its id.
+     * @throws IllegalStateException when the engine is closed.
+     */
+    public long publish(final Message message)
+    {
+        requireMessage(message);
+        final long sequence = claimWaiting(1);
+        ring.get(sequence).set(message, System.currentTimeMillis());
+        ring.publish(sequence);
+        return idBase + sequence;
+    }
+
+    /**
+     * Publishes many events in one claim without blocking: all or none.
+     *
+     * @param messages at least one, at most the ring size.
+     * @return the id of the first event (the others follow consecutively), or {@link #RING_FULL} / {@link #CLOSED}.
+     */
+    public long tryPublishBatch(final List<Message> messages)
+    {
+        final int n = requireBatch(messages);
+        final long hi = claim(n);
+        if (hi < 0)
+        {
+            countRejection(hi);
+            return hi;
+        }
+        return fillBatch(messages, hi - n + 1, hi);
+    }
+
+    /**
+     * Publishes many events in one claim, waiting for ring space.
+     *
+     * @return the id of the first event; the others follow consecutively.
+     * @throws IllegalStateException when the engine is closed.
+     */
+    public long publishBatch(final List<Message> messages)
+    {
+        final int n = requireBatch(messages);
+        final long hi = claimWaiting(n);
+        return fillBatch(messages, hi - n + 1, hi);
+    }
+
+    /**
+     * Publishes an event that another replica published first, to local subscribers only: enrichers, history and
+     * dispatch see it, but {@link EventStage}s recognise it by {@link Event#isLocal()} {@code == false} and must not
+     * relay it again. Never blocks.
+     *
+     * @param message        the event.
+     * @param origin         the node id it was first published on.
+     * @param originSequence its id on that node.
+     * @param timestampMs    its original timestamp.
+     * @return its local id, or {@link #RING_FULL} / {@link #CLOSED}.
+     */
+    public long tryPublishFromReplica(
+        final Message message, final String origin, final long originSequence, final long timestampMs)
+    {
+        requireMessage(message);
+        if (origin == null || origin.isEmpty())
+        {
+            throw new InvalidEventException("origin is required for a relayed event");
+        }
+        final long sequence = claim(1);
+        if (sequence < 0)
+        {
+            countRejection(sequence);
+            return sequence;
+        }
+        ring.get(sequence).setRelayed(message, timestampMs, origin, originSequence);
+        ring.publish(sequence);
+        return idBase + sequence;
+    }
+
+    private long fillBatch(final List<Message> messages, final long lo, final long hi)
+    {
+        final long now = System.currentTimeMillis();
+        for (long seq = lo; seq <= hi; seq++)
+        {
+            ring.get(seq).set(messages.get((int)(seq - lo)), now);
+        }
+        ring.publish(lo, hi);
+        return idBase + lo;
+    }
+
+    private long claim(final int n)
+    {
+        if (closed.get())
+        {
+            return CLOSED;
+        }
+        try
+        {
+            return ring.tryNext(n);
+        }
+        catch (final InsufficientCapacityException e)
+        {
+            return RING_FULL;
+        }
+    }
+
+    private long claimWaiting(final int n)
+    {
+        int idle = 0;
+        while (true)
+        {
+            final long sequence = claim(n);
+            if (sequence >= 0)
+            {
+                return sequence;
+            }
+            if (sequence == CLOSED)
+            {
+                throw new IllegalStateException("engine is closed");
+            }
+            idle = backOff(idle);
+        }
+    }
+
+    private static int backOff(final int idle)
+    {
+        if (idle < 100)
+        {
+            Thread.onSpinWait();
+        }
+        else if (idle < 120)
+        {
+            Thread.yield();
+        }
+        else
+        {
+            LockSupport.parkNanos(50_000);
+        }
+        return idle + 1;
+    }
+
+    private void countRejection(final long code)
+    {
+        if (code == RING_FULL)
+        {
+            rejected.incrementAndGet();
+        }
+    }
+
+    private static void requireMessage(final Message message)
+    {
+        if (message == null)
+        {
+            throw new InvalidEventException("message must not be null");
+        }
+    }
+
+    private int requireBatch(final List<Message> messages)
+    {
+        if (messages == null || messages.isEmpty())
+        {
+            throw new InvalidEventException("a batch needs at least one message");
+        }
+        if (messages.size() > ring.getBufferSize())
+        {
+            throw new InvalidEventException(
+                "a batch holds at most ringSize = " + ring.getBufferSize() + " messages, got " + messages.size());
+        }
+        for (final Message m : messages)
+        {
+            requireMessage(m);
+        }
+        return messages.size();
+    }
+
+    // ------------------------------------------------------------------------------------------------ subscribing
+
+    /**
+     * Subscribes and waits until the dispatcher has registered the subscription, so every event published after
+     * this method returns (from any thread) is matched against it.
+     *
+     * @param filter  which events.
+     * @param options queue, policy, audience, resume point and listener.
+     * @return the subscription.
+     * @throws IllegalStateException when the engine is closed or is called on the dispatcher thread.
+     */
+    public Subscription subscribe(final Filter filter, final SubscribeOptions options)
+    {
+        if (Thread.currentThread() == dispatcherThread)
+        {
+            throw new IllegalStateException("subscribe() would deadlock on the dispatcher thread; use subscribeAsync()");
+        }
+        final Subscription subscription = subscribeAsync(filter, options);
+        final long deadline = System.nanoTime() + REGISTRATION_TIMEOUT_NS;
+        int idle = 0;
+        while (!subscription.isRegistered() && !subscription.isClosed())
+        {
+            if (closed.get())
+            {
+                throw new IllegalStateException("engine is closed");
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("dispatcher did not register the subscription within 30 s");
+            }
+            idle = backOff(idle);
+        }
+        return subscription;
+    }
+
+    /**
+     * Subscribes without waiting for registration. Events published before the dispatcher registers the
+     * subscription are not delivered live (a resume point still covers them from history).
+     */
+    public Subscription subscribeAsync(final Filter filter, final SubscribeOptions options)
+    {
+        if (filter == null)
+        {
+            throw new IllegalArgumentException("filter must not be null; use Filter.all()");
+        }
+        if (options == null)
+        {
+            throw new IllegalArgumentException("options must not be null; use SubscribeOptions.defaults()");
+        }
+        ensureOpen();
+        final int capacity = options.queueCapacity() == 0 ? config.defaultQueueCapacity() : options.queueCapacity();
+        final Subscriber subscriber =
+            new Subscriber(this, nextSubscriptionId.incrementAndGet(), filter, options, capacity);
+        final Subscription handle = new Subscription(subscriber);
+        subscriber.handleReference = new HandleReference(handle, abandonedHandles, subscriber);
+        enqueueWaiting(Command.subscribe(subscriber));
+        return handle;
+    }
+
+    /** Subscribes to every event, with default options. */
+    public Subscription subscribe(final Filter filter)
+    {
+        return subscribe(filter, SubscribeOptions.defaults());
+    }
+
+    /**
+     * Ends every subscription filed under exactly this topic with {@link CloseReason#TOPIC_CLOSED}. Asynchronous: the
+     * dispatcher applies it between batches, shortly after the call.
+     *
+     * @param topic the topic.
+     */
+    public void closeTopic(final String topic)
+    {
+        Validation.topic(topic);
+        ensureOpen();
+        enqueueWaiting(Command.closeTopic(topic));
+    }
+
+    private void enqueueWaiting(final Command command)
+    {
+        int idle = 0;
+        while (!commands.offer(command))
+        {
+            ensureOpen();
+            waitStrategy.commandPending();
+            idle = backOff(idle);
+        }
+        waitStrategy.commandPending();
+    }
+
+    /** A subscriber closed itself: ask the dispatcher to reclaim its slot. Never blocks. */
+    void reclaim(final Subscriber subscriber)
+    {
+        if (terminated)
+        {
+            return;
+        }
+        if (!commands.offer(Command.unsubscribe(subscriber)))
+        {
+            sweepRequested.set(true);
+        }
+        waitStrategy.commandPending();
+    }
+
+    boolean takeSweepRequest()
+    {
+        return sweepRequested.getAndSet(false);
+    }
+
+    /** Dispatcher thread: closes subscriptions whose handle was garbage collected without close(). */
+    void reclaimAbandonedHandles()
+    {
+        java.lang.ref.Reference<? extends Subscription> ref;
+        while ((ref = abandonedHandles.poll()) != null)
+        {
+            ((HandleReference)ref).subscriber.close(CloseReason.ABANDONED);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ resume
+
+    EventLog eventLog()
+    {
+        return eventLog;
+    }
+
+    History history()
+    {
+        return history;
+    }
+
+    /** Dispatcher thread: read {@code (afterId, beforeId)} from the durable log off-thread, then wake the subscriber. */
+    void replayFromLog(final Subscriber s, final long afterId, final long beforeId)
+    {
+        ExecutorService executor = replayExecutor;
+        if (executor == null)
+        {
+            executor = Executors.newSingleThreadExecutor(r ->
+            {
+                final Thread t = new Thread(r, "ringcast-replay-" + config.nodeId());
+                t.setDaemon(true);
+                return t;
+            });
+            replayExecutor = executor;
+        }
+        final int max = config.maxLogReplayEvents();
+        executor.execute(() ->
+        {
+            final List<Event> events = new ArrayList<>();
+            boolean complete;
+            try
+            {
+                complete = eventLog.replay(afterId, beforeId, e ->
+                {
+                    if (events.size() < max)
+                    {
+                        events.add(e);
+                    }
+                }) && events.size() < max;
+            }
+            catch (final Throwable t)
+            {
+                onError("eventLog", t);
+                complete = false;
+            }
+            s.logReplayDone(events, complete ? ResumeOutcome.EXACT : ResumeOutcome.GAP);
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------ lifecycle
+
+    /**
+     * Stops accepting publishes, lets the dispatcher finish what was already published, closes every subscription
+     * with {@link CloseReason#ENGINE_CLOSED} and stops the engine's threads. Idempotent; blocks up to about 10 s.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            awaitTermination();
+            return;
+        }
+        final long deadline = System.nanoTime() + SHUTDOWN_TIMEOUT_NS;
+        while (processor.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0 &&
+            dispatcherThread.isAlive())
+        {
+            LockSupport.parkNanos(100_000);
+        }
+        processor.halt();
+        try
+        {
+            dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        final ExecutorService executor = replayExecutor;
+        if (executor != null)
+        {
+            executor.shutdownNow();
+        }
+        terminated = true;
+    }
+
+    private void awaitTermination()
+    {
+        try
+        {
+            dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(SHUTDOWN_TIMEOUT_NS));
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return {@code true} once {@link #close()} has been called. */
+    public boolean isClosed()
+    {
+        return closed.get();
+    }
+
+    private void ensureOpen()
+    {
+        if (closed.get())
+        {
+            throw new IllegalStateException("engine is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ observation
+
+    /** @return lock-free counters and gauges of this engine. */
+    public EngineMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** @return the configured node id. */
+    public String nodeId()
+    {
+        return config.nodeId();
+    }
+
+    /** @return the id the first event of this engine run gets (lower ids come from earlier runs). */
+    public long firstId()
+    {
+        return idBase;
+    }
+
+    /** @return the id of the last event the dispatcher has processed, or {@code firstId() - 1} before any. */
+    public long lastDispatchedId()
+    {
+        return idBase + dispatcher.lastSequence();
+    }
+
+    /** @return the wait strategy the dispatcher uses. */
+    public WaitStrategyKind waitStrategy()
+    {
+        return config.waitStrategy();
+    }
+
+    RingBuffer<Slot> ring()
+    {
+        return ring;
+    }
+
+    Dispatcher dispatcher()
+    {
+        return dispatcher;
+    }
+
+    long rejected()
+    {
+        return rejected.get();
+    }
+
+    long errors()
+    {
+        return errors.get();
+    }
+
+    Thread dispatcherThread()
+    {
+        return dispatcherThread;
+    }
+
+    void onError(final String where, final Throwable t)
+    {
+        errors.incrementAndGet();
+        final ErrorHandler handler = errorHandler;
+        if (handler != null)
+        {
+            try
+            {
+                handler.onError(where, t);
+            }
+            catch (final Throwable ignore)
+            {
+                // an error handler that throws has nowhere left to report to
+            }
+        }
+    }
+
+    void onListenerError(final Throwable t)
+    {
+        onError("listener", t);
+    }
+
+    private static final class HandleReference extends WeakReference<Subscription>
+    {
+        final Subscriber subscriber;
+
+        HandleReference(final Subscription handle, final ReferenceQueue<Subscription> queue, final Subscriber s)
+        {
+            super(handle, queue);
+            this.subscriber = s;
+        }
+    }
+
+    private final class DispatcherExceptionHandler implements ExceptionHandler<Slot>
+    {
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final Slot event)
+        {
+            onError("dispatcher", ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            onError("dispatcher-start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            onError("dispatcher-shutdown", ex);
+        }
+    }
+}

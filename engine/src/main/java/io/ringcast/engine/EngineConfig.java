@@ -1,0 +1,298 @@
+package io.ringcast.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of an {@link Engine}, as fluent pairs ({@code ringSize(int)} sets, {@code ringSize()} reads). Defaults are
+ * the {@code DEFAULT_*} constants. {@link #validate()} (called by {@link Engine#start(EngineConfig)}) rejects an
+ * invalid setting with an {@link IllegalArgumentException} naming the setting and the accepted range.
+ *
+ * <p>Not thread-safe; configure on one thread, then start the engine. The engine keeps its own copy of the values.
+ */
+public final class EngineConfig
+{
+    public static final int DEFAULT_RING_SIZE = 16 * 1024;
+    public static final int MIN_RING_SIZE = 2;
+    public static final int MAX_RING_SIZE = 1 << 24;
+    public static final int DEFAULT_HISTORY_MAX_EVENTS = 64 * 1024;
+    public static final int MAX_HISTORY_EVENTS = 1 << 26;
+    public static final long DEFAULT_HISTORY_MAX_BYTES = 64L * 1024 * 1024;
+    public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+    public static final int DEFAULT_COMMAND_QUEUE_CAPACITY = 64 * 1024;
+    public static final long DEFAULT_ABANDON_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_HOUSEKEEPING_INTERVAL_MS = 100;
+    public static final int DEFAULT_MAX_LOG_REPLAY_EVENTS = 100_000;
+    public static final int DEFAULT_BINDING_TABLE_CAPACITY = 10_000;
+
+    private int ringSize = DEFAULT_RING_SIZE;
+    private int historyMaxEvents = DEFAULT_HISTORY_MAX_EVENTS;
+    private long historyMaxBytes = DEFAULT_HISTORY_MAX_BYTES;
+    private int defaultQueueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private int commandQueueCapacity = DEFAULT_COMMAND_QUEUE_CAPACITY;
+    private WaitStrategyKind waitStrategy = WaitStrategyKind.BLOCKING;
+    private ProducerMode producerMode = ProducerMode.MULTI;
+    private String nodeId = "local";
+    private long abandonTimeoutMs = DEFAULT_ABANDON_TIMEOUT_MS;
+    private long housekeepingIntervalMs = DEFAULT_HOUSEKEEPING_INTERVAL_MS;
+    private int maxLogReplayEvents = DEFAULT_MAX_LOG_REPLAY_EVENTS;
+    private final List<Enricher> enrichers = new ArrayList<>();
+    private final List<EventStage> stages = new ArrayList<>();
+    private EventEncoder encoder;
+    private EventLog eventLog;
+    private ErrorHandler errorHandler;
+
+    /** @param size ring slots, a power of two in [{@value #MIN_RING_SIZE}, 2^24]. Default {@value #DEFAULT_RING_SIZE}. */
+    public EngineConfig ringSize(final int size)
+    {
+        this.ringSize = size;
+        return this;
+    }
+
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    /** @param events history bound by count, in [0, 2^26]; 0 disables history. Default {@value #DEFAULT_HISTORY_MAX_EVENTS}. */
+    public EngineConfig historyMaxEvents(final int events)
+    {
+        this.historyMaxEvents = events;
+        return this;
+    }
+
+    public int historyMaxEvents()
+    {
+        return historyMaxEvents;
+    }
+
+    /** @param bytes history bound by estimated retained bytes, >= 0. Default 64 MiB. */
+    public EngineConfig historyMaxBytes(final long bytes)
+    {
+        this.historyMaxBytes = bytes;
+        return this;
+    }
+
+    public long historyMaxBytes()
+    {
+        return historyMaxBytes;
+    }
+
+    /** @param capacity queue capacity of subscriptions that do not set their own, in [1, 2^24]. Default {@value #DEFAULT_QUEUE_CAPACITY}. */
+    public EngineConfig defaultQueueCapacity(final int capacity)
+    {
+        this.defaultQueueCapacity = capacity;
+        return this;
+    }
+
+    public int defaultQueueCapacity()
+    {
+        return defaultQueueCapacity;
+    }
+
+    /** @param capacity bound of the subscribe/close command queue, in [16, 2^24]; subscribe waits when it is full. */
+    public EngineConfig commandQueueCapacity(final int capacity)
+    {
+        this.commandQueueCapacity = capacity;
+        return this;
+    }
+
+    public int commandQueueCapacity()
+    {
+        return commandQueueCapacity;
+    }
+
+    /** @param kind how the dispatcher waits. Default {@link WaitStrategyKind#BLOCKING}. */
+    public EngineConfig waitStrategy(final WaitStrategyKind kind)
+    {
+        this.waitStrategy = kind;
+        return this;
+    }
+
+    public WaitStrategyKind waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    /** @param mode single or multi producer ring. Default {@link ProducerMode#MULTI}. */
+    public EngineConfig producerMode(final ProducerMode mode)
+    {
+        this.producerMode = mode;
+        return this;
+    }
+
+    public ProducerMode producerMode()
+    {
+        return producerMode;
+    }
+
+    /** @param nodeId this node's name, carried as the origin of its events: 1..64 chars of [A-Za-z0-9._-]. */
+    public EngineConfig nodeId(final String nodeId)
+    {
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    public String nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @param ms a subscription whose queue overflows while its consumer has not drained for this long is closed as
+     *           {@link CloseReason#ABANDONED}; 0 disables. Default {@value #DEFAULT_ABANDON_TIMEOUT_MS}.
+     */
+    public EngineConfig abandonTimeoutMs(final long ms)
+    {
+        this.abandonTimeoutMs = ms;
+        return this;
+    }
+
+    public long abandonTimeoutMs()
+    {
+        return abandonTimeoutMs;
+    }
+
+    /** @param ms how often an idle dispatcher wakes to reclaim closed subscriptions, in [1, 60000]. Default 100. */
+    public EngineConfig housekeepingIntervalMs(final long ms)
+    {
+        this.housekeepingIntervalMs = ms;
+        return this;
+    }
+
+    public long housekeepingIntervalMs()
+    {
+        return housekeepingIntervalMs;
+    }
+
+    /** @param events most events one resume reads from the durable log, >= 1; beyond it the resume reports a gap. */
+    public EngineConfig maxLogReplayEvents(final int events)
+    {
+        this.maxLogReplayEvents = events;
+        return this;
+    }
+
+    public int maxLogReplayEvents()
+    {
+        return maxLogReplayEvents;
+    }
+
+    /** @param enricher a stage run before history and dispatch; enrichers run in the order added. */
+    public EngineConfig enricher(final Enricher enricher)
+    {
+        enrichers.add(requireNonNull(enricher, "enricher"));
+        return this;
+    }
+
+    public List<Enricher> enrichers()
+    {
+        return enrichers;
+    }
+
+    /** @param stage a stage run after history, before dispatch; stages run in the order added. */
+    public EngineConfig stage(final EventStage stage)
+    {
+        stages.add(requireNonNull(stage, "stage"));
+        return this;
+    }
+
+    public List<EventStage> stages()
+    {
+        return stages;
+    }
+
+    /** @param encoder encodes each event once for all subscribers, or {@code null}. */
+    public EngineConfig encoder(final EventEncoder encoder)
+    {
+        this.encoder = encoder;
+        return this;
+    }
+
+    public EventEncoder encoder()
+    {
+        return encoder;
+    }
+
+    /** @param log a durable log for resumes older than memory, or {@code null}. */
+    public EngineConfig eventLog(final EventLog log)
+    {
+        this.eventLog = log;
+        return this;
+    }
+
+    public EventLog eventLog()
+    {
+        return eventLog;
+    }
+
+    /** @param handler receives failures of stages and listeners; the default counts them and prints nothing. */
+    public EngineConfig errorHandler(final ErrorHandler handler)
+    {
+        this.errorHandler = handler;
+        return this;
+    }
+
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first invalid setting and its accepted range.
+     */
+    public void validate()
+    {
+        if (ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE || Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException(
+                "ringSize must be a power of two in [" + MIN_RING_SIZE + ", " + MAX_RING_SIZE + "], got " + ringSize);
+        }
+        if (historyMaxEvents < 0 || historyMaxEvents > MAX_HISTORY_EVENTS)
+        {
+            throw new IllegalArgumentException(
+                "historyMaxEvents must be in [0, " + MAX_HISTORY_EVENTS + "], got " + historyMaxEvents);
+        }
+        if (historyMaxBytes < 0)
+        {
+            throw new IllegalArgumentException("historyMaxBytes must be >= 0, got " + historyMaxBytes);
+        }
+        if (defaultQueueCapacity < 1 || defaultQueueCapacity > SubscribeOptions.MAX_QUEUE_CAPACITY)
+        {
+            throw new IllegalArgumentException("defaultQueueCapacity must be in [1, " +
+                SubscribeOptions.MAX_QUEUE_CAPACITY + "], got " + defaultQueueCapacity);
+        }
+        if (commandQueueCapacity < 16 || commandQueueCapacity > (1 << 24))
+        {
+            throw new IllegalArgumentException(
+                "commandQueueCapacity must be in [16, " + (1 << 24) + "], got " + commandQueueCapacity);
+        }
+        requireNonNull(waitStrategy, "waitStrategy");
+        requireNonNull(producerMode, "producerMode");
+        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
+        {
+            throw new IllegalArgumentException("nodeId must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
+        }
+        if (abandonTimeoutMs < 0)
+        {
+            throw new IllegalArgumentException("abandonTimeoutMs must be >= 0 (0 disables), got " + abandonTimeoutMs);
+        }
+        if (housekeepingIntervalMs < 1 || housekeepingIntervalMs > 60_000)
+        {
+            throw new IllegalArgumentException(
+                "housekeepingIntervalMs must be in [1, 60000], got " + housekeepingIntervalMs);
+        }
+        if (maxLogReplayEvents < 1)
+        {
+            throw new IllegalArgumentException("maxLogReplayEvents must be >= 1, got " + maxLogReplayEvents);
+        }
+    }
+
+    private static <T> T requireNonNull(final T value, final String name)
+    {
+        if (value == null)
+        {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+}

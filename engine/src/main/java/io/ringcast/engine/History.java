@@ -1,0 +1,107 @@
+package io.ringcast.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The bounded in-memory history: the most recent events by ring sequence, limited by count and by an estimate of
+ * retained bytes. When either bound would be exceeded the oldest events are evicted (their slots cleared, so the
+ * memory is really released).
+ *
+ * <p>Thread-safety: single writer, many readers. Only the dispatcher thread calls {@link #append}. Any thread may
+ * call {@link #get}, {@link #head()}, {@link #tail()} and the size methods without locks: slots are written with
+ * release and read with acquire semantics, and an event carries its own id, so a reader that finds a slot cleared or
+ * reused knows the sequence it asked for has been evicted.
+ */
+final class History
+{
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Event[].class);
+
+    private final Event[] slots;
+    private final int mask;
+    private final int maxEvents;
+    private final long maxBytes;
+    private final long idBase;
+    private volatile long head = -1;
+    private volatile long tail;
+    private volatile long bytes;
+
+    History(final int maxEvents, final long maxBytes, final long idBase)
+    {
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+        this.idBase = idBase;
+        final int capacity = maxEvents == 0 ? 1 : Integer.highestOneBit(Math.max(1, maxEvents - 1)) << 1;
+        this.slots = new Event[Math.max(1, capacity)];
+        this.mask = slots.length - 1;
+    }
+
+    /** Dispatcher thread only. {@code sequence} must be {@code head() + 1}. */
+    void append(final long sequence, final Event event)
+    {
+        if (maxEvents == 0)
+        {
+            tail = sequence + 1;
+            head = sequence;
+            return;
+        }
+        final int footprint = event.footprintBytes();
+        long bytes = this.bytes + footprint;
+        long tail = this.tail;
+        while (tail <= sequence - 1 && (sequence - tail + 1 > maxEvents || bytes > maxBytes))
+        {
+            final int index = (int)(tail & mask);
+            final Event evicted = (Event)SLOTS.getAcquire(slots, index);
+            if (evicted != null)
+            {
+                bytes -= evicted.footprintBytes();
+            }
+            SLOTS.setRelease(slots, index, (Event)null);
+            tail++;
+        }
+        this.tail = tail;
+        SLOTS.setRelease(slots, (int)(sequence & mask), event);
+        this.bytes = bytes;
+        this.head = sequence;
+    }
+
+    /**
+     * @param sequence a ring sequence.
+     * @return the event at that sequence, or {@code null} when it has been evicted or not yet appended.
+     */
+    Event get(final long sequence)
+    {
+        if (sequence < 0)
+        {
+            return null;
+        }
+        final Event e = (Event)SLOTS.getAcquire(slots, (int)(sequence & mask));
+        return e != null && e.id == idBase + sequence ? e : null;
+    }
+
+    /** @return the sequence of the newest appended event, -1 before the first. */
+    long head()
+    {
+        return head;
+    }
+
+    /** @return the sequence of the oldest retained event (equals {@code head() + 1} when empty). */
+    long tail()
+    {
+        return tail;
+    }
+
+    /** @return events retained. */
+    long size()
+    {
+        final long t = tail;
+        final long h = head;
+        return Math.max(0, h - t + 1);
+    }
+
+    /** @return estimated bytes retained. */
+    long bytes()
+    {
+        return bytes;
+    }
+}

@@ -1,0 +1,154 @@
+package io.ringcast.engine;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a publisher hands to the engine: topic, optional type, optional audience, routing attributes and an opaque
+ * payload. The engine adds the id and timestamp when it accepts the message and turns it into an {@link Event}.
+ *
+ * <p>All fields are validated when the message is built, so a published message is never rejected for its content.
+ * A message is immutable and may be published any number of times (each publication gets a fresh id); the payload
+ * array is not copied, so the caller must not change it after handing it over.
+ *
+ * <pre>{@code
+ * Message m = Message.builder("orders/eu")
+ *     .type("created")
+ *     .payload("{\"id\":42}")
+ *     .build();
+ * long id = engine.tryPublish(m);
+ * }</pre>
+ */
+public final class Message
+{
+    private static final byte[] NO_BYTES = new byte[0];
+
+    final String topic;
+    final String type;
+    final String audience;
+    final Attributes attributes;
+    final byte[] payload;
+
+    private Message(final Builder b)
+    {
+        this.topic = Validation.topic(b.topic);
+        this.type = Validation.optionalName("type", b.type);
+        this.audience = Validation.optionalName("audience", b.audience);
+        this.attributes = b.attributes;
+        this.payload = b.payload;
+    }
+
+    /**
+     * @param topic the topic: non-empty, at most 256 UTF-8 bytes, no control characters.
+     * @param payload the payload, shared not copied.
+     * @return a message with no type, audience or attributes.
+     * @throws InvalidEventException when the topic is invalid.
+     */
+    public static Message of(final String topic, final byte[] payload)
+    {
+        return builder(topic).payload(payload).build();
+    }
+
+    /**
+     * @param topic the topic.
+     * @return a builder; validation happens in {@link Builder#build()}.
+     */
+    public static Builder builder(final String topic)
+    {
+        return new Builder(topic);
+    }
+
+    public String topic()
+    {
+        return topic;
+    }
+
+    public String type()
+    {
+        return type;
+    }
+
+    public String audience()
+    {
+        return audience;
+    }
+
+    public Attributes attributes()
+    {
+        return attributes;
+    }
+
+    public byte[] payload()
+    {
+        return payload;
+    }
+
+    /** Collects the fields of a {@link Message}. Not thread-safe; use one builder per thread. */
+    public static final class Builder
+    {
+        private final String topic;
+        private String type;
+        private String audience;
+        private Attributes attributes = Attributes.EMPTY;
+        private byte[] payload = NO_BYTES;
+
+        private Builder(final String topic)
+        {
+            this.topic = topic;
+        }
+
+        /** @param type optional event type (the SSE {@code event:} field); {@code null} for none. */
+        public Builder type(final String type)
+        {
+            this.type = type;
+            return this;
+        }
+
+        /** @param audience optional user id; the event then reaches only subscriptions acting for that user. */
+        public Builder audience(final String audience)
+        {
+            this.audience = audience;
+            return this;
+        }
+
+        /** @param attributes routing attributes, never {@code null}. */
+        public Builder attributes(final Attributes attributes)
+        {
+            if (attributes == null)
+            {
+                throw new InvalidEventException("attributes must not be null; use Attributes.EMPTY");
+            }
+            this.attributes = attributes;
+            return this;
+        }
+
+        /** Adds or replaces one routing attribute. */
+        public Builder attribute(final String key, final String value)
+        {
+            this.attributes = attributes.with(key, value);
+            return this;
+        }
+
+        /** @param payload the payload bytes, shared not copied; {@code null} means empty. */
+        public Builder payload(final byte[] payload)
+        {
+            this.payload = payload == null ? NO_BYTES : payload;
+            return this;
+        }
+
+        /** @param payload the payload as text, stored as UTF-8. */
+        public Builder payload(final String payload)
+        {
+            this.payload = payload == null ? NO_BYTES : payload.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * @return the validated message.
+         * @throws InvalidEventException naming the first invalid field.
+         */
+        public Message build()
+        {
+            return new Message(this);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.ringcast.engine;
+
+/**
+ * How the dispatcher waits for events. Every kind also wakes for subscription commands.
+ */
+public enum WaitStrategyKind
+{
+    /**
+     * Default. Spin briefly, yield a few times, then park; a publisher pays for a wake-up (one unpark) only when
+     * the dispatcher is parked. Behaves on small machines: an idle engine uses no CPU.
+     */
+    BLOCKING,
+    /** Spin, then {@link Thread#yield()} in a loop: lower latency, but holds a core while idle. */
+    YIELDING,
+    /** Spin with {@link Thread#onSpinWait()}: lowest latency; needs a dedicated core, starves small machines. */
+    BUSY_SPIN
+}
