@@ -1,0 +1,110 @@
+package io.ringcast.systemtest.sse;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The runnable jar, started as its own process the way the README does, and stopped with SIGTERM. */
+@Timeout(90)
+class ShadedJarTest
+{
+    static Path serverJar()
+    {
+        final Path jar = Path.of(System.getProperty("ringcast.server.jar", "../transport-netty/target/ringcast-server.jar"));
+        assertTrue(Files.isRegularFile(jar), "the shaded server jar exists (built by the reactor): " + jar.toAbsolutePath());
+        return jar;
+    }
+
+    static Path logDir() throws IOException
+    {
+        return Files.createDirectories(Path.of(System.getProperty("ringcast.test.logs", "target/system-test-logs")));
+    }
+
+    static List<String> javaCommand(final String... args)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-exports");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("-Xmx256m");
+        command.add("-jar");
+        command.add(serverJar().toAbsolutePath().toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    static int freePort() throws IOException
+    {
+        try (ServerSocket s = new ServerSocket(0))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void shouldListEveryFlagInHelp() throws Exception
+    {
+        final File log = logDir().resolve("shaded-jar-help.log").toFile();
+        final Process help = new ProcessBuilder(javaCommand("--help")).redirectErrorStream(true)
+            .redirectOutput(log).start();
+        assertTrue(help.waitFor(30, TimeUnit.SECONDS), "--help returns");
+        assertEquals(0, help.exitValue(), Files.readString(log.toPath()));
+        final String text = Files.readString(log.toPath());
+        for (final String flag : List.of("--bind", "--port", "--ring-size", "--history-size", "--queue-capacity",
+            "--heartbeat-interval-ms", "--max-connections", "--jwt-secret", "--jwt-key-file", "--cors-origins",
+            "--node-id"))
+        {
+            assertTrue(text.contains(flag), "--help lists " + flag + ":\n" + text);
+        }
+    }
+
+    @Test
+    void shouldServeARoundTripAndEndStreamsCleanlyOnSigterm() throws Exception
+    {
+        final int port = freePort();
+        final Path log = logDir().resolve("shaded-jar-server.log");
+        final Process server = new ProcessBuilder(javaCommand("--bind", "127.0.0.1", "--port", Integer.toString(port)))
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try (Api api = new Api(port))
+        {
+            Await.until(Duration.ofSeconds(30), "the server process to answer /healthz", () ->
+            {
+                assertTrue(server.isAlive(), "the server process is running; see " + log);
+                try
+                {
+                    return api.get("/healthz").status() == 200;
+                }
+                catch (final RuntimeException ex)
+                {
+                    return false;
+                }
+            });
+            final SseStream stream = api.subscribe("jar/t");
+            final long id = api.publish("jar/t", "{\"from\":\"test\"}");
+            assertEquals(id, stream.awaitFrames(1, Duration.ofSeconds(10)).frames().get(0).numericId());
+
+            server.destroy();
+            stream.awaitEnd(Duration.ofSeconds(20));
+            assertEquals(SseStream.End.COMPLETED, stream.end(), "the stream ended cleanly: " + stream.describe());
+            assertTrue(server.waitFor(20, TimeUnit.SECONDS), "the process exits after SIGTERM");
+            final int exit = server.exitValue();
+            assertTrue(exit == 0 || exit == 143, "exit code " + exit + "; see " + log);
+        }
+        finally
+        {
+            server.destroyForcibly();
+        }
+    }
+}
