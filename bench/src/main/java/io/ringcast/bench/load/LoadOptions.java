@@ -1,0 +1,262 @@
+package io.ringcast.bench.load;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Command-line settings of {@link SseLoad}, as fluent pairs with defaults and validation in one place.
+ * Not thread-safe: parsed on the main thread before the run starts, read-only afterwards.
+ */
+final class LoadOptions
+{
+    /** Publishing one event per {@code POST /publish} or many per NDJSON body. */
+    enum Mode
+    {
+        SINGLE, NDJSON
+    }
+
+    static final String HELP = String.join("\n",
+        "Usage: java -cp benchmarks.jar io.ringcast.bench.load.SseLoad [options]",
+        "",
+        "Opens N SSE streams over T topics on a Ringcast server, publishes at rate R for D seconds and reports",
+        "connected streams, delivered events/s, lost and duplicated events, publish->receive latency percentiles",
+        "(send time embedded in each payload, same clock) and the load tool's own CPU time.",
+        "",
+        "  --url URL               server base URL (default http://127.0.0.1:8080)",
+        "  --streams N             SSE streams to open (default 1000)",
+        "  --topics T              topics, stream i reads topic i % T (default 10)",
+        "  --rate R                events published per second in total; 0 = as fast as the publishers go (default 2000)",
+        "  --duration D            measured seconds (default 30)",
+        "  --warmup W              seconds published before measuring; latency is not recorded then (default 5)",
+        "  --mode single|ndjson    one event per POST, or NDJSON batches (default single)",
+        "  --batch B               events per NDJSON POST (default 100)",
+        "  --publishers P          publishing HTTP connections, one request in flight each (default 4)",
+        "  --payload BYTES         approximate payload size in bytes (default 100)",
+        "  --threads N             client event-loop threads (default 1)",
+        "  --connect-concurrency C connections opened concurrently while connecting (default 256)",
+        "  --drain-ms MS           wait after the last publish for stragglers before counting losses (default 3000)",
+        "  --token JWT             bearer token for publish and subscribe (when the server has auth on)",
+        "  --prefix NAME           topic name prefix (default load)",
+        "  --help                  this text");
+
+    private URI url = URI.create("http://127.0.0.1:8080");
+    private int streams = 1000;
+    private int topics = 10;
+    private int rate = 2000;
+    private int durationS = 30;
+    private int warmupS = 5;
+    private Mode mode = Mode.SINGLE;
+    private int batch = 100;
+    private int publishers = 4;
+    private int payloadBytes = 100;
+    private int threads = 1;
+    private int connectConcurrency = 256;
+    private long drainMs = 3000;
+    private String token;
+    private String prefix = "load";
+
+    static LoadOptions parse(final String[] args)
+    {
+        final Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String flag = args[i];
+            if (!flag.startsWith("--"))
+            {
+                throw new IllegalArgumentException("unexpected argument '" + flag + "'; see --help");
+            }
+            if (flag.equals("--help"))
+            {
+                values.put("help", "");
+                continue;
+            }
+            final int eq = flag.indexOf('=');
+            if (eq > 0)
+            {
+                values.put(flag.substring(2, eq), flag.substring(eq + 1));
+            }
+            else
+            {
+                if (i + 1 >= args.length)
+                {
+                    throw new IllegalArgumentException(flag + " needs a value; see --help");
+                }
+                values.put(flag.substring(2), args[++i]);
+            }
+        }
+        final LoadOptions o = new LoadOptions();
+        for (final Map.Entry<String, String> e : values.entrySet())
+        {
+            o.set(e.getKey(), e.getValue());
+        }
+        o.validate();
+        return o;
+    }
+
+    private void set(final String name, final String value)
+    {
+        switch (name)
+        {
+            case "help" -> throw new HelpRequested();
+            case "url" -> url = URI.create(value);
+            case "streams" -> streams = integer(name, value);
+            case "topics" -> topics = integer(name, value);
+            case "rate" -> rate = integer(name, value);
+            case "duration" -> durationS = integer(name, value);
+            case "warmup" -> warmupS = integer(name, value);
+            case "mode" -> mode = switch (value)
+            {
+                case "single" -> Mode.SINGLE;
+                case "ndjson" -> Mode.NDJSON;
+                default -> throw new IllegalArgumentException("--mode is single or ndjson, got '" + value + "'");
+            };
+            case "batch" -> batch = integer(name, value);
+            case "publishers" -> publishers = integer(name, value);
+            case "payload" -> payloadBytes = integer(name, value);
+            case "threads" -> threads = integer(name, value);
+            case "connect-concurrency" -> connectConcurrency = integer(name, value);
+            case "drain-ms" -> drainMs = integer(name, value);
+            case "token" -> token = value;
+            case "prefix" -> prefix = value;
+            default -> throw new IllegalArgumentException("unknown option --" + name + "; see --help");
+        }
+    }
+
+    private static int integer(final String name, final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--" + name + " takes an integer, got '" + value + "'");
+        }
+    }
+
+    private void validate()
+    {
+        if (!"http".equals(url.getScheme()) || url.getHost() == null)
+        {
+            throw new IllegalArgumentException("--url must be http://host[:port], got " + url);
+        }
+        positive("streams", streams);
+        positive("topics", topics);
+        positive("duration", durationS);
+        positive("batch", batch);
+        positive("publishers", publishers);
+        positive("threads", threads);
+        positive("connect-concurrency", connectConcurrency);
+        if (rate < 0 || warmupS < 0 || drainMs < 0 || payloadBytes < 0)
+        {
+            throw new IllegalArgumentException("--rate, --warmup, --drain-ms and --payload must not be negative");
+        }
+    }
+
+    private static void positive(final String name, final int value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException("--" + name + " must be positive, got " + value);
+        }
+    }
+
+    /** Thrown by {@link #parse} for {@code --help}. */
+    static final class HelpRequested extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        HelpRequested()
+        {
+            super("help", null, false, false);
+        }
+    }
+
+    String host()
+    {
+        return url.getHost();
+    }
+
+    int port()
+    {
+        return url.getPort() < 0 ? 80 : url.getPort();
+    }
+
+    int streams()
+    {
+        return streams;
+    }
+
+    int topics()
+    {
+        return topics;
+    }
+
+    int rate()
+    {
+        return rate;
+    }
+
+    int durationS()
+    {
+        return durationS;
+    }
+
+    int warmupS()
+    {
+        return warmupS;
+    }
+
+    Mode mode()
+    {
+        return mode;
+    }
+
+    int batch()
+    {
+        return mode == Mode.SINGLE ? 1 : batch;
+    }
+
+    int publishers()
+    {
+        return publishers;
+    }
+
+    int payloadBytes()
+    {
+        return payloadBytes;
+    }
+
+    int threads()
+    {
+        return threads;
+    }
+
+    int connectConcurrency()
+    {
+        return connectConcurrency;
+    }
+
+    long drainMs()
+    {
+        return drainMs;
+    }
+
+    String token()
+    {
+        return token;
+    }
+
+    String topic(final int index)
+    {
+        return prefix + "/" + index;
+    }
+
+    String describe()
+    {
+        return "url=" + url + " streams=" + streams + " topics=" + topics + " rate=" + rate + "/s duration=" +
+            durationS + "s warmup=" + warmupS + "s mode=" + mode.name().toLowerCase() + (mode == Mode.NDJSON ?
+            " batch=" + batch : "") + " publishers=" + publishers + " payload=" + payloadBytes + "B threads=" + threads;
+    }
+}

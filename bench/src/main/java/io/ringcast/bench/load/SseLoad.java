@@ -1,0 +1,239 @@
+package io.ringcast.bench.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import org.HdrHistogram.Histogram;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * SSE load tool: N streams over T topics on a Ringcast server, a publisher at rate R for D seconds, then a report of
+ * connected streams, delivered events/s, lost and duplicated events, publish-to-receive latency percentiles and this
+ * process's own CPU use (so a saturated load tool is visible). Run from the main thread; see {@link LoadOptions#HELP}.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad --streams 1000 --topics 10 --rate 2000
+ * </pre>
+ */
+public final class SseLoad implements StreamReader.Events
+{
+    private final LoadOptions options;
+    private final LoadStats stats = new LoadStats();
+    private final List<StreamReader> readers = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Channel> channels = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger connected = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger closedEarly = new AtomicInteger();
+    private final AtomicInteger firstFailureStatus = new AtomicInteger();
+    private Semaphore connecting;
+    private volatile boolean finishing;
+
+    private SseLoad(final LoadOptions options)
+    {
+        this.options = options;
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final LoadOptions options;
+        try
+        {
+            options = LoadOptions.parse(args);
+        }
+        catch (final LoadOptions.HelpRequested help)
+        {
+            System.out.println(LoadOptions.HELP);
+            return;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("error: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        new SseLoad(options).run();
+    }
+
+    @Override
+    public void connected(final StreamReader reader, final int status)
+    {
+        if (status == 200)
+        {
+            connected.incrementAndGet();
+        }
+        else
+        {
+            failed.incrementAndGet();
+            firstFailureStatus.compareAndSet(0, status);
+        }
+        connecting.release();
+    }
+
+    @Override
+    public void closed(final StreamReader reader)
+    {
+        if (!finishing)
+        {
+            closedEarly.incrementAndGet();
+        }
+    }
+
+    private void run() throws Exception
+    {
+        final boolean epoll = Epoll.isAvailable();
+        final EventLoopGroup streamLoops = epoll ? new EpollEventLoopGroup(options.threads()) :
+            new NioEventLoopGroup(options.threads());
+        final EventLoopGroup publishLoop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        final Bootstrap bootstrap = new Bootstrap()
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        System.out.println("sse-load " + options.describe() + " transport=" + (epoll ? "epoll" : "nio") +
+            " cpus=" + Runtime.getRuntime().availableProcessors() + " java=" + System.getProperty("java.version"));
+        try
+        {
+            connectStreams(bootstrap.clone(streamLoops));
+            final Publisher publisher = new Publisher(options, publishLoop.next());
+            publisher.connect(bootstrap.clone(publishLoop));
+            Thread.sleep(1000); // subscriptions register asynchronously after the response headers
+            measure(publisher);
+            finishing = true;
+            channels.forEach(Channel::close);
+            streamLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            publishLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            report(publisher);
+        }
+        finally
+        {
+            streamLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            publishLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void connectStreams(final Bootstrap bootstrap) throws InterruptedException
+    {
+        connecting = new Semaphore(options.connectConcurrency());
+        final long start = System.nanoTime();
+        for (int i = 0; i < options.streams(); i++)
+        {
+            connecting.acquire();
+            final StreamReader reader = new StreamReader(i % options.topics(), stats, this);
+            readers.add(reader);
+            final String path = "/events?topic=" + options.topic(reader.topic()) +
+                (options.token() == null ? "" : "&access_token=" + options.token());
+            bootstrap.handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 65536), reader);
+                }
+            }).connect(options.host(), options.port()).addListener((ChannelFutureListener)f ->
+            {
+                if (!f.isSuccess())
+                {
+                    failed.incrementAndGet();
+                    connecting.release();
+                    return;
+                }
+                channels.add(f.channel());
+                final FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+                get.headers().set(HttpHeaderNames.HOST, options.host()).set(HttpHeaderNames.ACCEPT, "text/event-stream");
+                f.channel().writeAndFlush(get);
+            });
+        }
+        connecting.acquire(options.connectConcurrency());
+        System.out.printf(Locale.ROOT, "connected %d/%d streams in %.1f s (failed %d%s)%n", connected.get(),
+            options.streams(), (System.nanoTime() - start) / 1e9, failed.get(),
+            failed.get() == 0 ? "" : ", first status " + firstFailureStatus.get());
+    }
+
+    private void measure(final Publisher publisher) throws InterruptedException
+    {
+        publisher.start();
+        Thread.sleep(options.warmupS() * 1000L);
+        final long cpuStart = processCpuNs();
+        final long wallStart = System.nanoTime();
+        final long deliveredStart = stats.deliveredSnapshot();
+        stats.measuring(true);
+        for (int s = 0; s < options.durationS(); s++)
+        {
+            Thread.sleep(1000);
+            System.out.printf(Locale.ROOT, "  t=%ds delivered %d total, streams closed early %d%n", s + 1,
+                stats.deliveredSnapshot(), closedEarly.get());
+        }
+        stats.measuring(false);
+        final long wall = System.nanoTime() - wallStart;
+        final long cpu = processCpuNs() - cpuStart;
+        final long delivered = stats.deliveredSnapshot() - deliveredStart;
+        final long behind = publisher.behind();
+        publisher.stop();
+        System.out.printf(Locale.ROOT, "window %.1f s: delivered %.0f events/s; load tool CPU %.2f s = %.0f%% of one" +
+            " core (%.0f%% of %d cores); publisher behind schedule by %d events%n", wall / 1e9, delivered * 1e9 / wall,
+            cpu / 1e9, 100.0 * cpu / wall, 100.0 * cpu / wall / Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().availableProcessors(), behind);
+        Thread.sleep(options.drainMs());
+    }
+
+    private void report(final Publisher publisher)
+    {
+        long expected = 0;
+        long received = 0;
+        for (final StreamReader r : readers)
+        {
+            expected += publisher.published(r.topic()) - publisher.refused(r.topic());
+            received += r.received().cardinality();
+        }
+        final long lost = Math.max(0, expected - received);
+        final Histogram h = stats.latency();
+        final double measuredRate = stats.deliveredMeasured() / (double)options.durationS();
+        System.out.printf(Locale.ROOT, "RESULT streams=%d/%d topics=%d mode=%s published=%d accepted=%d refused503=%d" +
+            " errors=%d requests=%d%n", connected.get(), options.streams(), options.topics(),
+            options.mode().name().toLowerCase(Locale.ROOT), publisher.issued(), publisher.accepted, publisher.refused,
+            publisher.errors, publisher.requests);
+        System.out.printf(Locale.ROOT, "RESULT delivered/s=%.0f (target %.0f) lost=%d duplicated=%d " +
+            "streams-closed-early=%d%n", measuredRate,
+            options.rate() == 0 ? Double.NaN : options.rate() * (double)connected.get() / options.topics(),
+            lost, stats.duplicated(), closedEarly.get());
+        System.out.printf(Locale.ROOT, "RESULT latency ms p50=%.2f p99=%.2f p99.9=%.2f max=%.2f (n=%d)%n",
+            h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+            h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, h.getTotalCount());
+        if (publisher.firstError != null)
+        {
+            System.out.println("first publish error: " + publisher.firstError);
+        }
+    }
+
+    private static long processCpuNs()
+    {
+        final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun)
+        {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,177 @@
+package io.ringcast.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.BitSet;
+
+/**
+ * Reads one SSE stream of load events: {@code data: {"s":<topic sequence>,"t":<send nanoTime>,...}} lines, dispatched
+ * at the blank line. Records which sequences arrived (loss, duplicates) and the publish-to-receive latency.
+ * Runs on its channel's event loop only; the main thread reads {@link #received()} after the loops terminate.
+ */
+final class StreamReader extends ChannelInboundHandlerAdapter
+{
+    /** Callbacks to the run, from the event loop. */
+    interface Events
+    {
+        void connected(StreamReader reader, int status);
+
+        void closed(StreamReader reader);
+    }
+
+    private static final byte[] DATA_PREFIX = "data: {\"s\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final int topic;
+    private final LoadStats stats;
+    private final Events events;
+    private final BitSet received = new BitSet();
+    private byte[] line = new byte[512];
+    private int length;
+    private long seq = -1;
+    private long sentNs;
+    private boolean answered;
+
+    StreamReader(final int topic, final LoadStats stats, final Events events)
+    {
+        this.topic = topic;
+        this.stats = stats;
+        this.events = events;
+    }
+
+    int topic()
+    {
+        return topic;
+    }
+
+    BitSet received()
+    {
+        return received;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        try
+        {
+            if (msg instanceof HttpResponse response)
+            {
+                answered = true;
+                events.connected(this, response.status().code());
+            }
+            if (msg instanceof HttpContent content)
+            {
+                scan(content.content());
+            }
+        }
+        finally
+        {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        if (!answered)
+        {
+            events.connected(this, -1);
+        }
+        events.closed(this);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        ctx.close();
+    }
+
+    private void scan(final ByteBuf buf)
+    {
+        final int end = buf.writerIndex();
+        for (int i = buf.readerIndex(); i < end; i++)
+        {
+            final byte b = buf.getByte(i);
+            if (b == '\n')
+            {
+                line();
+                length = 0;
+            }
+            else if (b != '\r')
+            {
+                if (length == line.length)
+                {
+                    line = java.util.Arrays.copyOf(line, line.length * 2);
+                }
+                line[length++] = b;
+            }
+        }
+    }
+
+    private void line()
+    {
+        if (length == 0)
+        {
+            dispatch();
+            return;
+        }
+        if (length > DATA_PREFIX.length && startsWithDataPrefix())
+        {
+            int at = DATA_PREFIX.length;
+            long s = 0;
+            while (at < length && line[at] >= '0' && line[at] <= '9')
+            {
+                s = s * 10 + (line[at++] - '0');
+            }
+            at += 5; // ,"t":
+            long t = 0;
+            while (at < length && line[at] >= '0' && line[at] <= '9')
+            {
+                t = t * 10 + (line[at++] - '0');
+            }
+            seq = s;
+            sentNs = t;
+        }
+    }
+
+    private boolean startsWithDataPrefix()
+    {
+        for (int i = 0; i < DATA_PREFIX.length; i++)
+        {
+            if (line[i] != DATA_PREFIX[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void dispatch()
+    {
+        if (seq < 0)
+        {
+            return;
+        }
+        final long now = System.nanoTime();
+        final LoadStats.Slot slot = stats.slot();
+        slot.delivered++;
+        if (received.get((int)seq))
+        {
+            slot.duplicated++;
+        }
+        else
+        {
+            received.set((int)seq);
+        }
+        if (stats.measuring())
+        {
+            slot.deliveredMeasured++;
+            slot.latencyUs.recordValue(Math.max(0, Math.min((now - sentNs) / 1000, 60_000_000L)));
+        }
+        seq = -1;
+    }
+}
