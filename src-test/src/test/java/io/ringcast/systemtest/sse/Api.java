@@ -96,7 +96,7 @@ final class Api implements AutoCloseable
         {
             request.header(headers[i], headers[i + 1]);
         }
-        stream.response(client.sendAsync(request.build(), HttpResponse.BodyHandlers.fromLineSubscriber(stream)));
+        stream.response(client.sendAsync(request.build(), stream.bodyHandler()));
         synchronized (opened)
         {
             opened.add(stream);

@@ -124,7 +124,7 @@ class PrivateEventsTest
         assertRefused(403, api.post("/publish", "application/x-ndjson",
             Api.eventJson("chat", null, "1", null) + "\n" + Api.eventJson("secret", null, "2", null) + "\n",
             "Authorization", bearer(PUBLISHER)));
-        try (SseStream granted = api.stream("/events?topic=news/eu&topic=news/*", "Authorization", bearer(reader)))
+        try (SseStream granted = api.stream("/events?topic=news/*", "Authorization", bearer(reader)))
         {
             assertEquals(200, granted.status());
         }

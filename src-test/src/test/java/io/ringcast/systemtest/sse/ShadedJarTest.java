@@ -63,7 +63,7 @@ class ShadedJarTest
         assertEquals(0, help.exitValue(), Files.readString(log.toPath()));
         final String text = Files.readString(log.toPath());
         for (final String flag : List.of("--bind", "--port", "--ring-size", "--history-size", "--queue-capacity",
-            "--heartbeat-interval-ms", "--max-connections", "--jwt-secret", "--jwt-key-file", "--cors-origins",
+            "--heartbeat-ms", "--max-connections", "--jwt-secret", "--jwt-key-file", "--cors-origins",
             "--node-id"))
         {
             assertTrue(text.contains(flag), "--help lists " + flag + ":\n" + text);

@@ -2,11 +2,13 @@ package io.ringcast.systemtest.sse;
 
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,6 +35,7 @@ final class SseStream implements Flow.Subscriber<String>, AutoCloseable
     private volatile long retryMs = -1;
     private volatile Flow.Subscription subscription;
     private volatile CompletableFuture<HttpResponse<Void>> response;
+    private final CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
 
     SseStream(final String label)
     {
@@ -70,6 +73,16 @@ final class SseStream implements Flow.Subscriber<String>, AutoCloseable
         });
     }
 
+    /** @return the body handler that reports the response head at once and feeds the body's lines to this stream. */
+    HttpResponse.BodyHandler<Void> bodyHandler()
+    {
+        return info ->
+        {
+            head.complete(info);
+            return HttpResponse.BodySubscribers.fromLineSubscriber(this, s -> null, StandardCharsets.UTF_8, null);
+        };
+    }
+
     void response(final CompletableFuture<HttpResponse<Void>> future)
     {
         this.response = future;
@@ -79,16 +92,17 @@ final class SseStream implements Flow.Subscriber<String>, AutoCloseable
             {
                 failure.compareAndSet(null, ex);
                 end.compareAndSet(End.OPEN, End.FAILED);
+                head.completeExceptionally(ex);
             }
         });
     }
 
-    /** Waits for the response headers. */
-    HttpResponse<Void> awaitResponse(final Duration timeout)
+    /** Waits for the response status line and headers (the body keeps streaming). */
+    HttpResponse.ResponseInfo awaitResponse(final Duration timeout)
     {
         try
         {
-            return response.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return head.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (final Exception ex)
         {
