@@ -229,6 +229,15 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             return;
         }
+        if (reason == CloseReason.SLOW_CONSUMER)
+        {
+            // the client stopped reading: a flush would never complete, so cut the connection now
+            metrics.slowClientDisconnects.increment();
+            ended = true;
+            release();
+            ctx.close();
+            return;
+        }
         if (resumePending && subscription.resumeOutcome() != ResumeOutcome.PENDING)
         {
             checkResume();
