@@ -93,7 +93,9 @@ class SlowClientTest
                     () -> Api.metric(api.get("/metrics").body(), "ringcast_connections_open") <= connectionsBefore - 1,
                     () -> "connections open " + Api.metric(api.get("/metrics").body(), "ringcast_connections_open") +
                         ", before " + connectionsBefore);
-                assertEquals(1, slowDisconnects(api.get("/metrics").body()), "only the stalled client was cut off");
+                assertEquals(1, slowDisconnects(api.get("/metrics").body()), () -> "only the stalled client was cut off; " +
+                    "healthy streams not open: " + healthy.stream().filter(s -> s.end() != SseStream.End.OPEN)
+                    .map(SseStream::describe).toList() + "\n" + api.get("/metrics").body());
                 final RawHttp.Read rest = stalled.readToEnd(Duration.ofSeconds(20));
                 assertTrue(rest.endOfStream(), "the stalled client's connection ends");
                 assertTrue(rest.text().length() < bulkSent * 60_000L, "the stalled client did not get everything: " +
