@@ -63,6 +63,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
     private boolean discarding;
     private HttpError pendingError;
     private boolean publishInFlight;
+    private Principal publisher;
     private SseStream stream;
 
     RequestRouter(final ServerContext server)
@@ -283,6 +284,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
                 "Content-Type must be application/json (one event) or application/x-ndjson (a batch), got '" +
                 (contentType == null ? "" : contentType) + "'");
         }
+        publisher = authenticate(r, new QueryStringDecoder(r.uri()));
         final long length = HttpUtil.getContentLength(r, -1L);
         if (length > server.config.maxBodyBytes())
         {
@@ -357,7 +359,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
 
     private void publish(final ChannelHandlerContext ctx, final HttpRequest r, final boolean keepAlive)
     {
-        final Principal principal = authenticate(r, new QueryStringDecoder(r.uri()));
+        final Principal principal = publisher;
+        publisher = null;
         final byte[] bytes = ByteBufUtil.getBytes(body);
         body.release();
         body = null;

@@ -250,6 +250,31 @@ class ServerIntegrationTest
         assertTrue(e.getMessage().contains("without authentication"), e.getMessage());
     }
 
+    @Test
+    void shouldWireAConfiguredReplicationProviderAndReportItsHealthAndFigures() throws Exception
+    {
+        FakeReplicationProvider.CALLS.clear();
+        start(new ServerConfig().nodeId("n1").setting("fake-replication", "on"));
+        assertEquals(List.of("create n1", "configure", "start n1"), FakeReplicationProvider.CALLS);
+        final HttpResponse<String> health = client.send(HttpRequest.newBuilder(uri("/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"status\":\"degraded\"") &&
+            health.body().contains("\"replication\":{\"provider\":\"fake\",\"state\":\"degraded\"," +
+                "\"detail\":\"peer unreachable\"}"), health.body());
+        assertEquals(7, metric("ringcast_relay_written_total"));
+        server.close();
+        assertEquals("close", FakeReplicationProvider.CALLS.get(3));
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheReplicationRefusesItsSettings()
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> RingcastServer.start(new ServerConfig().port(0).setting("fake-replication", "invalid")));
+        assertTrue(e.getMessage().contains("'invalid' is not accepted"), e.getMessage());
+    }
+
     private long metric(final String name)
     {
         try
