@@ -34,6 +34,23 @@ class ReadmeExampleTest
         assertThat(lines[2]).isEqualTo("resumed EXACT: {\"id\":2}");
     }
 
+    @Test
+    void shouldMatchTheReadmeVerbatim() throws Exception
+    {
+        final String source = java.nio.file.Files.readString(
+            java.nio.file.Path.of("src/test/java/io/ringcast/engine/ReadmeExampleTest.java"));
+        final String start = "// README-EXAMPLE-START\n";
+        final String body = source.substring(source.indexOf(start) + start.length(),
+            source.indexOf("        // README-EXAMPLE-END"));
+        final StringBuilder unindented = new StringBuilder();
+        for (final String line : body.split("\n"))
+        {
+            unindented.append(line.startsWith("        ") ? line.substring(8) : line).append('\n');
+        }
+        final String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        assertThat(readme).contains(unindented.toString().strip());
+    }
+
     private static void example()
     {
         // README-EXAMPLE-START
