@@ -41,7 +41,7 @@ class ReadmeExampleTest
             java.nio.file.Path.of("src/test/java/io/ringcast/engine/ReadmeExampleTest.java"));
         final String start = "// README-EXAMPLE-START\n";
         final String body = source.substring(source.indexOf(start) + start.length(),
-            source.indexOf("        // README-EXAMPLE-END"));
+            source.lastIndexOf("        // README-EXAMPLE-END"));
         final StringBuilder unindented = new StringBuilder();
         for (final String line : body.split("\n"))
         {
