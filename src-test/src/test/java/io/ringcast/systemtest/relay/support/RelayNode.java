@@ -46,9 +46,14 @@ public final class RelayNode implements AutoCloseable
 
     public RelayNode(final String nodeId, final RelayConfig relayConfig)
     {
+        this(nodeId, relayConfig, new EngineConfig());
+    }
+
+    public RelayNode(final String nodeId, final RelayConfig relayConfig, final EngineConfig config)
+    {
         this.nodeId = nodeId;
         this.relay = new PgRelay(relayConfig.nodeId(nodeId));
-        final EngineConfig config = new EngineConfig().ringSize(16 * 1024).waitStrategy(WaitStrategyKind.BLOCKING);
+        config.ringSize(16 * 1024).waitStrategy(WaitStrategyKind.BLOCKING);
         relay.configure(config);
         this.engine = Engine.start(config);
         relay.start(engine);
