@@ -50,6 +50,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private ScheduledFuture<?> heartbeat;
     private FrameBatch batch;
     private boolean resumePending;
+    private boolean resumePollScheduled;
     private boolean wroteSinceHeartbeat;
     private boolean ended;
 
@@ -105,7 +106,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             stream::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
         if (stream.resumePending)
         {
-            ctx.executor().schedule(stream, REGISTRATION_POLL_MS, TimeUnit.MILLISECONDS);
+            stream.scheduleResumePoll();
         }
         return stream;
     }
@@ -174,6 +175,19 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         batch.add(SseFrames.frameOf(event));
     }
 
+    private void scheduleResumePoll()
+    {
+        if (!resumePollScheduled)
+        {
+            resumePollScheduled = true;
+            ctx.executor().schedule(() ->
+            {
+                resumePollScheduled = false;
+                run();
+            }, REGISTRATION_POLL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** @return {@code true} when the resume outcome is known (and the reset frame written if needed). */
     private boolean checkResume()
     {
@@ -182,7 +196,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             if (!subscription.isClosed())
             {
-                ctx.executor().schedule(this, REGISTRATION_POLL_MS, TimeUnit.MILLISECONDS);
+                scheduleResumePoll();
                 return false;
             }
             return true;
