@@ -332,6 +332,10 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         {
             throw HttpError.badRequest(e.getMessage());
         }
+        catch (final IllegalStateException e)
+        {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", e.getMessage());
+        }
     }
 
     private static long resumePoint(final HttpRequest r, final QueryStringDecoder query)

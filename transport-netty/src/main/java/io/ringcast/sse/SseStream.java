@@ -90,6 +90,9 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             options.resumeAfter(resumeAfter);
         }
+        // Subscribing first: a refusal (engine closed) can still become an error response. The first drain runs as a
+        // later task on this event loop, so the head below is always written before any event.
+        stream.subscription = engine.subscribeAsync(filter, options);
         final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -99,7 +102,6 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         ctx.write(head, ctx.voidPromise());
         write(ctx, settings.retryFrame());
         ctx.flush();
-        stream.subscription = engine.subscribeAsync(filter, options);
         metrics.openStreams.increment();
         metrics.streamsOpened.increment();
         stream.heartbeat = ctx.executor().scheduleAtFixedRate(
