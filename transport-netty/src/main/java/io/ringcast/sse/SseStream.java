@@ -119,6 +119,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         ctx.executor().execute(this);
     }
 
+    /** Ends the stream after the engine closed the subscription: the task drains what is queued, then ends. */
     @Override
     public void onClosed(final CloseReason reason)
     {
@@ -141,14 +142,9 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             return;
         }
-        final int n = drainOnce();
-        if (n == batchLimit)
+        if (drainOnce() == batchLimit)
         {
             ctx.executor().execute(this);
-        }
-        else if (subscription.isClosed())
-        {
-            closedByEngine(subscription.closeReason());
         }
     }
 

@@ -298,6 +298,19 @@ class RequestRouterTest
     }
 
     @Test
+    void shouldCloseAConnectionLeftIdleAfterACorsPreflight()
+    {
+        final ServerContext server = context(new ServerConfig().corsOrigins(List.of("https://app.example"))
+            .idleTimeoutMs(5000), null, false);
+        final EmbeddedChannel channel = channel(server);
+        assertTrue(exchange(channel, "OPTIONS /publish HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n" +
+            "Access-Control-Request-Method: POST\r\n\r\n").startsWith("HTTP/1.1 200"));
+        channel.advanceTimeBy(5001, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isActive());
+    }
+
+    @Test
     void shouldServeHealthMetricsAndTheDemoPage()
     {
         final EmbeddedChannel channel = channel();
