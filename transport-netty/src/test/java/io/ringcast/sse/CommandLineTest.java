@@ -49,7 +49,7 @@ class CommandLineTest
     {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> CommandLine.parse(new String[] {"--ring-size", "1000"}, Map.of()).validate());
-        assertTrue(e.getMessage().contains("ring size must be a power of two"), e.getMessage());
+        assertTrue(e.getMessage().contains("ring-size must be a power of two"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
             () -> CommandLine.parse(new String[] {"--jwt-secret", "short"}, Map.of()).validate());
     }
