@@ -326,7 +326,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         }
         try
         {
-            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, server.streams, server.metrics);
+            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user,
+                r.protocolVersion().equals(HttpVersion.HTTP_1_0), server.streams, server.metrics);
         }
         catch (final IllegalArgumentException e)
         {

@@ -69,6 +69,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
      *
      * @param resumeAfter the id to resume after, or {@link SubscribeOptions#NO_RESUME}.
      * @param user        the user the stream acts for (private events), or {@code null}.
+     * @param http10      the request was HTTP/1.0: no chunked encoding, the stream ends by closing.
      */
     static SseStream open(
         final ChannelHandlerContext ctx,
@@ -76,6 +77,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final Filter filter,
         final long resumeAfter,
         final String user,
+        final boolean http10,
         final StreamSettings settings,
         final ServerMetrics metrics)
     {
@@ -97,8 +99,16 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         head.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
             .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-            .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
             .set("X-Accel-Buffering", "no");
+        if (http10)
+        {
+            // HTTP/1.0 has no chunked encoding: the body runs until the connection closes
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        else
+        {
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
         ctx.write(head, ctx.voidPromise());
         write(ctx, settings.retryFrame());
         ctx.flush();

@@ -311,6 +311,26 @@ class RequestRouterTest
     }
 
     @Test
+    void shouldOpenAChunkedStreamForHttp11AndACloseDelimitedOneForHttp10()
+    {
+        final EmbeddedChannel http11 = channel();
+        final String chunked = exchange(http11, get("/events?topic=a"));
+        assertTrue(chunked.startsWith("HTTP/1.1 200 OK"), chunked);
+        assertTrue(chunked.contains("content-type: text/event-stream; charset=utf-8"), chunked);
+        assertTrue(chunked.contains("cache-control: no-cache"), chunked);
+        assertTrue(chunked.contains("transfer-encoding: chunked"), chunked);
+        assertTrue(chunked.endsWith("\r\n\r\nd\r\nretry: 2000\n\n\r\n"), chunked);
+        http11.close();
+
+        final EmbeddedChannel http10 = channel();
+        final String plain = exchange(http10, "GET /events?topic=a HTTP/1.0\r\n\r\n");
+        assertTrue(plain.contains("connection: close"), plain);
+        assertFalse(plain.contains("transfer-encoding"), plain);
+        assertTrue(plain.endsWith("\r\n\r\nretry: 2000\n\n"), plain);
+        http10.close();
+    }
+
+    @Test
     void shouldServeHealthMetricsAndTheDemoPage()
     {
         final EmbeddedChannel channel = channel();
