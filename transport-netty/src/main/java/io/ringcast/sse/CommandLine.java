@@ -57,6 +57,8 @@ final class CommandLine
             (c, v) -> c.maxEventBytes(integer("max-event-bytes", v))),
         new Option("max-header-bytes", "BYTES", "largest request headers, 431 beyond (default 16 KiB)",
             (c, v) -> c.maxHeaderBytes(integer("max-header-bytes", v))),
+        new Option("max-initial-line-bytes", "BYTES", "longest request line, 414 beyond (default 8 KiB)",
+            (c, v) -> c.maxInitialLineBytes(integer("max-initial-line-bytes", v))),
         new Option("request-timeout-ms", "MS", "time to receive a whole request, 408 beyond (default " +
             ServerConfig.DEFAULT_REQUEST_TIMEOUT_MS + ")", (c, v) -> c.requestTimeoutMs(number("request-timeout-ms", v))),
         new Option("idle-timeout-ms", "MS", "idle keep-alive connections (not streams) close after (default " +
@@ -64,6 +66,8 @@ final class CommandLine
         new Option("shutdown-timeout-ms", "MS", "graceful shutdown wait for publishes and streams (default " +
             ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS + ")",
             (c, v) -> c.shutdownTimeoutMs(number("shutdown-timeout-ms", v))),
+        new Option("drain-batch", "EVENTS", "most events a stream writes per flush (default " +
+            ServerConfig.DEFAULT_DRAIN_BATCH + ")", (c, v) -> c.drainBatch(integer("drain-batch", v))),
         new Option("io-threads", "N", "Netty event loops, 0 = 2 x cores (default 0)",
             (c, v) -> c.ioThreads(integer("io-threads", v))),
         new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on", ServerConfig::jwtSecret),

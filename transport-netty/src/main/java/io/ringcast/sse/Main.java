@@ -2,12 +2,14 @@ package io.ringcast.sse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar ringcast-server.jar [flags]}: parses flags ({@link CommandLine}), starts a {@link RingcastServer}
- * and closes it gracefully on SIGTERM / SIGINT through a shutdown hook. Exit codes: 2 for invalid flags or settings,
+ * and closes it gracefully on SIGTERM / SIGINT through a shutdown hook. {@code java.util.logging} (used by the
+ * PostgreSQL relay) is routed into SLF4J / logback. Exit codes: 2 for invalid flags or settings,
  * 1 when the server cannot start, 0 after a clean shutdown.
  */
 public final class Main
@@ -36,6 +38,8 @@ public final class Main
             System.exit(2);
             return;
         }
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         final Logger log = LoggerFactory.getLogger(Main.class);
         final RingcastServer server;
         try

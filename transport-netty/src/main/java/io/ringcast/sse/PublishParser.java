@@ -120,7 +120,8 @@ final class PublishParser
         }
         catch (final JsonParseException e)
         {
-            throw HttpError.badRequest(where + "malformed JSON: " + e.getOriginalMessage() + " at column " +
+            throw HttpError.badRequest(where + "malformed JSON: " +
+                e.getOriginalMessage().replaceAll("\\[Source: .*?; line", "[line") + " at column " +
                 e.getLocation().getColumnNr());
         }
         catch (final IOException e)

@@ -63,6 +63,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
     private boolean discarding;
     private HttpError pendingError;
     private boolean publishInFlight;
+    private Principal publisher;
     private SseStream stream;
 
     RequestRouter(final ServerContext server)
@@ -283,6 +284,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
                 "Content-Type must be application/json (one event) or application/x-ndjson (a batch), got '" +
                 (contentType == null ? "" : contentType) + "'");
         }
+        publisher = authenticate(r, new QueryStringDecoder(r.uri()));
         final long length = HttpUtil.getContentLength(r, -1L);
         if (length > server.config.maxBodyBytes())
         {
@@ -324,11 +326,16 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         }
         try
         {
-            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, server.streams, server.metrics);
+            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user,
+                r.protocolVersion().equals(HttpVersion.HTTP_1_0), server.streams, server.metrics);
         }
         catch (final IllegalArgumentException e)
         {
             throw HttpError.badRequest(e.getMessage());
+        }
+        catch (final IllegalStateException e)
+        {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", e.getMessage());
         }
     }
 
@@ -357,7 +364,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
 
     private void publish(final ChannelHandlerContext ctx, final HttpRequest r, final boolean keepAlive)
     {
-        final Principal principal = authenticate(r, new QueryStringDecoder(r.uri()));
+        final Principal principal = publisher;
+        publisher = null;
         final byte[] bytes = ByteBufUtil.getBytes(body);
         body.release();
         body = null;

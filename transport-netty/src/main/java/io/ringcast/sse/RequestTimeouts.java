@@ -3,7 +3,8 @@ package io.ringcast.sse;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  *       opening or of the request line, else 408 and close;</li>
  *   <li>idle timeout: a keep-alive connection with no request in flight is closed after {@code idleTimeoutMs}.</li>
  * </ul>
- * An SSE stream is never idle in this sense: its response never completes, so no timer runs while it is open.
+ * The idle timer starts once both the request and its response are complete, whichever finishes last (CORS
+ * preflights and early refusals answer before the request body is read). An SSE stream is never idle in this sense:
+ * its response never completes, so no timer runs while it is open.
  *
  * <p>Sits right after the HTTP codec. One instance per channel; event loop only.
  */
@@ -29,7 +32,8 @@ final class RequestTimeouts extends ChannelDuplexHandler
     private final ServerMetrics metrics;
     private ScheduledFuture<?> timer;
     private boolean idle;
-    private boolean responding;
+    private boolean requestDone;
+    private boolean responseDone;
 
     RequestTimeouts(final long requestTimeoutMs, final long idleTimeoutMs, final ServerMetrics metrics)
     {
@@ -60,14 +64,23 @@ final class RequestTimeouts extends ChannelDuplexHandler
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
     {
-        if (msg instanceof HttpRequest && idle)
+        if (msg instanceof HttpRequest)
         {
-            arm(ctx, false);
+            requestDone = false;
+            responseDone = false;
+            if (idle)
+            {
+                arm(ctx, false);
+            }
         }
         if (msg instanceof LastHttpContent)
         {
+            requestDone = true;
             cancel();
-            responding = true;
+            if (responseDone)
+            {
+                arm(ctx, true);
+            }
         }
         super.channelRead(ctx, msg);
     }
@@ -76,15 +89,20 @@ final class RequestTimeouts extends ChannelDuplexHandler
     public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise)
         throws Exception
     {
-        if (responding && (msg instanceof LastHttpContent || msg instanceof FullHttpResponse))
+        if (msg instanceof LastHttpContent && !isInformational(msg))
         {
-            responding = false;
-            if (ctx.channel().isActive())
+            responseDone = true;
+            if (requestDone && ctx.channel().isActive())
             {
                 arm(ctx, true);
             }
         }
         super.write(ctx, msg, promise);
+    }
+
+    private static boolean isInformational(final Object msg)
+    {
+        return msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     }
 
     @Override

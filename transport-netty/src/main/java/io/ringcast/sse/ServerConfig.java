@@ -384,56 +384,61 @@ public final class ServerConfig
     {
         if (bindAddress == null || bindAddress.isBlank())
         {
-            throw new IllegalArgumentException("bind address must not be empty");
+            throw new IllegalArgumentException("bind address (--bind) must not be empty");
         }
         range("port", port, 0, 65535);
         if (ringSize < EngineConfig.MIN_RING_SIZE || ringSize > EngineConfig.MAX_RING_SIZE ||
             Integer.bitCount(ringSize) != 1)
         {
-            throw new IllegalArgumentException("ring size must be a power of two in [" + EngineConfig.MIN_RING_SIZE +
+            throw new IllegalArgumentException("ring-size must be a power of two in [" + EngineConfig.MIN_RING_SIZE +
                 ", " + EngineConfig.MAX_RING_SIZE + "], got " + ringSize);
         }
-        range("history size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
-        range("queue capacity", queueCapacity, 1, 1 << 24);
-        range("heartbeat interval ms", heartbeatIntervalMs, 100, 3_600_000);
-        range("retry ms", retryMs, 0, 3_600_000);
-        range("max connections", maxConnections, 1, 10_000_000);
-        range("max body bytes", maxBodyBytes, 1, 1 << 30);
-        range("max event bytes", maxEventBytes, 1, maxBodyBytes);
-        range("max header bytes", maxHeaderBytes, 1024, 1 << 20);
-        range("max initial line bytes", maxInitialLineBytes, 256, 1 << 20);
-        range("request timeout ms", requestTimeoutMs, 100, 3_600_000);
-        range("idle timeout ms", idleTimeoutMs, 100, 86_400_000);
-        range("shutdown timeout ms", shutdownTimeoutMs, 0, 600_000);
-        range("drain batch", drainBatch, 1, 65_536);
-        range("io threads", ioThreads, 0, 1024);
+        range("history-size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
+        range("queue-capacity", queueCapacity, 1, 1 << 24);
+        range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
+        range("retry-ms", retryMs, 0, 3_600_000);
+        range("max-connections", maxConnections, 1, 10_000_000);
+        range("max-body-bytes", maxBodyBytes, 1, 1 << 30);
+        range("max-event-bytes", maxEventBytes, 1, 1 << 30);
+        if (maxEventBytes > maxBodyBytes)
+        {
+            throw new IllegalArgumentException("max-event-bytes (" + maxEventBytes + ") must not exceed max-body-bytes (" +
+                maxBodyBytes + "); lower --max-event-bytes as well");
+        }
+        range("max-header-bytes", maxHeaderBytes, 1024, 1 << 20);
+        range("max-initial-line-bytes", maxInitialLineBytes, 256, 1 << 20);
+        range("request-timeout-ms", requestTimeoutMs, 100, 3_600_000);
+        range("idle-timeout-ms", idleTimeoutMs, 100, 86_400_000);
+        range("shutdown-timeout-ms", shutdownTimeoutMs, 0, 600_000);
+        range("drain-batch", drainBatch, 1, 65_536);
+        range("io-threads", ioThreads, 0, 1024);
         if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
         {
-            throw new IllegalArgumentException("node id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
+            throw new IllegalArgumentException("node-id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
         }
         if (slowClientPolicy == null)
         {
-            throw new IllegalArgumentException("slow-client policy must be disconnect or drop");
+            throw new IllegalArgumentException("slow-client must be disconnect or drop");
         }
         if (jwtSecret != null && jwtKeyFile != null)
         {
-            throw new IllegalArgumentException("give either a JWT secret or a JWT key file, not both");
+            throw new IllegalArgumentException("give either --jwt-secret or --jwt-key-file, not both");
         }
         if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES)
         {
             throw new IllegalArgumentException(
-                "JWT secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes for HS256 (RFC 7518 3.2)");
+                "jwt-secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes for HS256 (RFC 7518 3.2)");
         }
         if (jwtKeyFile != null && !Files.isReadable(jwtKeyFile))
         {
-            throw new IllegalArgumentException("JWT key file " + jwtKeyFile + " does not exist or is not readable");
+            throw new IllegalArgumentException("jwt-key-file " + jwtKeyFile + " does not exist or is not readable");
         }
         for (final String origin : corsOrigins)
         {
             if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+"))
             {
                 throw new IllegalArgumentException(
-                    "CORS origin must be '*' or scheme://host[:port] without a path, got '" + origin + "'");
+                    "cors-origins: an origin must be '*' or scheme://host[:port] without a path, got '" + origin + "'");
             }
         }
         if (!authEnabled() && !isLoopback(bindAddress))

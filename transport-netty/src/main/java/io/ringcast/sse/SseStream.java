@@ -50,6 +50,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private ScheduledFuture<?> heartbeat;
     private FrameBatch batch;
     private boolean resumePending;
+    private boolean resumePollScheduled;
     private boolean wroteSinceHeartbeat;
     private boolean ended;
 
@@ -68,6 +69,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
      *
      * @param resumeAfter the id to resume after, or {@link SubscribeOptions#NO_RESUME}.
      * @param user        the user the stream acts for (private events), or {@code null}.
+     * @param http10      the request was HTTP/1.0: no chunked encoding, the stream ends by closing.
      */
     static SseStream open(
         final ChannelHandlerContext ctx,
@@ -75,6 +77,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final Filter filter,
         final long resumeAfter,
         final String user,
+        final boolean http10,
         final StreamSettings settings,
         final ServerMetrics metrics)
     {
@@ -89,23 +92,33 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             options.resumeAfter(resumeAfter);
         }
+        // Subscribing first: a refusal (engine closed) can still become an error response. The first drain runs as a
+        // later task on this event loop, so the head below is always written before any event.
+        stream.subscription = engine.subscribeAsync(filter, options);
         final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
             .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-            .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
             .set("X-Accel-Buffering", "no");
+        if (http10)
+        {
+            // HTTP/1.0 has no chunked encoding: the body runs until the connection closes
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        else
+        {
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
         ctx.write(head, ctx.voidPromise());
         write(ctx, settings.retryFrame());
         ctx.flush();
-        stream.subscription = engine.subscribeAsync(filter, options);
         metrics.openStreams.increment();
         metrics.streamsOpened.increment();
         stream.heartbeat = ctx.executor().scheduleAtFixedRate(
             stream::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
         if (stream.resumePending)
         {
-            ctx.executor().schedule(stream, REGISTRATION_POLL_MS, TimeUnit.MILLISECONDS);
+            stream.scheduleResumePoll();
         }
         return stream;
     }
@@ -116,6 +129,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         ctx.executor().execute(this);
     }
 
+    /** Ends the stream after the engine closed the subscription: the task drains what is queued, then ends. */
     @Override
     public void onClosed(final CloseReason reason)
     {
@@ -138,14 +152,9 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             return;
         }
-        final int n = drainOnce();
-        if (n == batchLimit)
+        if (drainOnce() == batchLimit)
         {
             ctx.executor().execute(this);
-        }
-        else if (subscription.isClosed())
-        {
-            closedByEngine(subscription.closeReason());
         }
     }
 
@@ -174,6 +183,19 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         batch.add(SseFrames.frameOf(event));
     }
 
+    private void scheduleResumePoll()
+    {
+        if (!resumePollScheduled)
+        {
+            resumePollScheduled = true;
+            ctx.executor().schedule(() ->
+            {
+                resumePollScheduled = false;
+                run();
+            }, REGISTRATION_POLL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** @return {@code true} when the resume outcome is known (and the reset frame written if needed). */
     private boolean checkResume()
     {
@@ -182,7 +204,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             if (!subscription.isClosed())
             {
-                ctx.executor().schedule(this, REGISTRATION_POLL_MS, TimeUnit.MILLISECONDS);
+                scheduleResumePoll();
                 return false;
             }
             return true;
