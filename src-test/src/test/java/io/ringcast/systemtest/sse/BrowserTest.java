@@ -1,0 +1,137 @@
+package io.ringcast.systemtest.sse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless Chromium opens the demo page, receives events through its EventSource, loses its connection (a relay in
+ * front of the server cuts it, as a restarted balancer or server would) and resumes with Last-Event-ID without a gap.
+ * Chromium and chromedriver are installed from Debian when missing; the test fails (never skips) when that fails.
+ */
+@Timeout(120)
+class BrowserTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static TestServer server;
+    private static DroppingProxy proxy;
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    @Timeout(value = 900, unit = TimeUnit.SECONDS)
+    static void startBrowserAndServer() throws Exception
+    {
+        final Path logs = ShadedJarTest.logDir();
+        Chromium.ensureInstalled(logs);
+        server = TestServer.start(c -> c.retryMs(300));
+        proxy = new DroppingProxy(server.port());
+        profile = Files.createTempDirectory("ringcast-chromium-profile");
+        final ChromeOptions options = new ChromeOptions().setBinary(Chromium.BROWSER.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+            "--user-data-dir=" + profile);
+        final ChromeDriverService service = new ChromeDriverService.Builder()
+            .usingDriverExecutable(Chromium.DRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(logs.resolve("chromedriver.log").toFile())
+            .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        if (browser != null)
+        {
+            browser.quit();
+        }
+        if (proxy != null)
+        {
+            proxy.close();
+        }
+        if (server != null)
+        {
+            server.close();
+        }
+    }
+
+    private static Object js(final String script)
+    {
+        return ((JavascriptExecutor)browser).executeScript(script);
+    }
+
+    private static long received()
+    {
+        return (Long)js("return window.ringcast.received.length;");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> receivedIds()
+    {
+        return (List<String>)js("return window.ringcast.ids.slice();");
+    }
+
+    @Test
+    void shouldReceiveEventsInTheDemoPageAndResumeAfterAConnectionDropWithoutAGap()
+    {
+        final Api api = server.api();
+        browser.get("http://127.0.0.1:" + proxy.port() + "/");
+        browser.findElement(By.id("topic")).clear();
+        browser.findElement(By.id("topic")).sendKeys("browser/t");
+        browser.findElement(By.id("connect")).click();
+        Await.until(WAIT, "the page's EventSource to open", () -> (Long)js("return window.ringcast.opens;") >= 1);
+        Await.until(WAIT, "the stream registered on the server", () -> SlowClientTest.openStreams(api) >= 1);
+
+        final List<String> published = new ArrayList<>();
+        browser.findElement(By.id("pub-topic")).clear();
+        browser.findElement(By.id("pub-topic")).sendKeys("browser/t");
+        browser.findElement(By.id("pub-data")).clear();
+        browser.findElement(By.id("pub-data")).sendKeys("{\"from\":\"the form\"}");
+        browser.findElement(By.id("publish")).click();
+        Await.until(WAIT, "the form's publish answered 202",
+            () -> browser.findElement(By.id("pub-result")).getText().startsWith("202"));
+        published.add(Api.jsonField(browser.findElement(By.id("pub-result")).getText().substring(4), "id"));
+        for (int i = 1; i < 20; i++)
+        {
+            published.add(Long.toString(api.publish("browser/t", "{\"n\":" + i + "}")));
+        }
+        Await.until(WAIT, "20 events in the page", () -> received() >= 20, () -> receivedIds().toString());
+        assertEquals(published, receivedIds());
+        assertEquals("20", browser.findElement(By.id("count")).getText());
+        assertEquals(published.get(19), browser.findElement(By.id("last-id")).getText());
+
+        assertTrue(proxy.dropAll() > 0, "the browser's connection was cut");
+        for (int i = 20; i < 40; i++)
+        {
+            published.add(Long.toString(api.publish("browser/t", "{\"n\":" + i + "}")));
+        }
+        Await.until(WAIT, "the page to reconnect and catch up", () -> received() >= 40, () -> receivedIds().toString());
+        assertTrue((Long)js("return window.ringcast.opens;") >= 2, "the EventSource reconnected");
+        assertEquals(published, receivedIds(), "no gap and no duplicate across the drop");
+        assertEquals(0L, js("return window.ringcast.resets;"));
+        assertTrue(proxy.requestHeads().stream().anyMatch(h -> h.startsWith("GET /events") &&
+                h.toLowerCase().contains("last-event-id: " + published.get(19))),
+            "the browser resumed with Last-Event-ID " + published.get(19) + ": " + proxy.requestHeads());
+
+        published.add(Long.toString(api.publish("browser/t", "\"live again\"")));
+        Await.until(WAIT, "a live event after the resume", () -> received() >= 41);
+        assertEquals(published, receivedIds());
+    }
+}
