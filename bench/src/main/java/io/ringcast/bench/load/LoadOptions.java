@@ -38,6 +38,7 @@ final class LoadOptions
         "  --drain-ms MS           wait after the last publish for stragglers before counting losses (default 3000)",
         "  --token JWT             bearer token for publish and subscribe (when the server has auth on)",
         "  --prefix NAME           topic name prefix (default load)",
+        "  --server-pid PID        also report that local process's CPU time over the window (Linux /proc)",
         "  --help                  this text");
 
     private URI url = URI.create("http://127.0.0.1:8080");
@@ -55,6 +56,7 @@ final class LoadOptions
     private long drainMs = 3000;
     private String token;
     private String prefix = "load";
+    private long serverPid = -1;
 
     static LoadOptions parse(final String[] args)
     {
@@ -119,6 +121,7 @@ final class LoadOptions
             case "drain-ms" -> drainMs = integer(name, value);
             case "token" -> token = value;
             case "prefix" -> prefix = value;
+            case "server-pid" -> serverPid = integer(name, value);
             default -> throw new IllegalArgumentException("unknown option --" + name + "; see --help");
         }
     }
@@ -246,6 +249,11 @@ final class LoadOptions
     String token()
     {
         return token;
+    }
+
+    long serverPid()
+    {
+        return serverPid;
     }
 
     String topic(final int index)

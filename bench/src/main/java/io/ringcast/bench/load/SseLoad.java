@@ -176,6 +176,7 @@ public final class SseLoad implements StreamReader.Events
         publisher.start();
         Thread.sleep(options.warmupS() * 1000L);
         final long cpuStart = processCpuNs();
+        final long serverCpuStart = serverCpuNs();
         final long wallStart = System.nanoTime();
         final long deliveredStart = stats.deliveredSnapshot();
         stats.measuring(true);
@@ -188,6 +189,7 @@ public final class SseLoad implements StreamReader.Events
         stats.measuring(false);
         final long wall = System.nanoTime() - wallStart;
         final long cpu = processCpuNs() - cpuStart;
+        final long serverCpu = serverCpuNs() - serverCpuStart;
         final long delivered = stats.deliveredSnapshot() - deliveredStart;
         final long behind = publisher.behind();
         publisher.stop();
@@ -195,7 +197,32 @@ public final class SseLoad implements StreamReader.Events
             " core (%.0f%% of %d cores); publisher behind schedule by %d events%n", wall / 1e9, delivered * 1e9 / wall,
             cpu / 1e9, 100.0 * cpu / wall, 100.0 * cpu / wall / Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().availableProcessors(), behind);
+        if (options.serverPid() > 0)
+        {
+            System.out.printf(Locale.ROOT, "server pid %d CPU %.2f s = %.0f%% of one core over the window%n",
+                options.serverPid(), serverCpu / 1e9, 100.0 * serverCpu / wall);
+        }
         Thread.sleep(options.drainMs());
+    }
+
+    /** @return user + system CPU of {@code --server-pid} from /proc (clock ticks of 10 ms), or 0. */
+    private long serverCpuNs()
+    {
+        if (options.serverPid() <= 0)
+        {
+            return 0;
+        }
+        try
+        {
+            final String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + options.serverPid() +
+                "/stat"));
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return 0;
+        }
     }
 
     private void report(final Publisher publisher)
