@@ -367,6 +367,17 @@ public final class ServerConfig
         return this;
     }
 
+    /**
+     * Adds every entry of {@code settings} (see {@link #setting(String, String)}).
+     *
+     * @return this.
+     */
+    public ServerConfig settings(final Map<String, String> settings)
+    {
+        settings.forEach(this::setting);
+        return this;
+    }
+
     /** @return the settings handed to replication providers; includes {@code node-id}. */
     public Map<String, String> settings()
     {
