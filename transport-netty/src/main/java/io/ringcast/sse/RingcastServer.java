@@ -179,6 +179,18 @@ public final class RingcastServer implements AutoCloseable
         return config;
     }
 
+    /** @return {@code true} once {@link #close()} has begun. */
+    public boolean isClosing()
+    {
+        return context.shuttingDown();
+    }
+
+    /** @return publish requests whose body is being received or processed; for tests. */
+    int publishesInFlight()
+    {
+        return context.publishesInFlight.get();
+    }
+
     /** @return open SSE streams. */
     public long openStreams()
     {
