@@ -117,6 +117,16 @@ class ServerIntegrationTest
     }
 
     @Test
+    void shouldSendCommentHeartbeatsOnAnIdleStream() throws Exception
+    {
+        start(new ServerConfig().heartbeatIntervalMs(100).retryMs(500));
+        final SseTestClient events = stream("/events?topic=quiet");
+        assertEquals("500", events.next().retry());
+        assertEquals("hb", events.next().comment());
+        assertEquals("hb", events.next().comment());
+    }
+
+    @Test
     void shouldResumeAfterLastEventIdWithoutGapOrDuplicate() throws Exception
     {
         start(new ServerConfig());
