@@ -91,6 +91,7 @@ public final class RingcastServer implements AutoCloseable
             .historyMaxEvents(config.historySize())
             .defaultQueueCapacity(config.queueCapacity())
             .nodeId(config.nodeId())
+            .waitStrategy(config.waitStrategy())
             .encoder(new SseFrames())
             .errorHandler(new LoggingErrorHandler());
         if (replication == null)
