@@ -80,6 +80,8 @@ final class CommandLine
             ")", ServerConfig::nodeId),
         new Option("slow-client", "POLICY", "disconnect (default; client resumes) or drop (drop and count)",
             (c, v) -> c.slowClientPolicy(policy(v))),
+        new Option("wait-strategy", "KIND", "engine dispatcher wait: blocking (default), yielding, busy-spin",
+            (c, v) -> c.waitStrategy(waitStrategy(v))),
         new Option("native-transport", "BOOL", "use epoll when available (default true)",
             (c, v) -> c.nativeTransport(bool("native-transport", v))),
         new Option("pg-url", "JDBC_URL", "PostgreSQL relay across replicas (other --pg-* flags go to the relay too)",
@@ -235,6 +237,17 @@ final class CommandLine
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
             default -> throw new UsageException("'" + value + "' is not true or false");
+        };
+    }
+
+    private static io.ringcast.engine.WaitStrategyKind waitStrategy(final String value)
+    {
+        return switch (value.trim().toLowerCase(Locale.ROOT))
+        {
+            case "blocking" -> io.ringcast.engine.WaitStrategyKind.BLOCKING;
+            case "yielding" -> io.ringcast.engine.WaitStrategyKind.YIELDING;
+            case "busy-spin", "busy_spin" -> io.ringcast.engine.WaitStrategyKind.BUSY_SPIN;
+            default -> throw new UsageException("'" + value + "' is not a wait strategy; use blocking, yielding or busy-spin");
         };
     }
 

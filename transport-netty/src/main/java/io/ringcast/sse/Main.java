@@ -54,8 +54,8 @@ public final class Main
         }
         catch (final RuntimeException e)
         {
-            log.error("cannot start: {}", e.getMessage(), e);
-            System.err.println("ringcast-server: cannot start: " + e.getMessage());
+            log.error("cannot start: {}", e.getMessage());
+            log.debug("start failure", e);
             System.exit(1);
             return;
         }

@@ -64,32 +64,67 @@ public final class RingcastServer implements AutoCloseable
         this.config = config;
         final Authenticator authenticator = Authenticator.of(config);
         this.replication = Replications.create(config.settings(), config.nodeId());
-        final EngineConfig engineConfig = new EngineConfig()
-            .ringSize(config.ringSize())
-            .historyMaxEvents(config.historySize())
-            .defaultQueueCapacity(config.queueCapacity())
-            .nodeId(config.nodeId())
-            .encoder(new SseFrames())
-            .errorHandler(new LoggingErrorHandler());
-        if (replication != null)
-        {
-            replication.replication().configure(engineConfig);
-        }
-        this.engine = Engine.start(engineConfig);
-        if (replication != null)
-        {
-            replication.replication().start(engine);
-        }
+        this.engine = startEngine(config, replication);
         final ServerMetrics metrics = new ServerMetrics();
         this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
             replication == null ? null : replication.replication(), replication == null ? null : replication.name()));
         this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         final boolean epoll = config.nativeTransport() && Epoll.isAvailable();
-        this.bossGroup = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("ringcast-accept")) :
-            new NioEventLoopGroup(1, new DefaultThreadFactory("ringcast-accept"));
-        this.workerGroup = epoll ? new EpollEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("ringcast-io")) :
-            new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("ringcast-io"));
+        this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
+        this.workerGroup = eventLoops(epoll, config.ioThreads(), "ringcast-io");
+        this.serverChannel = bind(epoll);
+        LOG.info("ringcast listening on http://{}:{}/ (demo page there; transport {}, node '{}', auth {}, " +
+            "replication {})", config.bindAddress(), port(), epoll ? "epoll" : "nio", config.nodeId(),
+            authenticator == null ? "OFF" : "JWT", replication == null ? "none" : replication.name());
+        if (authenticator == null)
+        {
+            LOG.warn("authentication is OFF: no --jwt-secret or --jwt-key-file given; anyone who can reach {} " +
+                "may publish and subscribe (allowed only on a loopback address)", config.bindAddress());
+        }
+    }
+
+    private static Engine startEngine(final ServerConfig config, final Replications.Found replication)
+    {
+        final EngineConfig engineConfig = new EngineConfig()
+            .ringSize(config.ringSize())
+            .historyMaxEvents(config.historySize())
+            .defaultQueueCapacity(config.queueCapacity())
+            .nodeId(config.nodeId())
+            .waitStrategy(config.waitStrategy())
+            .encoder(new SseFrames())
+            .errorHandler(new LoggingErrorHandler());
+        if (replication == null)
+        {
+            return Engine.start(engineConfig);
+        }
+        Engine engine = null;
+        try
+        {
+            replication.replication().configure(engineConfig);
+            engine = Engine.start(engineConfig);
+            replication.replication().start(engine);
+            return engine;
+        }
+        catch (final RuntimeException e)
+        {
+            replication.replication().close();
+            if (engine != null)
+            {
+                engine.close();
+            }
+            throw e;
+        }
+    }
+
+    private static EventLoopGroup eventLoops(final boolean epoll, final int threads, final String name)
+    {
+        return epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory(name)) :
+            new NioEventLoopGroup(threads, new DefaultThreadFactory(name));
+    }
+
+    private Channel bind(final boolean epoll)
+    {
         final Class<? extends ServerSocketChannel> channelClass =
             epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -110,15 +145,7 @@ public final class RingcastServer implements AutoCloseable
             throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": " +
                 bind.cause().getMessage(), bind.cause());
         }
-        this.serverChannel = bind.channel();
-        LOG.info("ringcast listening on http://{}:{} (transport {}, node '{}', auth {}, replication {})",
-            config.bindAddress(), port(), epoll ? "epoll" : "nio", config.nodeId(),
-            authenticator == null ? "OFF" : "JWT", replication == null ? "none" : replication.name());
-        if (authenticator == null)
-        {
-            LOG.warn("authentication is OFF: no --jwt-secret or --jwt-key-file given; anyone who can reach {} " +
-                "may publish and subscribe (allowed only on a loopback address)", config.bindAddress());
-        }
+        return bind.channel();
     }
 
     /**
@@ -151,6 +178,18 @@ public final class RingcastServer implements AutoCloseable
     public ServerConfig config()
     {
         return config;
+    }
+
+    /** @return {@code true} once {@link #close()} has begun. */
+    public boolean isClosing()
+    {
+        return context.shuttingDown();
+    }
+
+    /** @return publish requests whose body is being received or processed; for tests. */
+    int publishesInFlight()
+    {
+        return context.publishesInFlight.get();
     }
 
     /** @return open SSE streams. */

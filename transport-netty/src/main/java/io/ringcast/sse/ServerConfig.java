@@ -1,6 +1,7 @@
 package io.ringcast.sse;
 
 import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.WaitStrategyKind;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -61,6 +62,7 @@ public final class ServerConfig
     private String nodeId = DEFAULT_NODE_ID;
     private SlowClientPolicy slowClientPolicy = SlowClientPolicy.DISCONNECT;
     private boolean nativeTransport = true;
+    private WaitStrategyKind waitStrategy = WaitStrategyKind.BLOCKING;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     /** @param address the address to listen on; a non-loopback address requires a JWT key. Default 127.0.0.1. */
@@ -345,6 +347,18 @@ public final class ServerConfig
         return nativeTransport;
     }
 
+    /** @param kind how the engine's dispatcher waits for events. Default {@link WaitStrategyKind#BLOCKING}. */
+    public ServerConfig waitStrategy(final WaitStrategyKind kind)
+    {
+        this.waitStrategy = kind;
+        return this;
+    }
+
+    public WaitStrategyKind waitStrategy()
+    {
+        return waitStrategy;
+    }
+
     /**
      * Adds a setting for replication providers (flag name without dashes, for example {@code pg-url}).
      *
@@ -364,6 +378,17 @@ public final class ServerConfig
         {
             settings.put(name, value);
         }
+        return this;
+    }
+
+    /**
+     * Adds every entry of {@code settings} (see {@link #setting(String, String)}).
+     *
+     * @return this.
+     */
+    public ServerConfig settings(final Map<String, String> settings)
+    {
+        settings.forEach(this::setting);
         return this;
     }
 
@@ -415,6 +440,10 @@ public final class ServerConfig
         if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
         {
             throw new IllegalArgumentException("node-id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
+        }
+        if (waitStrategy == null)
+        {
+            throw new IllegalArgumentException("wait-strategy must be blocking, yielding or busy-spin");
         }
         if (slowClientPolicy == null)
         {

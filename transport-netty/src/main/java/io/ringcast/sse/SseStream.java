@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 final class SseStream implements SubscriptionListener, EventHandler, Runnable
 {
     private static final long REGISTRATION_POLL_MS = 1;
+    /** A client that does not take the rest of an ended stream within this long is cut off. */
+    static final long END_FLUSH_TIMEOUT_MS = 5_000;
 
     private final ChannelHandlerContext ctx;
     private final ServerMetrics metrics;
@@ -275,7 +277,10 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         end();
     }
 
-    /** Ends the response cleanly (terminating chunk) and closes the connection after the flush. */
+    /**
+     * Ends the response cleanly (terminating chunk) and closes the connection after the flush, or after
+     * {@value #END_FLUSH_TIMEOUT_MS} ms when the client does not read (a stalled client must not pin its buffers).
+     */
     void end()
     {
         if (ended)
@@ -285,6 +290,10 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         ended = true;
         release();
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+        if (ctx.channel().isActive())
+        {
+            ctx.executor().schedule(() -> ctx.close(), END_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void release()

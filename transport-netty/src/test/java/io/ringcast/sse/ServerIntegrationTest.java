@@ -117,6 +117,16 @@ class ServerIntegrationTest
     }
 
     @Test
+    void shouldSendCommentHeartbeatsOnAnIdleStream() throws Exception
+    {
+        start(new ServerConfig().heartbeatIntervalMs(100).retryMs(500));
+        final SseTestClient events = stream("/events?topic=quiet");
+        assertEquals("500", events.next().retry());
+        assertEquals("hb", events.next().comment());
+        assertEquals("hb", events.next().comment());
+    }
+
+    @Test
     void shouldResumeAfterLastEventIdWithoutGapOrDuplicate() throws Exception
     {
         start(new ServerConfig());
@@ -188,6 +198,32 @@ class ServerIntegrationTest
         server.close();
         assertSame(SseTestClient.END, events.nextEvent());
         assertThrows(java.io.IOException.class, () -> publish("{\"topic\":\"t\",\"data\":2}"));
+    }
+
+    @Test
+    void shouldFinishAnInFlightPublishBeforeClosingTheEngineOnShutdown() throws Exception
+    {
+        start(new ServerConfig());
+        final SseTestClient events = stream("/events?topic=t");
+        awaitSubscriptions(1);
+        final Socket publisher = new Socket("127.0.0.1", server.port());
+        resources.add(publisher);
+        final String body = "{\"topic\":\"t\",\"data\":\"last\"}";
+        final OutputStream out = publisher.getOutputStream();
+        out.write(("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+            body.length() + "\r\n\r\n" + body.substring(0, 10)).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        await(() -> server.publishesInFlight() == 1, "the publish to be in flight");
+        final Thread closer = new Thread(server::close);
+        closer.start();
+        await(server::isClosing, "shutdown to begin");
+        out.write(body.substring(10).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        final String response = new String(publisher.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        assertEquals("HTTP/1.1 202", response);
+        assertEquals("\"last\"", events.nextEvent().data());
+        assertSame(SseTestClient.END, events.nextEvent());
+        closer.join(10_000);
     }
 
     @Test
