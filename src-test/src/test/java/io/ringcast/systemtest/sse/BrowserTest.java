@@ -97,7 +97,7 @@ class BrowserTest
         browser.findElement(By.id("topic")).sendKeys("browser/t");
         browser.findElement(By.id("connect")).click();
         Await.until(WAIT, "the page's EventSource to open", () -> (Long)js("return window.ringcast.opens;") >= 1);
-        Await.until(WAIT, "the stream registered on the server", () -> SlowClientTest.openStreams(api) >= 1);
+        Await.until(WAIT, "the stream registered on the server", () -> SlowClientTest.subscriptions(api) >= 1);
 
         final List<String> published = new ArrayList<>();
         browser.findElement(By.id("pub-topic")).clear();

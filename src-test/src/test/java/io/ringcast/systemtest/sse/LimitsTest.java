@@ -32,7 +32,9 @@ class LimitsTest
             final List<SseStream> streams = new ArrayList<>();
             for (int i = 0; i < 3; i++)
             {
-                streams.add(api.subscribe("limit/conn"));
+                final SseStream stream = api.stream("/events?topic=limit/conn");
+                assertEquals(200, stream.status(), stream.describe());
+                streams.add(stream);
             }
             final Api.Reply refused = api.get("/healthz");
             assertEquals(503, refused.status(), refused.toString());

@@ -31,8 +31,8 @@ class ManyStreamsTest
             {
                 assertEquals(200, s.status(), s.describe());
             }
-            Await.until(Duration.ofSeconds(30), STREAMS + " streams open on the server",
-                () -> SlowClientTest.openStreams(api) >= STREAMS, () -> "" + SlowClientTest.openStreams(api));
+            Await.until(Duration.ofSeconds(30), STREAMS + " subscriptions registered on the server",
+                () -> SlowClientTest.subscriptions(api) >= STREAMS, () -> "" + SlowClientTest.subscriptions(api));
 
             final List<List<Long>> idsByTopic = new ArrayList<>();
             for (int t = 0; t < TOPICS; t++)
