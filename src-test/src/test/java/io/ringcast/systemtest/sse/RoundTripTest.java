@@ -146,6 +146,8 @@ class RoundTripTest
         assertEquals(200, metrics.status());
         assertTrue(metrics.header("Content-Type").startsWith("text/plain"), metrics.header("Content-Type"));
         assertTrue(metrics.body().contains("# TYPE"), metrics.body());
+        assertTrue(Api.metric(metrics.body(), "ringcast_publish_events_total") >= 1, metrics.body());
+        assertTrue(Api.metric(metrics.body(), "ringcast_engine_published_total") >= 1, metrics.body());
     }
 
     @Test

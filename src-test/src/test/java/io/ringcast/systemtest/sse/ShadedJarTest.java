@@ -71,12 +71,33 @@ class ShadedJarTest
     }
 
     @Test
-    void shouldServeARoundTripAndEndStreamsCleanlyOnSigterm() throws Exception
+    void shouldRefuseToListenOnANonLoopbackAddressWithoutAKey() throws Exception
+    {
+        final File log = logDir().resolve("shaded-jar-insecure.log").toFile();
+        final Process server = new ProcessBuilder(javaCommand("--bind", "0.0.0.0", "--port", "0"))
+            .redirectErrorStream(true).redirectOutput(log).start();
+        try
+        {
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server exits instead of listening");
+            final String text = Files.readString(log.toPath());
+            assertTrue(server.exitValue() != 0, "non-zero exit:\n" + text);
+            assertTrue(text.contains("jwt-secret") || text.contains("jwt-key-file"), "the message says what to do:\n" + text);
+        }
+        finally
+        {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldServeARoundTripOnThePortFromTheEnvironmentAndEndStreamsCleanlyOnSigterm() throws Exception
     {
         final int port = freePort();
         final Path log = logDir().resolve("shaded-jar-server.log");
-        final Process server = new ProcessBuilder(javaCommand("--bind", "127.0.0.1", "--port", Integer.toString(port)))
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final ProcessBuilder builder = new ProcessBuilder(javaCommand("--bind", "127.0.0.1"))
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("RINGCAST_PORT", Integer.toString(port));
+        final Process server = builder.start();
         try (Api api = new Api(port))
         {
             Await.until(Duration.ofSeconds(30), "the server process to answer /healthz", () ->
