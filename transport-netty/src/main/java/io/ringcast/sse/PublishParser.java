@@ -177,8 +177,7 @@ final class PublishParser
         throws IOException
     {
         final int start = offset + (int)p.currentTokenLocation().getByteOffset();
-        p.skipChildren();
-        p.finishToken();
+        validateValue(p);
         final JsonToken next = p.nextToken();
         if (next == null)
         {
@@ -196,6 +195,38 @@ final class PublishParser
                 " are accepted per event");
         }
         return Arrays.copyOfRange(body, start, end);
+    }
+
+    /** Reads the value under the parser to its end, decoding every string so that invalid UTF-8 is refused. */
+    private static void validateValue(final JsonParser p) throws IOException
+    {
+        int depth = 0;
+        JsonToken token = p.currentToken();
+        while (true)
+        {
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)
+            {
+                depth++;
+            }
+            else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY)
+            {
+                depth--;
+            }
+            else if (token == JsonToken.VALUE_STRING)
+            {
+                p.getTextLength();
+            }
+            if (depth == 0)
+            {
+                p.finishToken();
+                return;
+            }
+            token = p.nextToken();
+            if (token == null)
+            {
+                throw new JsonParseException(p, "unexpected end of input inside 'data'");
+            }
+        }
     }
 
     private static int trimBack(final byte[] body, final int start, final int end)

@@ -98,6 +98,25 @@ class PublishParserTest
     }
 
     @Test
+    void shouldRefuseInvalidUtf8InsideData()
+    {
+        final byte[] body = "{\"topic\":\"t\",\"data\":{\"k\":[\"ok\",\"bad:XX\"]}}".getBytes(StandardCharsets.UTF_8);
+        final int at = new String(body, StandardCharsets.UTF_8).indexOf("XX");
+        body[at] = (byte)0xC3;
+        body[at + 1] = (byte)0x28;
+        final HttpError e = assertThrows(HttpError.class, () -> parser.parseJson(body));
+        assertEquals(HttpResponseStatus.BAD_REQUEST, e.status);
+        assertTrue(e.detail().contains("malformed JSON"), e.detail());
+    }
+
+    @Test
+    void shouldKeepNestedDataIntactWhileValidatingIt()
+    {
+        assertEquals("{\"a\":{\"b\":[1,{\"c\":\"\u00e9\"}],\"d\":[]}}",
+            data(json("{\"topic\":\"t\",\"data\":{\"a\":{\"b\":[1,{\"c\":\"\u00e9\"}],\"d\":[]}},\"type\":\"x\"}")));
+    }
+
+    @Test
     void shouldRefuseMissingTopicOrData()
     {
         assertTrue(refusal("{\"data\":1}").detail().contains("'topic' is required"));
