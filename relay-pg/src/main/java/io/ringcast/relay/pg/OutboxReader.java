@@ -18,8 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Commit order, and why no row is skipped.</b> Every row carries {@code xid8 = pg_current_xact_id()} of the
  * transaction that inserted it, plus an identity {@code id}. The reader keeps a cursor {@code (xid, id)} and, in one
- * {@code REPEATABLE READ} snapshot S, reads only rows with {@code (xid, id) > cursor} and
- * {@code xid < xmin(S) = pg_snapshot_xmin(pg_current_snapshot())}, ordered by {@code (xid, id)}.
+ * statement, reads only rows with {@code (xid, id) > cursor} and {@code xid < xmin(S)}, ordered by
+ * {@code (xid, id)}, where S is that statement's own snapshot: {@code pg_current_snapshot()} returns the active
+ * snapshot ({@code GetActiveSnapshot()} in {@code xid8funcs.c}), which under READ COMMITTED is the one snapshot the
+ * whole statement scans with. So the bound and the scan agree, in one round trip.
  * <ol>
  * <li>By definition of {@code xmin(S)}, every transaction with an xid below it had finished when S was taken: its
  *     rows are all visible in S if it committed, and none will ever appear if it aborted.</li>
@@ -53,6 +55,7 @@ final class OutboxReader implements Runnable
     private static final int PAGE_ROWS = 2_000;
     private static final long START_MARGIN_MS = 10_000;
     private static final long MAX_RING_FULL_PARK_NS = 1_000_000;
+    private static final long PRUNE_CHECK_INTERVAL_NS = 1_000_000_000L;
     private static final String READ_SQL =
         "SELECT xid::text::bigint, id, origin, origin_seq, topic, type, audience, attributes," +
         " CASE WHEN origin = ? THEN NULL ELSE payload END, ts_ms" +
@@ -83,6 +86,7 @@ final class OutboxReader implements Runnable
     private long cursorId;
     private long reportedPrunedXid = -1;
     private long reportedPrunedId = -1;
+    private long lastPruneCheckNs = System.nanoTime() - PRUNE_CHECK_INTERVAL_NS;
 
     OutboxReader(final RelayConfig config, final RelayCounters counters, final Engine engine)
     {
@@ -136,8 +140,6 @@ final class OutboxReader implements Runnable
         {
             s.execute("LISTEN " + config.channel());
         }
-        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        connection.setAutoCommit(false);
         if (!positioned)
         {
             position();
@@ -178,7 +180,6 @@ final class OutboxReader implements Runnable
                 cursorId = rs.getLong(2);
             }
         }
-        connection.commit();
     }
 
     private void disconnect(final String reason)
@@ -195,7 +196,12 @@ final class OutboxReader implements Runnable
 
     private void readUntilCaughtUp() throws SQLException
     {
-        checkPruned();
+        final long now = System.nanoTime();
+        if (now - lastPruneCheckNs > PRUNE_CHECK_INTERVAL_NS)
+        {
+            lastPruneCheckNs = now;
+            checkPruned();
+        }
         int rows;
         do
         {
@@ -224,7 +230,6 @@ final class OutboxReader implements Runnable
                 }
             }
         }
-        connection.commit();
     }
 
     private int readPage() throws SQLException
@@ -253,7 +258,6 @@ final class OutboxReader implements Runnable
                 }
             }
         }
-        connection.commit();
         return rows;
     }
 
