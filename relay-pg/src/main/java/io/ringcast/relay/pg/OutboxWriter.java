@@ -60,6 +60,7 @@ final class OutboxWriter implements EventStage, Runnable
     private final AtomicLong committedId = new AtomicLong(-1);
     private final AtomicLong firstDroppedId = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastDroppedId = new AtomicLong(-1);
+    private final AtomicLong lastLocalId = new AtomicLong(-1);
     private volatile long lastDropMs;
     private volatile boolean parked;
     private volatile boolean running = true;
@@ -83,13 +84,24 @@ final class OutboxWriter implements EventStage, Runnable
     @Override
     public void onEvent(final Event event, final boolean endOfBatch)
     {
-        if (event.isLocal() && !queue.offer(event))
+        if (!event.isLocal())
+        {
+            signalIfEndOfBatch(endOfBatch);
+            return;
+        }
+        lastLocalId.lazySet(event.id());
+        if (!queue.offer(event))
         {
             counters.droppedWrites.incrementAndGet();
             firstDroppedId.compareAndSet(Long.MAX_VALUE, event.id());
             lastDroppedId.lazySet(event.id());
             lastDropMs = System.currentTimeMillis();
         }
+        signalIfEndOfBatch(endOfBatch);
+    }
+
+    private void signalIfEndOfBatch(final boolean endOfBatch)
+    {
         if (endOfBatch)
         {
             VarHandle.fullFence(); // StoreLoad: the offer must be visible before we read 'parked'
@@ -303,6 +315,12 @@ final class OutboxWriter implements EventStage, Runnable
     long committedId()
     {
         return committedId.get();
+    }
+
+    /** @return the id of the last local event the stage saw (queued or dropped), {@code -1} before any. */
+    long lastLocalId()
+    {
+        return lastLocalId.get();
     }
 
     /** @return {@code true} when a local event with an id in {@code [lo, hi]} may have been dropped. */
