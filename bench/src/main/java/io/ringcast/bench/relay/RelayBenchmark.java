@@ -109,9 +109,11 @@ public final class RelayBenchmark
             awaitOk(relayB);
             final Receiver receiver = new Receiver(b, events + rate * latencySeconds + 100_000);
 
-            burst(a, receiver, 20_000, "warm-up");
-            final double[] rates = burst(a, receiver, events, "ringcast");
+            burst(a, receiver, relayA, 20_000, "warm-up");
+            final double[] rates = burst(a, receiver, relayA, events, "ringcast");
             rows.add(row("Ringcast (batched outbox)", "publish rate on A", events, perSecond(rates[0])));
+            rows.add(row("Ringcast (batched outbox)", "outbox write rate of A's writer", events,
+                perSecond(rates[2])));
             rows.add(row("Ringcast (batched outbox)", "relay throughput A→B", events, perSecond(rates[1])));
             final long[] lat = paced(receiver, rate, rate * latencySeconds, 1, (t, i) -> a.publish(message(i)));
             rows.add(row("Ringcast (batched outbox)", "A→B latency at " + rate + "/s", lat.length, percentiles(lat)));
@@ -182,18 +184,26 @@ public final class RelayBenchmark
 
     // ------------------------------------------------------------------------------------------ measurement
 
-    /** @return {seconds to publish, seconds until B received the last}. */
-    private static double[] burst(final Engine a, final Receiver receiver, final int n, final String label)
+    /** @return events/s: {published on A, received on B, committed to the outbox by A}. */
+    private static double[] burst(
+        final Engine a, final Receiver receiver, final PgRelay relayA, final int n, final String label)
     {
         receiver.expect(n);
         final long start = System.nanoTime();
+        long last = -1;
         for (int i = 0; i < n; i++)
         {
-            a.publish(message(System.nanoTime()));
+            last = a.publish(message(System.nanoTime()));
         }
         final long published = System.nanoTime();
+        while (relayA.committedId() < last)
+        {
+            LockSupport.parkNanos(100_000);
+        }
+        final long committed = System.nanoTime();
         receiver.await(label, TimeUnit.SECONDS.toNanos(30));
-        return new double[] {n / ((published - start) / 1e9), n / ((receiver.lastArrivalNs - start) / 1e9)};
+        return new double[] {n / ((published - start) / 1e9), n / ((receiver.lastArrivalNs - start) / 1e9),
+            n / ((committed - start) / 1e9)};
     }
 
     interface PacedPublish
