@@ -56,12 +56,21 @@ final class OutboxReader implements Runnable
     private static final long START_MARGIN_MS = 10_000;
     private static final long MAX_RING_FULL_PARK_NS = 1_000_000;
     private static final long PRUNE_CHECK_INTERVAL_NS = 1_000_000_000L;
+    /**
+     * One page in commit order. Rows of this node's origin stay in the server: the page's last key and size come
+     * back in one marker row (k = 1), so the cursor still moves past them.
+     */
     private static final String READ_SQL =
-        "SELECT xid::text::bigint, id, origin, origin_seq, topic, type, audience, attributes," +
-        " CASE WHEN origin = ? THEN NULL ELSE payload END, ts_ms" +
-        " FROM ringcast_outbox" +
-        " WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
-        " ORDER BY xid, id LIMIT " + PAGE_ROWS;
+        "WITH page AS (SELECT xid, id, origin, origin_seq, topic, type, audience, attributes, payload, ts_ms" +
+        "   FROM ringcast_outbox" +
+        "   WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
+        "   ORDER BY xid, id LIMIT " + PAGE_ROWS + ")" +
+        " SELECT 0 AS k, xid::text::bigint AS x, id, origin, origin_seq, topic, type, audience, attributes, payload," +
+        "   ts_ms, 0::bigint AS n FROM page WHERE origin <> ?" +
+        " UNION ALL" +
+        " (SELECT 1, xid::text::bigint, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," +
+        "   (SELECT count(*) FROM page) FROM page ORDER BY xid DESC, id DESC LIMIT 1)" +
+        " ORDER BY k, x, id";
     private static final String START_SQL =
         "SELECT xid::text::bigint, id FROM ringcast_outbox" +
         " WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND ts_ms < ?" +
@@ -232,24 +241,26 @@ final class OutboxReader implements Runnable
         }
     }
 
+    /** @return rows in the page, this node's own included. */
     private int readPage() throws SQLException
     {
         int rows = 0;
         try (PreparedStatement ps = connection.prepareStatement(READ_SQL))
         {
-            ps.setString(1, config.nodeId());
-            ps.setString(2, Long.toString(cursorXid));
-            ps.setLong(3, cursorId);
+            ps.setString(1, Long.toString(cursorXid));
+            ps.setLong(2, cursorId);
+            ps.setString(3, config.nodeId());
             try (ResultSet rs = ps.executeQuery())
             {
                 while (rs.next())
                 {
-                    rows++;
-                    final long xid = rs.getLong(1);
-                    final long id = rs.getLong(2);
-                    final byte[] payload = rs.getBytes(9);
-                    final long ts = rs.getLong(10);
-                    if (payload != null && ts >= startAtMs && !inject(rs, payload, ts))
+                    final long xid = rs.getLong(2);
+                    final long id = rs.getLong(3);
+                    if (rs.getInt(1) == 1)
+                    {
+                        rows = (int)rs.getLong(12);
+                    }
+                    else if (rs.getLong(11) >= startAtMs && !inject(rs))
                     {
                         break;
                     }
@@ -262,15 +273,16 @@ final class OutboxReader implements Runnable
     }
 
     /** @return {@code false} when the relay or the engine is stopping and the row was not injected. */
-    private boolean inject(final ResultSet rs, final byte[] payload, final long ts) throws SQLException
+    private boolean inject(final ResultSet rs) throws SQLException
     {
-        final String origin = rs.getString(3);
-        final long originSeq = rs.getLong(4);
+        final String origin = rs.getString(4);
+        final long originSeq = rs.getLong(5);
+        final long ts = rs.getLong(11);
         final Message message;
         try
         {
-            message = Message.builder(rs.getString(5)).type(rs.getString(6)).audience(rs.getString(7))
-                .attributes(AttributeCodec.decode(rs.getString(8))).payload(payload).build();
+            message = Message.builder(rs.getString(6)).type(rs.getString(7)).audience(rs.getString(8))
+                .attributes(AttributeCodec.decode(rs.getString(9))).payload(rs.getBytes(10)).build();
         }
         catch (final IllegalArgumentException e)
         {
