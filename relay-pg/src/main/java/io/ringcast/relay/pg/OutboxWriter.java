@@ -67,8 +67,10 @@ final class OutboxWriter implements EventStage, Runnable
     private volatile boolean connected;
     private volatile String lastError = "not connected yet";
     private volatile Thread thread;
+    private final long lingerNs;
     private Connection connection;
     private boolean everConnected;
+    private long lastWriteStartNs;
 
     OutboxWriter(final RelayConfig config, final RelayCounters counters)
     {
@@ -77,6 +79,8 @@ final class OutboxWriter implements EventStage, Runnable
         this.queue = new OneToOneConcurrentArrayQueue<>(config.bufferEvents());
         this.batch = new ArrayList<>(config.batchSize());
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
+        this.lingerNs = TimeUnit.MICROSECONDS.toNanos(config.writerLingerUs());
+        this.lastWriteStartNs = System.nanoTime() - lingerNs;
     }
 
     // ------------------------------------------------------------------------------------------- dispatcher thread
@@ -147,8 +151,10 @@ final class OutboxWriter implements EventStage, Runnable
                 }
                 continue;
             }
+            linger();
             try
             {
+                lastWriteStartNs = System.nanoTime();
                 write(batch);
                 committedId.lazySet(batch.get(batch.size() - 1).id());
                 batch.clear();
@@ -167,6 +173,22 @@ final class OutboxWriter implements EventStage, Runnable
         }
         Connections.closeQuietly(connection);
         connected = false;
+    }
+
+    /**
+     * When the previous batch started less than {@link RelayConfig#writerLingerUs()} ago, waits for the rest of that
+     * interval (or a full batch) before writing: at most one commit and one NOTIFY per interval under a steady stream,
+     * none added after an idle period.
+     */
+    private void linger()
+    {
+        final long until = lastWriteStartNs + lingerNs;
+        long now;
+        while (batch.size() < config.batchSize() && (now = System.nanoTime()) < until && running)
+        {
+            LockSupport.parkNanos(this, until - now);
+            queue.drain(batch::add, config.batchSize() - batch.size());
+        }
     }
 
     /** An idle connection can die unnoticed (server restart); find out before the next batch needs it. */

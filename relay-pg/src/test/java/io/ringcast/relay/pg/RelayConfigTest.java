@@ -17,7 +17,9 @@ class RelayConfigTest
     void shouldReadTheServerSettings()
     {
         final RelayConfig c = RelayConfig.fromSettings(Map.of("pg-url", URL, "node-id", "n1",
-            "pg-retention-ms", "60000", "pg-batch-size", "500", "pg-buffer-events", "10000"), "ignored");
+            "pg-retention-ms", "60000", "pg-batch-size", "500", "pg-buffer-events", "10000", "pg-linger-us", "0"),
+            "ignored");
+        assertEquals(0, c.writerLingerUs());
         assertEquals("n1", c.nodeId());
         assertEquals(60_000, c.retentionMs());
         assertEquals(500, c.batchSize());
@@ -37,6 +39,7 @@ class RelayConfigTest
         assertMessage("node-id", Map.of("pg-url", URL, "node-id", "a b"));
         assertMessage("pg-retention-ms", Map.of("pg-url", URL, "pg-retention-ms", "soon"));
         assertMessage("pg-batch-size", Map.of("pg-url", URL, "pg-batch-size", "0"));
+        assertMessage("pg-linger-us", Map.of("pg-url", URL, "pg-linger-us", "-1"));
         assertMessage("pg-buffer-events", Map.of("pg-url", URL, "pg-batch-size", "100", "pg-buffer-events", "10"));
     }
 
