@@ -37,6 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     io.ringcast.bench.relay.RelayBenchmark [--pg-url jdbc:postgresql://...] [--events 200000] [--rate 10000]
  *     [--latency-seconds 10] [--seed-events 20000] [--seed-publishers 4] [--durable true] [--linger-us 1000]
+ *     [--batch-size 1000]
  * </pre>
  * Without {@code --pg-url} it starts its own PostgreSQL 15 (needs root). Single-threaded main; prints Markdown.
  */
@@ -57,6 +58,8 @@ public final class RelayBenchmark
         final int seedEvents = Integer.parseInt(o.getOrDefault("seed-events", "20000"));
         final int seedPublishers = Integer.parseInt(o.getOrDefault("seed-publishers", "4"));
         final boolean durable = Boolean.parseBoolean(o.getOrDefault("durable", "true"));
+        final int batchSize = Integer.parseInt(o.getOrDefault("batch-size",
+            Integer.toString(RelayConfig.DEFAULT_BATCH_SIZE)));
         final long lingerUs = Long.parseLong(o.getOrDefault("linger-us",
             Long.toString(RelayConfig.DEFAULT_WRITER_LINGER_US)));
         final List<String> rows = new ArrayList<>();
@@ -71,7 +74,7 @@ public final class RelayBenchmark
         try
         {
             final String db = freshDatabase(url, "ringcast_bench");
-            runRingcast(db, events, rate, latencySeconds, lingerUs, rows);
+            runRingcast(db, events, rate, latencySeconds, batchSize, lingerUs, rows);
             runSeed(db, seedEvents, seedPublishers, rate, rows);
         }
         finally
@@ -82,8 +85,8 @@ public final class RelayBenchmark
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Relay benchmark (%s PostgreSQL, fsync %s, writer linger %d us), %d cores, Java %s%n",
-            o.containsKey("pg-url") ? "external" : "private", durable ? "on" : "off", lingerUs,
+        System.out.printf(Locale.ROOT, "Relay benchmark (%s PostgreSQL, fsync %s, writer batch %d, linger %d us), %d cores, Java %s%n",
+            o.containsKey("pg-url") ? "external" : "private", durable ? "on" : "off", batchSize, lingerUs,
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         System.out.println();
         System.out.println("| design | measurement | events | result |");
@@ -94,11 +97,11 @@ public final class RelayBenchmark
     // ------------------------------------------------------------------------------------------ Ringcast relay
 
     private static void runRingcast(
-        final String url, final int events, final int rate, final int latencySeconds, final long lingerUs,
-        final List<String> rows) throws Exception
+        final String url, final int events, final int rate, final int latencySeconds, final int batchSize,
+        final long lingerUs, final List<String> rows) throws Exception
     {
         final PgRelay relayA = new PgRelay(
-            new RelayConfig().url(url).bufferEvents(1 << 21).writerLingerUs(lingerUs).nodeId("a"));
+            new RelayConfig().url(url).bufferEvents(1 << 21).batchSize(batchSize).writerLingerUs(lingerUs).nodeId("a"));
         final PgRelay relayB = new PgRelay(new RelayConfig().url(url).nodeId("b"));
         final EngineConfig ca = engineConfig();
         final EngineConfig cb = engineConfig();
