@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * <li>no event of this node in the range was pruned ({@code ringcast_outbox_pruned_origin}) or dropped by a full
  *     writer buffer;</li>
  * <li>no event relayed from another node got a local id in the range: relayed events are stored under their origin's
- *     sequence, not this node's id, so such a range cannot be rebuilt by local id (a cross-replica resume uses the
+ *     sequence, not this node's id, so such a range cannot be rebuilt by local id. For the current engine run the
+ *     reader knows which local ids it gave relayed events; for an earlier run nobody does, so such a range is
+ *     complete only when no other origin has rows in the outbox (a cross-replica resume uses the
  *     origin vector instead, see {@link ReplicaResume});</li>
  * <li>the writer has committed every local event of the range (it waits up to 2 s for a lagging writer).</li>
  * </ul>
@@ -34,6 +36,10 @@ final class OutboxLog implements EventLog
     private static final String REPLAY_SQL =
         "SELECT origin_seq, topic, type, audience, attributes, payload, ts_ms FROM ringcast_outbox" +
         " WHERE origin = ? AND origin_seq > ? AND origin_seq < ? ORDER BY origin_seq";
+    private static final String OTHER_ORIGIN_SQL =
+        "(SELECT 1 FROM ringcast_outbox WHERE origin < ? LIMIT 1) UNION ALL" +
+        " (SELECT 1 FROM ringcast_outbox WHERE origin > ? LIMIT 1) UNION ALL" +
+        " (SELECT 1 FROM ringcast_outbox_pruned_origin WHERE origin <> ? LIMIT 1)";
     private static final String PRUNED_SQL = "SELECT max_seq FROM ringcast_outbox_pruned_origin WHERE origin = ?";
 
     private final RelayConfig config;
@@ -66,6 +72,10 @@ final class OutboxLog implements EventLog
             awaitWriter(hi);
         try (Connection c = Connections.open(config, "log", 60))
         {
+            if (lo < engineFirstId.getAsLong() && otherOriginsPresent(c))
+            {
+                complete = false;
+            }
             try (PreparedStatement ps = c.prepareStatement(PRUNED_SQL))
             {
                 ps.setString(1, config.nodeId());
@@ -95,6 +105,20 @@ final class OutboxLog implements EventLog
             c.commit();
         }
         return complete;
+    }
+
+    private boolean otherOriginsPresent(final Connection c) throws SQLException
+    {
+        try (PreparedStatement ps = c.prepareStatement(OTHER_ORIGIN_SQL))
+        {
+            ps.setString(1, config.nodeId());
+            ps.setString(2, config.nodeId());
+            ps.setString(3, config.nodeId());
+            try (ResultSet rs = ps.executeQuery())
+            {
+                return rs.next();
+            }
+        }
     }
 
     private boolean notRelayedWithin(final long lo, final long hi)

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Commit order, and why no row is skipped.</b> Every row carries {@code xid8 = pg_current_xact_id()} of the
  * transaction that inserted it, plus an identity {@code id}. The reader keeps a cursor {@code (xid, id)} and, in one
- * {@code REPEATABLE READ} snapshot S, reads only rows with {@code (xid, id) > cursor} and
- * {@code xid < xmin(S) = pg_snapshot_xmin(pg_current_snapshot())}, ordered by {@code (xid, id)}.
+ * statement, reads only rows with {@code (xid, id) > cursor} and {@code xid < xmin(S)}, ordered by
+ * {@code (xid, id)}, where S is that statement's own snapshot: {@code pg_current_snapshot()} returns the active
+ * snapshot ({@code GetActiveSnapshot()} in {@code xid8funcs.c}), which under READ COMMITTED is the one snapshot the
+ * whole statement scans with. So the bound and the scan agree, in one round trip.
  * <ol>
  * <li>By definition of {@code xmin(S)}, every transaction with an xid below it had finished when S was taken: its
  *     rows are all visible in S if it committed, and none will ever appear if it aborted.</li>
@@ -53,12 +55,22 @@ final class OutboxReader implements Runnable
     private static final int PAGE_ROWS = 2_000;
     private static final long START_MARGIN_MS = 10_000;
     private static final long MAX_RING_FULL_PARK_NS = 1_000_000;
+    private static final long PRUNE_CHECK_INTERVAL_NS = 1_000_000_000L;
+    /**
+     * One page in commit order. Rows of this node's origin stay in the server: the page's last key and size come
+     * back in one marker row (k = 1), so the cursor still moves past them.
+     */
     private static final String READ_SQL =
-        "SELECT xid::text::bigint, id, origin, origin_seq, topic, type, audience, attributes," +
-        " CASE WHEN origin = ? THEN NULL ELSE payload END, ts_ms" +
-        " FROM ringcast_outbox" +
-        " WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
-        " ORDER BY xid, id LIMIT " + PAGE_ROWS;
+        "WITH page AS (SELECT xid, id, origin, origin_seq, topic, type, audience, attributes, payload, ts_ms" +
+        "   FROM ringcast_outbox" +
+        "   WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
+        "   ORDER BY xid, id LIMIT " + PAGE_ROWS + ")" +
+        " SELECT 0 AS k, xid::text::bigint AS x, id, origin, origin_seq, topic, type, audience, attributes, payload," +
+        "   ts_ms, 0::bigint AS n FROM page WHERE origin <> ?" +
+        " UNION ALL" +
+        " (SELECT 1, xid::text::bigint, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," +
+        "   (SELECT count(*) FROM page) FROM page ORDER BY xid DESC, id DESC LIMIT 1)" +
+        " ORDER BY k, x, id";
     private static final String START_SQL =
         "SELECT xid::text::bigint, id FROM ringcast_outbox" +
         " WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND ts_ms < ?" +
@@ -83,6 +95,7 @@ final class OutboxReader implements Runnable
     private long cursorId;
     private long reportedPrunedXid = -1;
     private long reportedPrunedId = -1;
+    private long lastPruneCheckNs = System.nanoTime() - PRUNE_CHECK_INTERVAL_NS;
 
     OutboxReader(final RelayConfig config, final RelayCounters counters, final Engine engine)
     {
@@ -136,8 +149,6 @@ final class OutboxReader implements Runnable
         {
             s.execute("LISTEN " + config.channel());
         }
-        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        connection.setAutoCommit(false);
         if (!positioned)
         {
             position();
@@ -178,7 +189,6 @@ final class OutboxReader implements Runnable
                 cursorId = rs.getLong(2);
             }
         }
-        connection.commit();
     }
 
     private void disconnect(final String reason)
@@ -195,7 +205,12 @@ final class OutboxReader implements Runnable
 
     private void readUntilCaughtUp() throws SQLException
     {
-        checkPruned();
+        final long now = System.nanoTime();
+        if (now - lastPruneCheckNs > PRUNE_CHECK_INTERVAL_NS)
+        {
+            lastPruneCheckNs = now;
+            checkPruned();
+        }
         int rows;
         do
         {
@@ -224,27 +239,28 @@ final class OutboxReader implements Runnable
                 }
             }
         }
-        connection.commit();
     }
 
+    /** @return rows in the page, this node's own included. */
     private int readPage() throws SQLException
     {
         int rows = 0;
         try (PreparedStatement ps = connection.prepareStatement(READ_SQL))
         {
-            ps.setString(1, config.nodeId());
-            ps.setString(2, Long.toString(cursorXid));
-            ps.setLong(3, cursorId);
+            ps.setString(1, Long.toString(cursorXid));
+            ps.setLong(2, cursorId);
+            ps.setString(3, config.nodeId());
             try (ResultSet rs = ps.executeQuery())
             {
                 while (rs.next())
                 {
-                    rows++;
-                    final long xid = rs.getLong(1);
-                    final long id = rs.getLong(2);
-                    final byte[] payload = rs.getBytes(9);
-                    final long ts = rs.getLong(10);
-                    if (payload != null && ts >= startAtMs && !inject(rs, payload, ts))
+                    final long xid = rs.getLong(2);
+                    final long id = rs.getLong(3);
+                    if (rs.getInt(1) == 1)
+                    {
+                        rows = (int)rs.getLong(12);
+                    }
+                    else if (rs.getLong(11) >= startAtMs && !inject(rs))
                     {
                         break;
                     }
@@ -253,20 +269,20 @@ final class OutboxReader implements Runnable
                 }
             }
         }
-        connection.commit();
         return rows;
     }
 
     /** @return {@code false} when the relay or the engine is stopping and the row was not injected. */
-    private boolean inject(final ResultSet rs, final byte[] payload, final long ts) throws SQLException
+    private boolean inject(final ResultSet rs) throws SQLException
     {
-        final String origin = rs.getString(3);
-        final long originSeq = rs.getLong(4);
+        final String origin = rs.getString(4);
+        final long originSeq = rs.getLong(5);
+        final long ts = rs.getLong(11);
         final Message message;
         try
         {
-            message = Message.builder(rs.getString(5)).type(rs.getString(6)).audience(rs.getString(7))
-                .attributes(AttributeCodec.decode(rs.getString(8))).payload(payload).build();
+            message = Message.builder(rs.getString(6)).type(rs.getString(7)).audience(rs.getString(8))
+                .attributes(AttributeCodec.decode(rs.getString(9))).payload(rs.getBytes(10)).build();
         }
         catch (final IllegalArgumentException e)
         {

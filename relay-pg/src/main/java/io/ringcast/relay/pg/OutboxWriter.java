@@ -60,14 +60,17 @@ final class OutboxWriter implements EventStage, Runnable
     private final AtomicLong committedId = new AtomicLong(-1);
     private final AtomicLong firstDroppedId = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastDroppedId = new AtomicLong(-1);
+    private final AtomicLong lastLocalId = new AtomicLong(-1);
     private volatile long lastDropMs;
     private volatile boolean parked;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile String lastError = "not connected yet";
     private volatile Thread thread;
+    private final long lingerNs;
     private Connection connection;
     private boolean everConnected;
+    private long lastWriteStartNs;
 
     OutboxWriter(final RelayConfig config, final RelayCounters counters)
     {
@@ -76,6 +79,8 @@ final class OutboxWriter implements EventStage, Runnable
         this.queue = new OneToOneConcurrentArrayQueue<>(config.bufferEvents());
         this.batch = new ArrayList<>(config.batchSize());
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
+        this.lingerNs = TimeUnit.MICROSECONDS.toNanos(config.writerLingerUs());
+        this.lastWriteStartNs = System.nanoTime() - lingerNs;
     }
 
     // ------------------------------------------------------------------------------------------- dispatcher thread
@@ -83,13 +88,24 @@ final class OutboxWriter implements EventStage, Runnable
     @Override
     public void onEvent(final Event event, final boolean endOfBatch)
     {
-        if (event.isLocal() && !queue.offer(event))
+        if (!event.isLocal())
+        {
+            signalIfEndOfBatch(endOfBatch);
+            return;
+        }
+        lastLocalId.lazySet(event.id());
+        if (!queue.offer(event))
         {
             counters.droppedWrites.incrementAndGet();
             firstDroppedId.compareAndSet(Long.MAX_VALUE, event.id());
             lastDroppedId.lazySet(event.id());
             lastDropMs = System.currentTimeMillis();
         }
+        signalIfEndOfBatch(endOfBatch);
+    }
+
+    private void signalIfEndOfBatch(final boolean endOfBatch)
+    {
         if (endOfBatch)
         {
             VarHandle.fullFence(); // StoreLoad: the offer must be visible before we read 'parked'
@@ -135,8 +151,10 @@ final class OutboxWriter implements EventStage, Runnable
                 }
                 continue;
             }
+            linger();
             try
             {
+                lastWriteStartNs = System.nanoTime();
                 write(batch);
                 committedId.lazySet(batch.get(batch.size() - 1).id());
                 batch.clear();
@@ -155,6 +173,22 @@ final class OutboxWriter implements EventStage, Runnable
         }
         Connections.closeQuietly(connection);
         connected = false;
+    }
+
+    /**
+     * When the previous batch started less than {@link RelayConfig#writerLingerUs()} ago, waits for the rest of that
+     * interval (or a full batch) before writing: at most one commit and one NOTIFY per interval under a steady stream,
+     * none added after an idle period.
+     */
+    private void linger()
+    {
+        final long until = lastWriteStartNs + lingerNs;
+        long now;
+        while (batch.size() < config.batchSize() && (now = System.nanoTime()) < until && running)
+        {
+            LockSupport.parkNanos(this, until - now);
+            queue.drain(batch::add, config.batchSize() - batch.size());
+        }
     }
 
     /** An idle connection can die unnoticed (server restart); find out before the next batch needs it. */
@@ -303,6 +337,12 @@ final class OutboxWriter implements EventStage, Runnable
     long committedId()
     {
         return committedId.get();
+    }
+
+    /** @return the id of the last local event the stage saw (queued or dropped), {@code -1} before any. */
+    long lastLocalId()
+    {
+        return lastLocalId.get();
     }
 
     /** @return {@code true} when a local event with an id in {@code [lo, hi]} may have been dropped. */

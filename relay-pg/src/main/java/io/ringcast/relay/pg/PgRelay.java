@@ -142,6 +142,11 @@ public final class PgRelay implements Replication
         return writer.committedId();
     }
 
+    OutboxWriter writer()
+    {
+        return writer;
+    }
+
     /** @return the settings. */
     public RelayConfig config()
     {

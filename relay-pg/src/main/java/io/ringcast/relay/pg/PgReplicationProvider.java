@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Offers {@link PgRelay} through {@link java.util.ServiceLoader}. Settings: {@code pg-url} (required; turns the relay
- * on), {@code node-id}, and optional {@code pg-retention-ms}, {@code pg-batch-size}, {@code pg-buffer-events}.
+ * on), {@code node-id}, and optional {@code pg-retention-ms}, {@code pg-batch-size}, {@code pg-buffer-events},
+ * {@code pg-linger-us}.
  * Thread-safe and stateless.
  */
 public final class PgReplicationProvider implements ReplicationProvider

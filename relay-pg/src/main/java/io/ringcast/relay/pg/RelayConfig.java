@@ -22,6 +22,7 @@ public final class RelayConfig
     public static final long DEFAULT_RECONNECT_MIN_MS = 50;
     public static final long DEFAULT_RECONNECT_MAX_MS = 5_000;
     public static final String DEFAULT_CHANNEL = "ringcast_outbox";
+    public static final long DEFAULT_WRITER_LINGER_US = 1_000;
 
     private String url;
     private String nodeId;
@@ -35,10 +36,11 @@ public final class RelayConfig
     private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
     private long startAtMs = -1;
     private String channel = DEFAULT_CHANNEL;
+    private long writerLingerUs = DEFAULT_WRITER_LINGER_US;
 
     /**
-     * Reads the server settings {@code pg-url}, {@code node-id}, {@code pg-retention-ms}, {@code pg-batch-size} and
-     * {@code pg-buffer-events}.
+     * Reads the server settings {@code pg-url}, {@code node-id}, {@code pg-retention-ms}, {@code pg-batch-size},
+     * {@code pg-buffer-events} and {@code pg-linger-us}.
      *
      * @param settings      flag names without dashes.
      * @param defaultNodeId used when {@code node-id} is absent.
@@ -64,6 +66,11 @@ public final class RelayConfig
         if (buffer != null)
         {
             c.bufferEvents((int)parseLong("pg-buffer-events", buffer));
+        }
+        final String linger = settings.get("pg-linger-us");
+        if (linger != null)
+        {
+            c.writerLingerUs(parseLong("pg-linger-us", linger));
         }
         c.validate();
         return c;
@@ -227,6 +234,22 @@ public final class RelayConfig
         return channel;
     }
 
+    /**
+     * @param us least time between the starts of two outbox batches while events keep coming: bounds commits and
+     *           NOTIFYs to one per interval (bigger batches, less load on PostgreSQL and the readers) for at most
+     *           this much added latency; 0 writes each batch as soon as the previous one committed.
+     */
+    public RelayConfig writerLingerUs(final long us)
+    {
+        this.writerLingerUs = us;
+        return this;
+    }
+
+    public long writerLingerUs()
+    {
+        return writerLingerUs;
+    }
+
     /** @throws IllegalArgumentException naming the first invalid setting and the accepted range. */
     public void validate()
     {
@@ -246,6 +269,8 @@ public final class RelayConfig
             "pg-buffer-events must be in pg-batch-size.." + (1 << 26) + ", got " + bufferEvents);
         require(pollIntervalMs >= 10, "pollIntervalMs must be >= 10, got " + pollIntervalMs);
         require(pruneIntervalMs >= 10, "pruneIntervalMs must be >= 10, got " + pruneIntervalMs);
+        require(writerLingerUs >= 0 && writerLingerUs <= 100_000,
+            "pg-linger-us must be in 0..100000, got " + writerLingerUs);
         require(pruneBatchRows >= 1, "pruneBatchRows must be >= 1, got " + pruneBatchRows);
         require(reconnectMinMs >= 1 && reconnectMaxMs >= reconnectMinMs,
             "reconnect delays must satisfy 1 <= min <= max, got " + reconnectMinMs + ".." + reconnectMaxMs);

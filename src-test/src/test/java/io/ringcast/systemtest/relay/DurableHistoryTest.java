@@ -50,4 +50,31 @@ class DurableHistoryTest
             s.close();
         }
     }
+
+    @Test
+    void shouldReportAGapRatherThanServeARangeHoldingRelayedEventsByLocalId()
+    {
+        final String url = PostgresServer.shared().freshDatabase("relay_history_gap");
+        try (RelayNode a = new RelayNode("a", RelayNode.config(url));
+            RelayNode b = new RelayNode("b", RelayNode.config(url), new EngineConfig().historyMaxEvents(100)))
+        {
+            RelayNode.await("relays connected", 20_000, () -> a.health().ok() && b.health().ok(),
+                () -> a.health() + " " + b.health());
+            final long first = b.publish("history/b", "first");
+            for (int i = 0; i < 500; i++)
+            {
+                a.publish("history/a", "a" + i);
+            }
+            RelayNode.await("b to get a's events", 20_000, () -> b.receivedFrom("a").size() == 500,
+                () -> "" + b.receivedFrom("a").size());
+
+            final Subscription s = b.engine().subscribe(Filter.all(),
+                SubscribeOptions.defaults().queueCapacity(4_096).resumeAfter(first));
+            RelayNode.await("the resume outcome", 20_000, () -> s.resumeOutcome() != ResumeOutcome.PENDING,
+                () -> "" + s.resumeOutcome());
+            assertEquals(ResumeOutcome.GAP, s.resumeOutcome(),
+                "relayed events have no row under b's local ids: the log must not claim the range complete");
+            s.close();
+        }
+    }
 }

@@ -113,6 +113,46 @@ class RelayFaultTest
         }
     }
 
+    @Test
+    void shouldBoundTheWriterBufferAndCountWhatItCouldNotRelayWhilePostgresIsDown() throws Exception
+    {
+        final PostgresServer pg = PostgresServer.shared();
+        final String url = pg.freshDatabase("relay_overflow");
+        try (RelayNode a = new RelayNode("a", RelayNode.config(url).batchSize(100).bufferEvents(1_000));
+            RelayNode b = new RelayNode("b", RelayNode.config(url)))
+        {
+            awaitOk(a);
+            awaitOk(b);
+            pg.stop();
+            RelayNode.await("a's writer to notice", 10_000, () -> !a.health().ok(), () -> a.health().toString());
+            for (int i = 0; i < 5_000; i++)
+            {
+                a.publish("overflow/a", "x" + i);
+            }
+            RelayNode.await("local delivery of everything", 10_000, () -> a.receivedFrom("a").size() == 5_000,
+                () -> Checks.describe(a, "a", a.published()));
+            final double dropped = a.metric("relay_dropped_writes_total");
+            assertTrue(dropped >= 5_000 - 1_024 - 100 && dropped <= 5_000 - 1_000, "dropped " + dropped);
+            assertTrue(a.health().detail().contains("not relayed"), a.health().detail());
+            pg.start();
+            final int relayed = 5_000 - (int)dropped;
+            RelayNode.await("b to get what a buffered", 30_000, () -> b.receivedFrom("a").size() >= relayed,
+                () -> Checks.describe(b, "a", a.published()));
+            final List<Long> got = b.receivedFrom("a");
+            assertEquals(relayed, got.size(), "every event not counted as dropped was relayed");
+            assertTrue(a.published().containsAll(got), "only a's events");
+            for (int i = 1; i < got.size(); i++)
+            {
+                assertTrue(got.get(i - 1) < got.get(i), "in a's order, none twice, at " + i);
+            }
+            assertEquals(a.published().get(0), got.get(0), "the oldest buffered events are kept, newer ones dropped");
+        }
+        finally
+        {
+            ensureRunning(pg, url);
+        }
+    }
+
     private static void ensureRunning(final PostgresServer pg, final String url)
     {
         try

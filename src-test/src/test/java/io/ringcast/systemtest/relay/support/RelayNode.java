@@ -15,6 +15,7 @@ import io.ringcast.relay.pg.PgRelay;
 import io.ringcast.relay.pg.RelayConfig;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One node of a test cluster: an engine, its PostgreSQL relay, and one subscriber to everything whose events a
@@ -88,7 +90,7 @@ public final class RelayNode implements AutoCloseable
         {
             outOfOrder.incrementAndGet();
         }
-        received.computeIfAbsent(e.origin(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+        received.computeIfAbsent(e.origin(), k -> Collections.synchronizedList(new ArrayList<>()))
             .add(e.originSequence());
         total.incrementAndGet();
     }
@@ -202,7 +204,7 @@ public final class RelayNode implements AutoCloseable
      * @throws AssertionError with {@code what} and the detail when it does not hold within {@code timeoutMs}.
      */
     public static void await(final String what, final long timeoutMs, final BooleanSupplier condition,
-        final java.util.function.Supplier<String> detail)
+        final Supplier<String> detail)
     {
         final long deadline = System.currentTimeMillis() + timeoutMs;
         while (!condition.getAsBoolean())

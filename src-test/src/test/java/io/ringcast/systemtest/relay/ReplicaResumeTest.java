@@ -1,0 +1,145 @@
+package io.ringcast.systemtest.relay;
+
+import io.ringcast.engine.Event;
+import io.ringcast.engine.Filter;
+import io.ringcast.engine.SubscribeOptions;
+import io.ringcast.relay.pg.ReplicaResume;
+import io.ringcast.relay.pg.ResumeVector;
+import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.systemtest.relay.support.RelayNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ReplicaResumeTest
+{
+    private static final int PER_NODE = 3_000;
+
+    @Test
+    void shouldDeliverTheRestExactlyOnceWhenAClientMovesFromNodeAToNodeBWithItsVectorId() throws Exception
+    {
+        final String url = PostgresServer.shared().freshDatabase("relay_resume");
+        final List<RelayNode> nodes = new ArrayList<>();
+        try
+        {
+            for (final String id : List.of("a", "b", "c"))
+            {
+                nodes.add(new RelayNode(id, RelayNode.config(url)));
+            }
+            for (final RelayNode n : nodes)
+            {
+                RelayNode.await(n.nodeId() + " connected", 20_000, () -> n.health().ok(), () -> "" + n.health());
+            }
+            final RelayNode a = nodes.get(0);
+            final RelayNode b = nodes.get(1);
+            final Map<String, List<Long>> got = new HashMap<>();
+            final String[] lastId = new String[1];
+
+            final ReplicaResume onA = ReplicaResume.open(a.relay(), a.engine(), Filter.all(),
+                SubscribeOptions.defaults().queueCapacity(1 << 16),
+                ResumeVector.startingAt(System.currentTimeMillis()));
+            assertTrue(onA.exact());
+            final List<Thread> publishers = startPublishers(nodes);
+            final int half = 3 * PER_NODE / 2;
+            readUntil(onA, got, lastId, half, 30_000);
+            onA.close();
+            for (final RelayNode origin : nodes)
+            {
+                final int seen = got.getOrDefault(origin.nodeId(), List.of()).size();
+                RelayNode.await("events the client missed from " + origin.nodeId(), 30_000,
+                    () -> b.receivedFrom(origin.nodeId()).size() >= Math.min(PER_NODE, seen + 100),
+                    () -> b.receivedFrom(origin.nodeId()).size() + " vs " + seen);
+            }
+
+            final ReplicaResume onB = ReplicaResume.open(b.relay(), b.engine(), Filter.all(),
+                SubscribeOptions.defaults().queueCapacity(1 << 16), ResumeVector.parse(lastId[0]));
+            assertTrue(onB.exact(), "the vector resume is exact");
+            assertTrue(onB.pendingReplay() >= 100, "B replays what the client missed from the outbox: " +
+                onB.pendingReplay());
+            for (final Thread t : publishers)
+            {
+                t.join();
+            }
+            readUntil(onB, got, lastId, 3 * PER_NODE, 60_000);
+            onB.close();
+
+            for (final RelayNode origin : nodes)
+            {
+                assertEquals(origin.published(), got.get(origin.nodeId()),
+                    "everything from " + origin.nodeId() + " exactly once, in order, across the move");
+            }
+            assertEquals(ResumeVector.parse(lastId[0]).seen("c"), nodes.get(2).published().get(PER_NODE - 1));
+        }
+        finally
+        {
+            nodes.forEach(RelayNode::close);
+        }
+    }
+
+    private static void readUntil(final ReplicaResume r, final Map<String, List<Long>> got, final String[] lastId,
+        final int total, final long timeoutMs)
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        int count = got.values().stream().mapToInt(List::size).sum();
+        while (count < total)
+        {
+            final int[] delivered = {0};
+            final int want = total - count;
+            r.drain(e ->
+            {
+                if (delivered[0] < want)
+                {
+                    record(got, e);
+                    lastId[0] = r.position();
+                    delivered[0]++;
+                }
+            }, Math.min(want, 64));
+            count += delivered[0];
+            if (delivered[0] == 0)
+            {
+                if (System.currentTimeMillis() > deadline)
+                {
+                    throw new AssertionError("received " + count + " of " + total + ": " + got.keySet());
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    private static void record(final Map<String, List<Long>> got, final Event e)
+    {
+        got.computeIfAbsent(e.origin(), k -> new ArrayList<>()).add(e.originSequence());
+    }
+
+    private static List<Thread> startPublishers(final List<RelayNode> nodes)
+    {
+        final List<Thread> ts = new ArrayList<>();
+        for (final RelayNode n : nodes)
+        {
+            final Thread t = new Thread(() ->
+            {
+                for (int i = 0; i < PER_NODE; i++)
+                {
+                    n.publish("resume/" + n.nodeId(), "e" + i);
+                    if (i % 50 == 49)
+                    {
+                        LockSupport.parkNanos(5_000_000);
+                    }
+                }
+            }, "publisher-" + n.nodeId());
+            t.start();
+            ts.add(t);
+        }
+        return ts;
+    }
+}
