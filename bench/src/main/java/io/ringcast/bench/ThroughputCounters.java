@@ -25,6 +25,8 @@ public class ThroughputCounters
     public double saturatedDeliveredPct;
     /** Bytes allocated by all threads per delivery over the search. */
     public double allocBytesPerDelivery;
+    /** Deliveries during the search (to turn {@code -prof gc}'s bytes per invocation into bytes per delivery). */
+    public double deliveries;
 
     void record(final SearchResult r)
     {
@@ -34,5 +36,6 @@ public class ThroughputCounters
         saturatedEventsPerSec = r.saturated().deliveredEventsPerSec();
         saturatedDeliveredPct = 100 * r.saturated().deliveredShare();
         allocBytesPerDelivery = r.bytesPerDelivery();
+        deliveries = r.deliveries();
     }
 }

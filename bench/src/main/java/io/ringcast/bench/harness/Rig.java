@@ -169,6 +169,7 @@ public final class Rig implements AutoCloseable
         }
         if (periodNs == 0)
         {
+            final IdleStrategy idle = Idle.strategy();
             for (long i = index; ; i += producers)
             {
                 if ((i & 63) == index)
@@ -180,11 +181,18 @@ public final class Rig implements AutoCloseable
                     }
                 }
                 final int stamp = (int)(i & stampMask);
+                final int topic = (int)((i * TOPIC_STRIDE) % topics);
                 stamps[stamp] = now;
                 offered++;
-                if (!peer.offer((int)((i * TOPIC_STRIDE) % topics), stamp))
+                if (!peer.offer(topic, stamp))
                 {
-                    refused++;
+                    idle.reset();
+                    do
+                    {
+                        refused++;
+                        idle.idle();
+                    }
+                    while (!peer.offer(topic, stamp) && System.nanoTime() < deadline);
                 }
             }
             return new long[] {offered, refused, System.nanoTime()};
@@ -228,8 +236,9 @@ public final class Rig implements AutoCloseable
     }
 
     /**
-     * A saturated step, then fixed-rate steps descending from the saturated delivered rate until one is sustained,
-     * then one bisection step between the last failure and that success.
+     * A saturated step, then fixed-rate steps descending from the saturated delivered rate until one is sustained
+     * (or, if the first one is, ascending by 1.5x until one is not), then one bisection step between the last failure
+     * and the last success.
      *
      * @param stepNs duration of every step.
      */
@@ -240,7 +249,7 @@ public final class Rig implements AutoCloseable
         final StepResult saturated = step(0, stepNs);
         log(verbose, saturated);
         final double ceiling = saturated.deliveredEventsPerSec();
-        final double[] factors = {1.25, 1.0, 0.8, 0.64, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01, 0.001};
+        final double[] factors = {1.0, 0.8, 0.64, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01, 0.001};
         double pass = 0;
         double fail = 0;
         int steps = 1;
@@ -255,6 +264,23 @@ public final class Rig implements AutoCloseable
                 break;
             }
             fail = r.targetEventsPerSec();
+        }
+        if (pass > 0 && fail == 0)
+        {
+            for (int up = 0; up < 8 && fail == 0; up++)
+            {
+                final StepResult r = step(pass * 1.5, stepNs);
+                steps++;
+                log(verbose, r);
+                if (r.sustained())
+                {
+                    pass = r.targetEventsPerSec();
+                }
+                else
+                {
+                    fail = r.targetEventsPerSec();
+                }
+            }
         }
         if (pass > 0 && fail > 0)
         {

@@ -1,12 +1,14 @@
 package io.ringcast.bench.harness;
 
 /**
- * What one step of offered load produced. {@code targetEventsPerSec <= 0} marks a saturated step (publish as fast as
- * possible, never waiting).
+ * What one step of offered load produced. {@code targetEventsPerSec <= 0} marks a saturated step: publish as fast as
+ * possible; an event the peer refuses at the door (ring full) is retried after the {@code Idle} back-off, as a
+ * blocking publish would, so a saturated step's delivered share counts only losses after the door.
  *
  * @param targetEventsPerSec offered rate asked for, events/s; 0 for saturated.
  * @param offered            events the publishers tried to publish.
- * @param refused            events the peer refused at the door (ring full).
+ * @param refused            fixed rate: events refused at the door (ring full), which are lost; saturated: refused
+ *                           attempts, each retried.
  * @param fanout             deliveries each event should produce.
  * @param delivered          deliveries the consumer received.
  * @param publishNs          time from the first to the last offer.
