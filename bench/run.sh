@@ -47,7 +47,7 @@ cat "$out/machine.txt"
 
 if [ "$profile" = quick ]; then
   STEP=400; TPUT="-wi 1 -i 2 -f 1"; HEAD="-wi 1 -i 3 -f 1"; ONE="-wi 1 -i 1 -f 1"
-  LAT="-p warmupMs=3000 -p measureMs=10000 -f 1"; SSE="-wi 2 -w 1 -i 3 -r 1 -f 1"
+  LAT="-p warmupMs=3000 -p measureMs=10000 -f 1"; SSE="-wi 2 -w 1 -i 5 -r 1 -f 1"
 else
   STEP=1000; TPUT="-wi 2 -i 5 -f 2"; HEAD="-wi 2 -i 5 -f 2"; ONE="-wi 2 -i 5 -f 2"
   LAT="-p warmupMs=5000 -p measureMs=10000 -i 3 -f 2"; SSE="-wi 5 -w 1 -i 10 -r 1 -f 2"
@@ -62,7 +62,7 @@ jmh() {
   if ! "$JAVA" -jar "$JAR" "$@" -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1; then
     echo "   FAILED, see $out/$name.log" >&2
   fi
-  grep -E '^[A-Za-z]+Benchmark\.[A-Za-z]+(:[A-Za-z]+)? ' "$out/$name.log" | grep -vE ':(gc\.(count|time)|deliveries)' || true
+  echo "   $(grep -cE '^# Run complete' "$out/$name.log" || true) run(s) complete, $(grep -c '<failure>' "$out/$name.log" || true) failure(s); log: $out/$name.log"
 }
 
 if wanted broadcast; then

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Workload 3, latency: 16 subscribers, a fixed offered rate (default 100,000 events/s), each event stamped with its
  * intended send time (coordinated omission corrected); the consumer records {@code now - intended} per delivery into
  * an HdrHistogram. The first invocation of a fork is the warm-up ({@code warmupMs}, not recorded); every later one
- * records {@code measureMs}. Each peer runs in its own JVM (one fork per parameter set).
+ * records {@code measureMs}. Each peer runs in its own JVM (one fork per parameter set). {@code ringcast-yielding} is
+ * Ringcast with the {@code YIELDING} dispatcher wait strategy instead of the shipped {@code BLOCKING} default.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 1)
 public class LatencyBenchmark
 {
-    @Param({"ringcast", "submission-publisher", "seed-port", "reactor", "disruptor-minimal"})
+    @Param({"ringcast", "ringcast-yielding", "submission-publisher", "seed-port", "reactor", "disruptor-minimal"})
     public String peer;
 
     @Param({"16"})

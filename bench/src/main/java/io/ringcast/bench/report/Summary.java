@@ -49,7 +49,10 @@ public final class Summary
         s.print();
     }
 
-    /** One JMH result: benchmark method, parameters, metric name to {score, error}. */
+    /**
+     * One JMH result: benchmark method, parameters, metric name to its per-iteration values (all forks). Scores are
+     * recomputed from the raw values: JMH sums auxiliary "events" counters over iterations, we want their mean.
+     */
     record Row(String benchmark, Map<String, String> params, Map<String, double[]> metrics)
     {
         String param(final String name)
@@ -57,16 +60,19 @@ public final class Summary
             return params.getOrDefault(name, "");
         }
 
+        double[] values(final String metric)
+        {
+            return metrics.get(metric);
+        }
+
         double score(final String metric)
         {
-            final double[] m = metrics.get(metric);
-            return m == null ? Double.NaN : m[0];
+            return Stats.mean(metrics.get(metric));
         }
 
         double error(final String metric)
         {
-            final double[] m = metrics.get(metric);
-            return m == null ? Double.NaN : m[1];
+            return Stats.error999(metrics.get(metric));
         }
     }
 
@@ -102,7 +108,31 @@ public final class Summary
 
     private static double[] metric(final Map<String, Object> m)
     {
-        return new double[] {Json.number(m.get("score")), Json.number(m.get("scoreError"))};
+        final List<Double> values = new ArrayList<>();
+        final Object raw = m.get("rawData");
+        if (raw instanceof List<?> forks)
+        {
+            for (final Object fork : forks)
+            {
+                if (fork instanceof List<?> iterations)
+                {
+                    for (final Object v : iterations)
+                    {
+                        values.add(Json.number(v));
+                    }
+                }
+            }
+        }
+        if (values.isEmpty())
+        {
+            return new double[] {Json.number(m.get("score"))};
+        }
+        final double[] a = new double[values.size()];
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i] = values.get(i);
+        }
+        return a;
     }
 
     void print()
@@ -167,7 +197,7 @@ public final class Summary
                     withError(r, "saturatedDeliveriesPerSec"),
                     pct(r.score("saturatedDeliveredPct")),
                     fixed(r.score("allocBytesPerDelivery")),
-                    fixed(r.score("gc.alloc.rate.norm") / r.score("deliveries")),
+                    fixed(Stats.mean(Stats.divide(r.values("gc.alloc.rate.norm"), r.values("deliveries")))),
                     ratio(rc, r, "losslessEventsPerSec"),
                     ratio(rc, r, "saturatedDeliveriesPerSec"));
             }
