@@ -16,15 +16,33 @@ import java.lang.invoke.VarHandle;
 final class History
 {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Event[].class);
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle BYTES;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(History.class, "head", long.class);
+            TAIL = lookup.findVarHandle(History.class, "tail", long.class);
+            BYTES = lookup.findVarHandle(History.class, "bytes", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Event[] slots;
     private final int mask;
     private final int maxEvents;
     private final long maxBytes;
     private final long idBase;
-    private volatile long head = -1;
-    private volatile long tail;
-    private volatile long bytes;
+    private long head = -1;
+    private long tail;
+    private long bytes;
 
     History(final int maxEvents, final long maxBytes, final long idBase)
     {
@@ -41,13 +59,14 @@ final class History
     {
         if (maxEvents == 0)
         {
-            tail = sequence + 1;
-            head = sequence;
+            TAIL.setRelease(this, sequence + 1);
+            HEAD.setRelease(this, sequence);
             return;
         }
         final int footprint = event.footprintBytes();
         long bytes = this.bytes + footprint;
         long tail = this.tail;
+        // plain reads: this is the only writer
         while (tail <= sequence - 1 && (sequence - tail + 1 > maxEvents || bytes > maxBytes))
         {
             final int index = (int)(tail & mask);
@@ -59,10 +78,10 @@ final class History
             SLOTS.setRelease(slots, index, (Event)null);
             tail++;
         }
-        this.tail = tail;
+        TAIL.setRelease(this, tail);
         SLOTS.setRelease(slots, (int)(sequence & mask), event);
-        this.bytes = bytes;
-        this.head = sequence;
+        BYTES.setRelease(this, bytes);
+        HEAD.setRelease(this, sequence);
     }
 
     /**
@@ -82,26 +101,26 @@ final class History
     /** @return the sequence of the newest appended event, -1 before the first. */
     long head()
     {
-        return head;
+        return (long)HEAD.getAcquire(this);
     }
 
     /** @return the sequence of the oldest retained event (equals {@code head() + 1} when empty). */
     long tail()
     {
-        return tail;
+        return (long)TAIL.getAcquire(this);
     }
 
     /** @return events retained. */
     long size()
     {
-        final long t = tail;
-        final long h = head;
+        final long t = tail();
+        final long h = head();
         return Math.max(0, h - t + 1);
     }
 
     /** @return estimated bytes retained. */
     long bytes()
     {
-        return bytes;
+        return (long)BYTES.getAcquire(this);
     }
 }

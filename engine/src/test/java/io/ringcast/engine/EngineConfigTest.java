@@ -1,0 +1,32 @@
+package io.ringcast.engine;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EngineConfigTest
+{
+    @Test
+    void shouldNameTheSettingAndTheAcceptedRange()
+    {
+        assertThatThrownBy(() -> Engine.start(new EngineConfig().ringSize(1000)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("ringSize must be a power of two in [2, 16777216], got 1000");
+        assertThatThrownBy(() -> Engine.start(new EngineConfig().historyMaxEvents(-1)))
+            .hasMessageContaining("historyMaxEvents must be in [0, ");
+        assertThatThrownBy(() -> Engine.start(new EngineConfig().historyMaxBytes(-5)))
+            .hasMessageContaining("historyMaxBytes must be >= 0");
+        assertThatThrownBy(() -> Engine.start(new EngineConfig().defaultQueueCapacity(0)))
+            .hasMessageContaining("defaultQueueCapacity must be in [1, ");
+        assertThatThrownBy(() -> Engine.start(new EngineConfig().nodeId("bad id")))
+            .hasMessageContaining("nodeId must be 1..64 chars");
+        assertThatThrownBy(() -> Engine.start(new EngineConfig().waitStrategy(null)))
+            .hasMessageContaining("waitStrategy must not be null");
+        assertThatThrownBy(() -> Engine.start(new EngineConfig().housekeepingIntervalMs(0)))
+            .hasMessageContaining("housekeepingIntervalMs must be in [1, 60000]");
+        assertThatThrownBy(() -> SubscribeOptions.defaults().queueCapacity(-1))
+            .hasMessageContaining("queueCapacity must be 0 (engine default) or 1..");
+        assertThatThrownBy(() -> SubscribeOptions.defaults().disconnectAfterDrops(0))
+            .hasMessageContaining("disconnectAfterDrops must be >= 1");
+    }
+}

@@ -1,0 +1,345 @@
+package io.ringcast.relay.pg;
+
+import io.ringcast.engine.Engine;
+import io.ringcast.engine.Message;
+import org.postgresql.PGConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Reads other nodes' events from the outbox in commit order and re-injects them through
+ * {@link Engine#tryPublishFromReplica}, so they reach local subscribers and never the outbox again.
+ *
+ * <p><b>Commit order, and why no row is skipped.</b> Every row carries {@code xid8 = pg_current_xact_id()} of the
+ * transaction that inserted it, plus an identity {@code id}. The reader keeps a cursor {@code (xid, id)} and, in one
+ * {@code REPEATABLE READ} snapshot S, reads only rows with {@code (xid, id) > cursor} and
+ * {@code xid < xmin(S) = pg_snapshot_xmin(pg_current_snapshot())}, ordered by {@code (xid, id)}.
+ * <ol>
+ * <li>By definition of {@code xmin(S)}, every transaction with an xid below it had finished when S was taken: its
+ *     rows are all visible in S if it committed, and none will ever appear if it aborted.</li>
+ * <li>A transaction that had not finished when S was taken has an xid {@code >= xmin(S)}, or no xid yet and will
+ *     get one from the counter, which is already past {@code xmin(S)}. So every row that becomes visible after S
+ *     has {@code xid >= xmin(S)}.</li>
+ * <li>The cursor only advances to rows the reader has read, all with {@code xid < xmin(S)}; hence every row that
+ *     commits later sorts after the cursor and will be read, and the set of rows below the cursor never changes
+ *     (except by pruning, which the reader detects, see below). No skip, no re-read: exactly once.</li>
+ * </ol>
+ * A naive {@code id > lastId} reader fails at step 2: ids are drawn at INSERT, not at COMMIT. The price of the
+ * scheme is that a long-running transaction anywhere in the database holds {@code xmin} back and delays the relay
+ * (not loses events); keep transactions on the relay's database short.
+ *
+ * <p><b>Per-origin order.</b> Each origin's rows come from one writer thread committing batch after batch, so the
+ * later batch has the larger xid, and within a batch {@code id} follows publish order; reading in {@code (xid, id)}
+ * order and re-injecting in that order keeps every origin's order on every node.
+ *
+ * <p><b>Faults.</b> Any {@link SQLException} closes the connection; the reader reconnects with exponential backoff
+ * and jitter, LISTENs again and reads on from its in-memory cursor, so a killed backend or a PostgreSQL restart
+ * loses and repeats nothing. It wakes on NOTIFY and at least every {@link RelayConfig#pollIntervalMs()}.
+ *
+ * <p><b>Retention gaps.</b> The pruner records the highest {@code (xid, id)} it deleted. If that passes the
+ * reader's cursor, rows the reader never read may be gone: it counts a gap, logs it, and reads on.
+ *
+ * <p>Threads: {@link #run} on the reader thread only; the getters from any thread.
+ */
+final class OutboxReader implements Runnable
+{
+    private static final System.Logger LOG = System.getLogger(OutboxReader.class.getName());
+    private static final int PAGE_ROWS = 2_000;
+    private static final long START_MARGIN_MS = 10_000;
+    private static final long MAX_RING_FULL_PARK_NS = 1_000_000;
+    private static final String READ_SQL =
+        "SELECT xid::text::bigint, id, origin, origin_seq, topic, type, audience, attributes," +
+        " CASE WHEN origin = ? THEN NULL ELSE payload END, ts_ms" +
+        " FROM ringcast_outbox" +
+        " WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
+        " ORDER BY xid, id LIMIT " + PAGE_ROWS;
+    private static final String START_SQL =
+        "SELECT xid::text::bigint, id FROM ringcast_outbox" +
+        " WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND ts_ms < ?" +
+        " ORDER BY xid DESC, id DESC LIMIT 1";
+    private static final String PRUNED_SQL = "SELECT xid::text::bigint, id FROM ringcast_outbox_pruned";
+
+    private final RelayConfig config;
+    private final RelayCounters counters;
+    private final Engine engine;
+    private final long startAtMs;
+    private final Backoff backoff;
+    private final AtomicLong firstRelayedId = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastRelayedId = new AtomicLong(-1);
+    private volatile boolean running = true;
+    private volatile boolean connected;
+    private volatile String lastError = "not connected yet";
+    private volatile Thread thread;
+    private Connection connection;
+    private boolean positioned;
+    private boolean everConnected;
+    private long cursorXid;
+    private long cursorId;
+    private long reportedPrunedXid = -1;
+    private long reportedPrunedId = -1;
+
+    OutboxReader(final RelayConfig config, final RelayCounters counters, final Engine engine)
+    {
+        this.config = config;
+        this.counters = counters;
+        this.engine = engine;
+        this.startAtMs = config.startAtMs() >= 0 ? config.startAtMs() : System.currentTimeMillis();
+        this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
+    }
+
+    void start()
+    {
+        final Thread t = new Thread(this, "ringcast-relay-reader-" + config.nodeId());
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void run()
+    {
+        while (running)
+        {
+            try
+            {
+                if (connection == null)
+                {
+                    connect();
+                }
+                readUntilCaughtUp();
+                connection.unwrap(PGConnection.class).getNotifications((int)config.pollIntervalMs());
+            }
+            catch (final SQLException e)
+            {
+                disconnect("outbox read failed: " + e.getMessage());
+                if (running)
+                {
+                    backoff.pause();
+                }
+            }
+        }
+        Connections.closeQuietly(connection);
+        connected = false;
+    }
+
+    private void connect() throws SQLException
+    {
+        connection = Connections.open(config, "reader", 0);
+        Schema.migrate(connection);
+        try (Statement s = connection.createStatement())
+        {
+            s.execute("LISTEN " + config.channel());
+        }
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        connection.setAutoCommit(false);
+        if (!positioned)
+        {
+            position();
+            positioned = true;
+        }
+        if (everConnected)
+        {
+            counters.reconnects.incrementAndGet();
+        }
+        everConnected = true;
+        connected = true;
+        lastError = "";
+        backoff.reset();
+        LOG.log(System.Logger.Level.INFO, "relay reader {0} listening on {1} from cursor ({2}, {3})",
+            config.nodeId(), config.channel(), Long.toString(cursorXid), Long.toString(cursorId));
+    }
+
+    /** First connection only: start just before the rows published around {@code startAtMs}. */
+    private void position() throws SQLException
+    {
+        try (PreparedStatement ps = connection.prepareStatement(START_SQL))
+        {
+            ps.setLong(1, startAtMs - START_MARGIN_MS);
+            try (ResultSet rs = ps.executeQuery())
+            {
+                if (rs.next())
+                {
+                    cursorXid = rs.getLong(1);
+                    cursorId = rs.getLong(2);
+                }
+            }
+        }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(PRUNED_SQL))
+        {
+            if (rs.next() && after(rs.getLong(1), rs.getLong(2), cursorXid, cursorId))
+            {
+                cursorXid = rs.getLong(1);
+                cursorId = rs.getLong(2);
+            }
+        }
+        connection.commit();
+    }
+
+    private void disconnect(final String reason)
+    {
+        if (connected || !reason.equals(lastError))
+        {
+            LOG.log(System.Logger.Level.WARNING, "relay reader {0}: {1}", config.nodeId(), reason);
+        }
+        Connections.closeQuietly(connection);
+        connection = null;
+        connected = false;
+        lastError = reason;
+    }
+
+    private void readUntilCaughtUp() throws SQLException
+    {
+        checkPruned();
+        int rows;
+        do
+        {
+            rows = readPage();
+        }
+        while (rows == PAGE_ROWS && running);
+    }
+
+    private void checkPruned() throws SQLException
+    {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(PRUNED_SQL))
+        {
+            if (rs.next())
+            {
+                final long px = rs.getLong(1);
+                final long pid = rs.getLong(2);
+                if (after(px, pid, cursorXid, cursorId) && (px != reportedPrunedXid || pid != reportedPrunedId))
+                {
+                    reportedPrunedXid = px;
+                    reportedPrunedId = pid;
+                    counters.gaps.incrementAndGet();
+                    LOG.log(System.Logger.Level.WARNING, "relay reader {0} fell behind retention: rows up to ({1}, " +
+                        "{2}) were pruned before it read past ({3}, {4}); some events were not relayed",
+                        config.nodeId(), Long.toString(px), Long.toString(pid), Long.toString(cursorXid),
+                        Long.toString(cursorId));
+                }
+            }
+        }
+        connection.commit();
+    }
+
+    private int readPage() throws SQLException
+    {
+        int rows = 0;
+        try (PreparedStatement ps = connection.prepareStatement(READ_SQL))
+        {
+            ps.setString(1, config.nodeId());
+            ps.setString(2, Long.toString(cursorXid));
+            ps.setLong(3, cursorId);
+            try (ResultSet rs = ps.executeQuery())
+            {
+                while (rs.next())
+                {
+                    rows++;
+                    final long xid = rs.getLong(1);
+                    final long id = rs.getLong(2);
+                    final byte[] payload = rs.getBytes(9);
+                    final long ts = rs.getLong(10);
+                    if (payload != null && ts >= startAtMs && !inject(rs, payload, ts))
+                    {
+                        break;
+                    }
+                    cursorXid = xid;
+                    cursorId = id;
+                }
+            }
+        }
+        connection.commit();
+        return rows;
+    }
+
+    /** @return {@code false} when the relay or the engine is stopping and the row was not injected. */
+    private boolean inject(final ResultSet rs, final byte[] payload, final long ts) throws SQLException
+    {
+        final String origin = rs.getString(3);
+        final long originSeq = rs.getLong(4);
+        final Message message;
+        try
+        {
+            message = Message.builder(rs.getString(5)).type(rs.getString(6)).audience(rs.getString(7))
+                .attributes(AttributeCodec.decode(rs.getString(8))).payload(payload).build();
+        }
+        catch (final IllegalArgumentException e)
+        {
+            LOG.log(System.Logger.Level.ERROR, "relay reader {0}: skipping invalid outbox row {1}/{2}: {3}",
+                config.nodeId(), origin, Long.toString(originSeq), e.getMessage());
+            return true;
+        }
+        long parkNs = 1_000;
+        long id;
+        while ((id = engine.tryPublishFromReplica(message, origin, originSeq, ts)) == Engine.RING_FULL)
+        {
+            counters.ringFullRetries.incrementAndGet();
+            if (!running)
+            {
+                return false;
+            }
+            LockSupport.parkNanos(parkNs);
+            parkNs = Math.min(MAX_RING_FULL_PARK_NS, parkNs * 2);
+        }
+        if (id == Engine.CLOSED)
+        {
+            running = false;
+            return false;
+        }
+        firstRelayedId.compareAndSet(Long.MAX_VALUE, id);
+        lastRelayedId.lazySet(id);
+        counters.rowsRead.incrementAndGet();
+        counters.lagMs.lazySet(Math.max(0, System.currentTimeMillis() - ts));
+        return true;
+    }
+
+    private static boolean after(final long xa, final long ia, final long xb, final long ib)
+    {
+        return xa > xb || xa == xb && ia > ib;
+    }
+
+    void close(final long timeoutMs)
+    {
+        running = false;
+        final Thread t = thread;
+        if (t != null)
+        {
+            try
+            {
+                t.join(timeoutMs);
+                if (t.isAlive())
+                {
+                    t.interrupt();
+                    Connections.closeQuietly(connection);
+                    t.join(timeoutMs);
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** @return {@code true} when an event relayed from another node got a local id in {@code [lo, hi]}. */
+    boolean relayedWithin(final long lo, final long hi)
+    {
+        final long first = firstRelayedId.get();
+        return first != Long.MAX_VALUE && first <= hi && lastRelayedId.get() >= lo;
+    }
+
+    boolean connected()
+    {
+        return connected;
+    }
+
+    String lastError()
+    {
+        return lastError;
+    }
+}

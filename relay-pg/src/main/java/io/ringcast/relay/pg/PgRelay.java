@@ -1,0 +1,167 @@
+package io.ringcast.relay.pg;
+
+import io.ringcast.engine.Engine;
+import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.spi.MetricSink;
+import io.ringcast.engine.spi.Replication;
+import io.ringcast.engine.spi.ReplicationHealth;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Cross-replica fan-out through a PostgreSQL outbox and LISTEN/NOTIFY. Composes an {@link OutboxWriter} (this node's
+ * events to the outbox, batched), an {@link OutboxReader} (other nodes' events from the outbox, in commit order, into
+ * the engine as local-only publishes), an {@link OutboxPruner} (retention) and an {@link OutboxLog} (durable history).
+ *
+ * <pre>{@code
+ * PgRelay relay = new PgRelay(new RelayConfig().url(url).nodeId("n1"));
+ * EngineConfig config = new EngineConfig();
+ * relay.configure(config);                 // sets the node id, adds the writer stage and the event log
+ * Engine engine = Engine.start(config);
+ * relay.start(engine);                     // never throws when PostgreSQL is down: health says degraded
+ * ...
+ * relay.close();                           // before engine.close()
+ * engine.close();
+ * }</pre>
+ *
+ * <p>Threads: life-cycle methods from the composing thread, in the order above; {@link #health()} and
+ * {@link #metrics} from any thread, lock-free. Starts three daemon threads: writer, reader, pruner.
+ */
+public final class PgRelay implements Replication
+{
+    private static final System.Logger LOG = System.getLogger(PgRelay.class.getName());
+    private static final long CLOSE_TIMEOUT_MS = 5_000;
+
+    private final RelayConfig config;
+    private final RelayCounters counters = new RelayCounters();
+    private final OutboxWriter writer;
+    private final OutboxPruner pruner;
+    private volatile OutboxReader reader;
+    private volatile Engine engine;
+    private volatile boolean closed;
+
+    /**
+     * @param config the settings; validated here.
+     * @throws IllegalArgumentException naming an invalid setting.
+     */
+    public PgRelay(final RelayConfig config)
+    {
+        config.validate();
+        this.config = config;
+        this.writer = new OutboxWriter(config, counters);
+        this.pruner = new OutboxPruner(config, counters);
+    }
+
+    @Override
+    public void configure(final EngineConfig engineConfig)
+    {
+        engineConfig.nodeId(config.nodeId()).stage(writer).eventLog(new OutboxLog(config, writer, () -> reader,
+            () -> engine == null ? Long.MAX_VALUE : engine.firstId()));
+    }
+
+    @Override
+    public void start(final Engine engine)
+    {
+        if (!config.nodeId().equals(engine.nodeId()))
+        {
+            throw new IllegalArgumentException("the engine's node id '" + engine.nodeId() +
+                "' differs from the relay's node-id '" + config.nodeId() + "': call configure() before starting it");
+        }
+        this.engine = engine;
+        tryMigrate();
+        writer.start();
+        final OutboxReader r = new OutboxReader(config, counters, engine);
+        reader = r;
+        r.start();
+        pruner.start();
+    }
+
+    private void tryMigrate()
+    {
+        try (Connection c = Connections.open(config, "migrate", 30))
+        {
+            Schema.migrate(c);
+        }
+        catch (final SQLException e)
+        {
+            LOG.log(System.Logger.Level.WARNING, "relay {0}: PostgreSQL not reachable at start ({1}); serving local " +
+                "subscribers, relaying when it returns", config.nodeId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public ReplicationHealth health()
+    {
+        final OutboxReader r = reader;
+        if (closed)
+        {
+            return new ReplicationHealth("degraded", "relay closed");
+        }
+        if (r == null)
+        {
+            return new ReplicationHealth("starting", "relay not started");
+        }
+        final StringBuilder detail = new StringBuilder();
+        if (!writer.connected())
+        {
+            detail.append("outbox writer: ").append(writer.lastError()).append("; ");
+        }
+        if (!r.connected())
+        {
+            detail.append("outbox reader: ").append(r.lastError()).append("; ");
+        }
+        if (writer.droppedRecently())
+        {
+            detail.append(counters.droppedWrites.get()).append(" local events not relayed (writer buffer full); ");
+        }
+        return detail.length() == 0 ? new ReplicationHealth("ok", "") :
+            new ReplicationHealth("degraded", detail.substring(0, detail.length() - 2));
+    }
+
+    @Override
+    public void metrics(final MetricSink sink)
+    {
+        counters.report(sink, writer.buffered());
+    }
+
+    /**
+     * Prunes expired rows now instead of at the next tick.
+     *
+     * @return rows deleted.
+     * @throws SQLException when PostgreSQL cannot be reached.
+     */
+    public long pruneNow() throws SQLException
+    {
+        return pruner.pruneNow();
+    }
+
+    /** @return the highest id of this node's events known committed to the outbox, {@code -1} before any. */
+    public long committedId()
+    {
+        return writer.committedId();
+    }
+
+    /** @return the settings. */
+    public RelayConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        pruner.close();
+        final OutboxReader r = reader;
+        if (r != null)
+        {
+            r.close(CLOSE_TIMEOUT_MS);
+        }
+        writer.close(CLOSE_TIMEOUT_MS);
+    }
+}

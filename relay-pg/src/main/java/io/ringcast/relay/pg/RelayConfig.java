@@ -1,0 +1,269 @@
+package io.ringcast.relay.pg;
+
+import java.util.Map;
+
+/**
+ * Settings of a {@link PgRelay}: fluent pairs, defaults as constants, validation in {@link #validate()}.
+ * Not thread-safe; build it on one thread before the relay starts.
+ *
+ * <pre>{@code
+ * RelayConfig c = new RelayConfig().url("jdbc:postgresql://db/app?user=app").nodeId("n1").retentionMs(3_600_000);
+ * }</pre>
+ */
+public final class RelayConfig
+{
+    public static final long DEFAULT_RETENTION_MS = 3_600_000;
+    public static final int DEFAULT_BATCH_SIZE = 1_000;
+    public static final int MAX_BATCH_SIZE = 50_000;
+    public static final int DEFAULT_BUFFER_EVENTS = 64 * 1024;
+    public static final long DEFAULT_POLL_INTERVAL_MS = 500;
+    public static final long DEFAULT_PRUNE_INTERVAL_MS = 60_000;
+    public static final int DEFAULT_PRUNE_BATCH_ROWS = 10_000;
+    public static final long DEFAULT_RECONNECT_MIN_MS = 50;
+    public static final long DEFAULT_RECONNECT_MAX_MS = 5_000;
+    public static final String DEFAULT_CHANNEL = "ringcast_outbox";
+
+    private String url;
+    private String nodeId;
+    private long retentionMs = DEFAULT_RETENTION_MS;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private int bufferEvents = DEFAULT_BUFFER_EVENTS;
+    private long pollIntervalMs = DEFAULT_POLL_INTERVAL_MS;
+    private long pruneIntervalMs = DEFAULT_PRUNE_INTERVAL_MS;
+    private int pruneBatchRows = DEFAULT_PRUNE_BATCH_ROWS;
+    private long reconnectMinMs = DEFAULT_RECONNECT_MIN_MS;
+    private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
+    private long startAtMs = -1;
+    private String channel = DEFAULT_CHANNEL;
+
+    /**
+     * Reads the server settings {@code pg-url}, {@code node-id}, {@code pg-retention-ms}, {@code pg-batch-size} and
+     * {@code pg-buffer-events}.
+     *
+     * @param settings      flag names without dashes.
+     * @param defaultNodeId used when {@code node-id} is absent.
+     * @return the validated configuration.
+     * @throws IllegalArgumentException naming the bad setting.
+     */
+    public static RelayConfig fromSettings(final Map<String, String> settings, final String defaultNodeId)
+    {
+        final RelayConfig c = new RelayConfig()
+            .url(settings.get("pg-url"))
+            .nodeId(settings.getOrDefault("node-id", defaultNodeId));
+        final String retention = settings.get("pg-retention-ms");
+        if (retention != null)
+        {
+            c.retentionMs(parseLong("pg-retention-ms", retention));
+        }
+        final String batch = settings.get("pg-batch-size");
+        if (batch != null)
+        {
+            c.batchSize((int)parseLong("pg-batch-size", batch));
+        }
+        final String buffer = settings.get("pg-buffer-events");
+        if (buffer != null)
+        {
+            c.bufferEvents((int)parseLong("pg-buffer-events", buffer));
+        }
+        c.validate();
+        return c;
+    }
+
+    private static long parseLong(final String name, final String value)
+    {
+        try
+        {
+            return Long.parseLong(value.trim());
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'", e);
+        }
+    }
+
+    /** @param url JDBC URL of the PostgreSQL database, {@code jdbc:postgresql://...}; may carry user and password. */
+    public RelayConfig url(final String url)
+    {
+        this.url = url;
+        return this;
+    }
+
+    public String url()
+    {
+        return url;
+    }
+
+    /** @param nodeId this node's id, the origin of its outbox rows; must equal the engine's node id. */
+    public RelayConfig nodeId(final String nodeId)
+    {
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    public String nodeId()
+    {
+        return nodeId;
+    }
+
+    /** @param ms how long outbox rows are kept before pruning. */
+    public RelayConfig retentionMs(final long ms)
+    {
+        this.retentionMs = ms;
+        return this;
+    }
+
+    public long retentionMs()
+    {
+        return retentionMs;
+    }
+
+    /** @param rows most rows per INSERT (and per NOTIFY). */
+    public RelayConfig batchSize(final int rows)
+    {
+        this.batchSize = rows;
+        return this;
+    }
+
+    public int batchSize()
+    {
+        return batchSize;
+    }
+
+    /** @param events capacity of the writer's queue: events buffered while PostgreSQL is slow or down. */
+    public RelayConfig bufferEvents(final int events)
+    {
+        this.bufferEvents = events;
+        return this;
+    }
+
+    public int bufferEvents()
+    {
+        return bufferEvents;
+    }
+
+    /** @param ms longest the reader waits for a NOTIFY before it reads anyway. */
+    public RelayConfig pollIntervalMs(final long ms)
+    {
+        this.pollIntervalMs = ms;
+        return this;
+    }
+
+    public long pollIntervalMs()
+    {
+        return pollIntervalMs;
+    }
+
+    /** @param ms period of the pruner. */
+    public RelayConfig pruneIntervalMs(final long ms)
+    {
+        this.pruneIntervalMs = ms;
+        return this;
+    }
+
+    public long pruneIntervalMs()
+    {
+        return pruneIntervalMs;
+    }
+
+    /** @param rows most rows one prune statement deletes. */
+    public RelayConfig pruneBatchRows(final int rows)
+    {
+        this.pruneBatchRows = rows;
+        return this;
+    }
+
+    public int pruneBatchRows()
+    {
+        return pruneBatchRows;
+    }
+
+    /** @param ms first reconnect delay; doubles per failure up to {@link #reconnectMaxMs()}, with jitter. */
+    public RelayConfig reconnectMinMs(final long ms)
+    {
+        this.reconnectMinMs = ms;
+        return this;
+    }
+
+    public long reconnectMinMs()
+    {
+        return reconnectMinMs;
+    }
+
+    public RelayConfig reconnectMaxMs(final long ms)
+    {
+        this.reconnectMaxMs = ms;
+        return this;
+    }
+
+    public long reconnectMaxMs()
+    {
+        return reconnectMaxMs;
+    }
+
+    /**
+     * @param ms relay other nodes' events published at or after this wall-clock time; {@code -1} (default) means
+     *           the time the relay starts.
+     */
+    public RelayConfig startAtMs(final long ms)
+    {
+        this.startAtMs = ms;
+        return this;
+    }
+
+    public long startAtMs()
+    {
+        return startAtMs;
+    }
+
+    /** @param channel the LISTEN/NOTIFY channel; all nodes sharing an outbox must use the same one. */
+    public RelayConfig channel(final String channel)
+    {
+        this.channel = channel;
+        return this;
+    }
+
+    public String channel()
+    {
+        return channel;
+    }
+
+    /** @throws IllegalArgumentException naming the first invalid setting and the accepted range. */
+    public void validate()
+    {
+        if (url == null || !url.startsWith("jdbc:postgresql:"))
+        {
+            throw new IllegalArgumentException("pg-url must be a JDBC URL starting with jdbc:postgresql:, got " +
+                (url == null ? "nothing" : "'" + redact(url) + "'"));
+        }
+        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
+        {
+            throw new IllegalArgumentException("node-id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
+        }
+        require(retentionMs >= 1_000, "pg-retention-ms must be >= 1000, got " + retentionMs);
+        require(batchSize >= 1 && batchSize <= MAX_BATCH_SIZE,
+            "pg-batch-size must be in 1.." + MAX_BATCH_SIZE + ", got " + batchSize);
+        require(bufferEvents >= batchSize && bufferEvents <= (1 << 26),
+            "pg-buffer-events must be in pg-batch-size.." + (1 << 26) + ", got " + bufferEvents);
+        require(pollIntervalMs >= 10, "pollIntervalMs must be >= 10, got " + pollIntervalMs);
+        require(pruneIntervalMs >= 10, "pruneIntervalMs must be >= 10, got " + pruneIntervalMs);
+        require(pruneBatchRows >= 1, "pruneBatchRows must be >= 1, got " + pruneBatchRows);
+        require(reconnectMinMs >= 1 && reconnectMaxMs >= reconnectMinMs,
+            "reconnect delays must satisfy 1 <= min <= max, got " + reconnectMinMs + ".." + reconnectMaxMs);
+        require(channel != null && channel.matches("[a-z_][a-z0-9_]{0,62}"),
+            "channel must be a lower-case SQL identifier, got '" + channel + "'");
+    }
+
+    private static void require(final boolean condition, final String message)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** @return the URL with any password parameter masked, for logs and error messages. */
+    static String redact(final String url)
+    {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+    }
+}

@@ -1,0 +1,99 @@
+package io.ringcast.systemtest.relay;
+
+import io.ringcast.systemtest.relay.support.Checks;
+import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.systemtest.relay.support.RelayNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RetentionTest
+{
+    private static final String INSERT_OLD = "INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, " +
+        "payload, ts_ms, created_at) SELECT '%s', g, g, 'old', '\\x01', %s, now() - interval '2 hours' " +
+        "FROM generate_series(1, %d) g";
+
+    @Test
+    void shouldPruneRowsOlderThanTheRetentionAndNeverARowALiveReaderStillNeeds() throws Exception
+    {
+        final String url = PostgresServer.shared().freshDatabase("relay_prune");
+        try (RelayNode a = new RelayNode("a", RelayNode.config(url).retentionMs(60_000)))
+        {
+            Checks.execute(url, String.format(INSERT_OLD, "old", "0", 300));
+            try (RelayNode b = new RelayNode("b", RelayNode.config(url).retentionMs(60_000)))
+            {
+                RelayNode.await("relays connected", 20_000, () -> a.health().ok() && b.health().ok(),
+                    () -> a.health() + " " + b.health());
+                final AtomicBoolean publishing = new AtomicBoolean(true);
+                final AtomicLong pruned = new AtomicLong();
+                final Thread pruner = new Thread(() ->
+                {
+                    while (publishing.get())
+                    {
+                        try
+                        {
+                            pruned.addAndGet(b.relay().pruneNow());
+                        }
+                        catch (final Exception e)
+                        {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+                pruner.start();
+                for (int i = 0; i < 5_000; i++)
+                {
+                    a.publish("prune/a", "x" + i);
+                }
+                final List<Long> ids = a.published();
+                RelayNode.await("b to get all of a", 30_000, () -> b.receivedFrom("a").size() >= ids.size(),
+                    () -> Checks.describe(b, "a", ids));
+                publishing.set(false);
+                pruner.join();
+
+                assertEquals(ids, b.receivedFrom("a"), () -> Checks.describe(b, "a", ids));
+                assertEquals(300, pruned.get(), "exactly the old rows were pruned");
+                assertEquals(0, Checks.queryLong(url, "SELECT count(*) FROM ringcast_outbox WHERE origin = 'old'"));
+                assertEquals(ids.size(), Checks.queryLong(url, "SELECT count(*) FROM ringcast_outbox"));
+                assertEquals(0.0, b.metric("relay_gaps_total"));
+                assertEquals(0, b.receivedFrom("old").size());
+            }
+        }
+    }
+
+    @Test
+    void shouldReportAGapWhenAReaderFallsBehindRetention() throws Exception
+    {
+        final String url = PostgresServer.shared().freshDatabase("relay_gap");
+        try (RelayNode b = new RelayNode("b", RelayNode.config(url).retentionMs(60_000));
+            Connection blocker = DriverManager.getConnection(url))
+        {
+            RelayNode.await("relay connected", 20_000, () -> b.health().ok(), () -> b.health().toString());
+            blocker.setAutoCommit(false);
+            try (Statement s = blocker.createStatement())
+            {
+                s.execute("SELECT pg_current_xact_id()"); // holds xmin back: the reader cannot read past it
+            }
+            Checks.execute(url, String.format(INSERT_OLD, "late", System.currentTimeMillis(), 100));
+            assertEquals(100, b.relay().pruneNow(), "rows past retention are pruned even though unread");
+            assertEquals(0.0, b.metric("relay_gaps_total"));
+            blocker.rollback();
+            Checks.execute(url, "NOTIFY ringcast_outbox");
+            RelayNode.await("the gap to be reported", 10_000, () -> b.metric("relay_gaps_total") == 1.0,
+                () -> "gaps=" + b.metric("relay_gaps_total"));
+            assertEquals(0, b.receivedFrom("late").size());
+            assertTrue(b.health().ok(), "a gap is reported, the relay keeps running");
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.ringcast.sse;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.ringcast.engine.Engine;
+import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.ErrorHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A running SSE hub: an engine, its optional replication, and a Netty server in front.
+ *
+ * <pre>{@code
+ * try (RingcastServer server = RingcastServer.start(new ServerConfig().port(0)))
+ * {
+ *     URI events = URI.create("http://127.0.0.1:" + server.port() + "/events?topic=orders");
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: every method may be called from any thread; {@link #close()} is idempotent and blocks until the
+ * server has stopped (at most about {@code shutdownTimeoutMs} plus the engine's own shutdown).
+ */
+public final class RingcastServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RingcastServer.class);
+    private static final int WRITE_BUFFER_LOW = 32 * 1024;
+    private static final int WRITE_BUFFER_HIGH = 64 * 1024;
+
+    private final ServerConfig config;
+    private final Engine engine;
+    private final Replications.Found replication;
+    private final ServerContext context;
+    private final ConnectionLimiter limiter;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RingcastServer(final ServerConfig config)
+    {
+        this.config = config;
+        final Authenticator authenticator = Authenticator.of(config);
+        this.replication = Replications.create(config.settings(), config.nodeId());
+        final EngineConfig engineConfig = new EngineConfig()
+            .ringSize(config.ringSize())
+            .historyMaxEvents(config.historySize())
+            .defaultQueueCapacity(config.queueCapacity())
+            .nodeId(config.nodeId())
+            .encoder(new SseFrames())
+            .errorHandler(new LoggingErrorHandler());
+        if (replication != null)
+        {
+            replication.replication().configure(engineConfig);
+        }
+        this.engine = Engine.start(engineConfig);
+        if (replication != null)
+        {
+            replication.replication().start(engine);
+        }
+        final ServerMetrics metrics = new ServerMetrics();
+        this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
+            replication == null ? null : replication.replication(), replication == null ? null : replication.name()));
+        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+        this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
+        final boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+        this.bossGroup = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("ringcast-accept")) :
+            new NioEventLoopGroup(1, new DefaultThreadFactory("ringcast-accept"));
+        this.workerGroup = epoll ? new EpollEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("ringcast-io")) :
+            new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("ringcast-io"));
+        final Class<? extends ServerSocketChannel> channelClass =
+            epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(channelClass)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(WRITE_BUFFER_LOW, WRITE_BUFFER_HIGH))
+            .childHandler(new ServerInitializer(context, limiter, channels));
+        final ChannelFuture bind = bootstrap.bind(config.bindAddress(), config.port()).awaitUninterruptibly();
+        if (!bind.isSuccess())
+        {
+            stopEngine();
+            shutdownLoops();
+            throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": " +
+                bind.cause().getMessage(), bind.cause());
+        }
+        this.serverChannel = bind.channel();
+        LOG.info("ringcast listening on http://{}:{} (transport {}, node '{}', auth {}, replication {})",
+            config.bindAddress(), port(), epoll ? "epoll" : "nio", config.nodeId(),
+            authenticator == null ? "OFF" : "JWT", replication == null ? "none" : replication.name());
+        if (authenticator == null)
+        {
+            LOG.warn("authentication is OFF: no --jwt-secret or --jwt-key-file given; anyone who can reach {} " +
+                "may publish and subscribe (allowed only on a loopback address)", config.bindAddress());
+        }
+    }
+
+    /**
+     * Validates the configuration, starts the engine (and replication, when configured) and binds the port.
+     *
+     * @param config the settings.
+     * @return the running server.
+     * @throws IllegalArgumentException naming an invalid setting (including a non-loopback bind without a JWT key).
+     * @throws IllegalStateException    when the port cannot be bound.
+     */
+    public static RingcastServer start(final ServerConfig config)
+    {
+        config.validate();
+        return new RingcastServer(config);
+    }
+
+    /** @return the bound port (the chosen one when the configured port was 0). */
+    public int port()
+    {
+        return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /** @return the engine behind the server, for in-process publishing and tests. */
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /** @return the settings the server runs with. */
+    public ServerConfig config()
+    {
+        return config;
+    }
+
+    /** @return open SSE streams. */
+    public long openStreams()
+    {
+        return context.metrics.openStreams.sum();
+    }
+
+    /**
+     * Graceful shutdown: stop accepting connections, let in-flight publishes finish, close the replication and the
+     * engine (which flushes what was published and ends every stream with its terminating chunk), wait for streams to
+     * close, then stop the event loops. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        LOG.info("shutting down: {} streams, {} connections open", openStreams(), limiter.open());
+        context.beginShutdown();
+        serverChannel.close().awaitUninterruptibly();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
+        awaitZero(context.publishesInFlight::get, deadline);
+        stopEngine();
+        awaitZero(() -> context.metrics.openStreams.sum(), deadline);
+        channels.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        shutdownLoops();
+        LOG.info("stopped");
+    }
+
+    private void stopEngine()
+    {
+        if (replication != null)
+        {
+            try
+            {
+                replication.replication().close();
+            }
+            catch (final RuntimeException e)
+            {
+                LOG.warn("replication '{}' failed to close", replication.name(), e);
+            }
+        }
+        engine.close();
+    }
+
+    private void shutdownLoops()
+    {
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    private static void awaitZero(final java.util.function.LongSupplier value, final long deadline)
+    {
+        while (value.getAsLong() > 0 && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** Logs engine failures at most once a second; the engine counts every one in {@code engine_errors_total}. */
+    private static final class LoggingErrorHandler implements ErrorHandler
+    {
+        private final AtomicLong lastLogMs = new AtomicLong();
+
+        @Override
+        public void onError(final String where, final Throwable error)
+        {
+            final long now = System.currentTimeMillis();
+            final long last = lastLogMs.get();
+            if (now - last >= 1000 && lastLogMs.compareAndSet(last, now))
+            {
+                LOG.warn("engine {} failed (further failures within 1 s are only counted)", where, error);
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+package io.ringcast.sse;
+
+import io.ringcast.engine.EngineConfig;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of a {@link RingcastServer}, as fluent pairs ({@code port(int)} sets, {@code port()} reads). Defaults are
+ * the {@code DEFAULT_*} constants; {@link #validate()} rejects an invalid setting with an
+ * {@link IllegalArgumentException} naming it and its accepted range.
+ *
+ * <p>Not thread-safe: configure on one thread, then hand it to {@link RingcastServer#start(ServerConfig)}, which keeps
+ * using the instance, so do not change it afterwards.
+ */
+public final class ServerConfig
+{
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
+    public static final long DEFAULT_RETRY_MS = 2_000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 50_000;
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 8 * 1024;
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+    public static final int DEFAULT_DRAIN_BATCH = 256;
+    public static final String DEFAULT_NODE_ID = "local";
+    /** Shortest HS256 secret accepted, in bytes (RFC 7518 section 3.2: at least the hash size). */
+    public static final int MIN_JWT_SECRET_BYTES = 32;
+
+    private String bindAddress = DEFAULT_BIND_ADDRESS;
+    private int port = DEFAULT_PORT;
+    private int ringSize = EngineConfig.DEFAULT_RING_SIZE;
+    private int historySize = EngineConfig.DEFAULT_HISTORY_MAX_EVENTS;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+    private long retryMs = DEFAULT_RETRY_MS;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private int maxInitialLineBytes = DEFAULT_MAX_INITIAL_LINE_BYTES;
+    private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+    private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
+    private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+    private int drainBatch = DEFAULT_DRAIN_BATCH;
+    private int ioThreads;
+    private String jwtSecret;
+    private Path jwtKeyFile;
+    private List<String> corsOrigins = List.of();
+    private String nodeId = DEFAULT_NODE_ID;
+    private SlowClientPolicy slowClientPolicy = SlowClientPolicy.DISCONNECT;
+    private boolean nativeTransport = true;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+
+    /** @param address the address to listen on; a non-loopback address requires a JWT key. Default 127.0.0.1. */
+    public ServerConfig bindAddress(final String address)
+    {
+        this.bindAddress = address;
+        return this;
+    }
+
+    public String bindAddress()
+    {
+        return bindAddress;
+    }
+
+    /** @param port TCP port in [0, 65535]; 0 picks a free one (read it back from {@link RingcastServer#port()}). */
+    public ServerConfig port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    /** @param slots engine ring slots, a power of two. */
+    public ServerConfig ringSize(final int slots)
+    {
+        this.ringSize = slots;
+        return this;
+    }
+
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    /** @param events events kept in memory for resume ({@code Last-Event-ID}); 0 disables resume from memory. */
+    public ServerConfig historySize(final int events)
+    {
+        this.historySize = events;
+        return this;
+    }
+
+    public int historySize()
+    {
+        return historySize;
+    }
+
+    /** @param events per-stream queue capacity; overflow triggers the {@link #slowClientPolicy()}. */
+    public ServerConfig queueCapacity(final int events)
+    {
+        this.queueCapacity = events;
+        return this;
+    }
+
+    public int queueCapacity()
+    {
+        return queueCapacity;
+    }
+
+    /** @param ms an idle stream gets a comment line this often, in [100, 3600000]. */
+    public ServerConfig heartbeatIntervalMs(final long ms)
+    {
+        this.heartbeatIntervalMs = ms;
+        return this;
+    }
+
+    public long heartbeatIntervalMs()
+    {
+        return heartbeatIntervalMs;
+    }
+
+    /** @param ms the reconnection delay sent to clients in the first {@code retry:} frame. */
+    public ServerConfig retryMs(final long ms)
+    {
+        this.retryMs = ms;
+        return this;
+    }
+
+    public long retryMs()
+    {
+        return retryMs;
+    }
+
+    /** @param connections open connections beyond this are answered 503 and closed. */
+    public ServerConfig maxConnections(final int connections)
+    {
+        this.maxConnections = connections;
+        return this;
+    }
+
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /** @param bytes largest {@code POST /publish} body; larger gets 413. */
+    public ServerConfig maxBodyBytes(final int bytes)
+    {
+        this.maxBodyBytes = bytes;
+        return this;
+    }
+
+    public int maxBodyBytes()
+    {
+        return maxBodyBytes;
+    }
+
+    /** @param bytes largest {@code data} of one event; larger gets 413. */
+    public ServerConfig maxEventBytes(final int bytes)
+    {
+        this.maxEventBytes = bytes;
+        return this;
+    }
+
+    public int maxEventBytes()
+    {
+        return maxEventBytes;
+    }
+
+    /** @param bytes largest total of request headers; larger gets 431. */
+    public ServerConfig maxHeaderBytes(final int bytes)
+    {
+        this.maxHeaderBytes = bytes;
+        return this;
+    }
+
+    public int maxHeaderBytes()
+    {
+        return maxHeaderBytes;
+    }
+
+    /** @param bytes longest request line; longer gets 414. */
+    public ServerConfig maxInitialLineBytes(final int bytes)
+    {
+        this.maxInitialLineBytes = bytes;
+        return this;
+    }
+
+    public int maxInitialLineBytes()
+    {
+        return maxInitialLineBytes;
+    }
+
+    /** @param ms a request (headers and body) must arrive within this long of its first byte, else 408 and close. */
+    public ServerConfig requestTimeoutMs(final long ms)
+    {
+        this.requestTimeoutMs = ms;
+        return this;
+    }
+
+    public long requestTimeoutMs()
+    {
+        return requestTimeoutMs;
+    }
+
+    /** @param ms a keep-alive connection with no request in flight (not a stream) is closed after this long. */
+    public ServerConfig idleTimeoutMs(final long ms)
+    {
+        this.idleTimeoutMs = ms;
+        return this;
+    }
+
+    public long idleTimeoutMs()
+    {
+        return idleTimeoutMs;
+    }
+
+    /** @param ms how long a graceful shutdown waits for in-flight requests and stream flushes. */
+    public ServerConfig shutdownTimeoutMs(final long ms)
+    {
+        this.shutdownTimeoutMs = ms;
+        return this;
+    }
+
+    public long shutdownTimeoutMs()
+    {
+        return shutdownTimeoutMs;
+    }
+
+    /** @param events most events one stream writes per flush. */
+    public ServerConfig drainBatch(final int events)
+    {
+        this.drainBatch = events;
+        return this;
+    }
+
+    public int drainBatch()
+    {
+        return drainBatch;
+    }
+
+    /** @param threads Netty event-loop threads; 0 means Netty's default (2 x cores). */
+    public ServerConfig ioThreads(final int threads)
+    {
+        this.ioThreads = threads;
+        return this;
+    }
+
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    /** @param secret HS256 secret, at least {@value #MIN_JWT_SECRET_BYTES} bytes; {@code null} for none. */
+    public ServerConfig jwtSecret(final String secret)
+    {
+        this.jwtSecret = secret;
+        return this;
+    }
+
+    public String jwtSecret()
+    {
+        return jwtSecret;
+    }
+
+    /** @param file a PEM public key (RSA or EC) or a JWK / JWK set JSON file, for RS256 / ES256 tokens. */
+    public ServerConfig jwtKeyFile(final Path file)
+    {
+        this.jwtKeyFile = file;
+        return this;
+    }
+
+    public Path jwtKeyFile()
+    {
+        return jwtKeyFile;
+    }
+
+    /** @return {@code true} when a JWT secret or key file is configured. */
+    public boolean authEnabled()
+    {
+        return jwtSecret != null || jwtKeyFile != null;
+    }
+
+    /** @param origins origins allowed by CORS ({@code https://app.example}), or {@code "*"} for any; empty for none. */
+    public ServerConfig corsOrigins(final List<String> origins)
+    {
+        this.corsOrigins = origins == null ? List.of() : List.copyOf(origins);
+        return this;
+    }
+
+    public List<String> corsOrigins()
+    {
+        return corsOrigins;
+    }
+
+    /** @param nodeId this node's name, 1..64 chars of [A-Za-z0-9._-]. */
+    public ServerConfig nodeId(final String nodeId)
+    {
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    public String nodeId()
+    {
+        return nodeId;
+    }
+
+    /** @param policy what a stream does when its queue overflows. Default {@link SlowClientPolicy#DISCONNECT}. */
+    public ServerConfig slowClientPolicy(final SlowClientPolicy policy)
+    {
+        this.slowClientPolicy = policy;
+        return this;
+    }
+
+    public SlowClientPolicy slowClientPolicy()
+    {
+        return slowClientPolicy;
+    }
+
+    /** @param enabled use the native epoll transport when available (NIO otherwise). Default {@code true}. */
+    public ServerConfig nativeTransport(final boolean enabled)
+    {
+        this.nativeTransport = enabled;
+        return this;
+    }
+
+    public boolean nativeTransport()
+    {
+        return nativeTransport;
+    }
+
+    /**
+     * Adds a setting for replication providers (flag name without dashes, for example {@code pg-url}).
+     *
+     * @return this.
+     */
+    public ServerConfig setting(final String name, final String value)
+    {
+        if (name == null || name.isEmpty())
+        {
+            throw new IllegalArgumentException("setting name must not be empty");
+        }
+        if (value == null)
+        {
+            settings.remove(name);
+        }
+        else
+        {
+            settings.put(name, value);
+        }
+        return this;
+    }
+
+    /** @return the settings handed to replication providers; includes {@code node-id}. */
+    public Map<String, String> settings()
+    {
+        final Map<String, String> copy = new LinkedHashMap<>(settings);
+        copy.put("node-id", nodeId);
+        return copy;
+    }
+
+    /**
+     * Checks every setting, including the secure default: a non-loopback bind address needs a JWT key.
+     *
+     * @throws IllegalArgumentException naming the first invalid setting and what is accepted.
+     */
+    public void validate()
+    {
+        if (bindAddress == null || bindAddress.isBlank())
+        {
+            throw new IllegalArgumentException("bind address must not be empty");
+        }
+        range("port", port, 0, 65535);
+        if (ringSize < EngineConfig.MIN_RING_SIZE || ringSize > EngineConfig.MAX_RING_SIZE ||
+            Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException("ring size must be a power of two in [" + EngineConfig.MIN_RING_SIZE +
+                ", " + EngineConfig.MAX_RING_SIZE + "], got " + ringSize);
+        }
+        range("history size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
+        range("queue capacity", queueCapacity, 1, 1 << 24);
+        range("heartbeat interval ms", heartbeatIntervalMs, 100, 3_600_000);
+        range("retry ms", retryMs, 0, 3_600_000);
+        range("max connections", maxConnections, 1, 10_000_000);
+        range("max body bytes", maxBodyBytes, 1, 1 << 30);
+        range("max event bytes", maxEventBytes, 1, maxBodyBytes);
+        range("max header bytes", maxHeaderBytes, 1024, 1 << 20);
+        range("max initial line bytes", maxInitialLineBytes, 256, 1 << 20);
+        range("request timeout ms", requestTimeoutMs, 100, 3_600_000);
+        range("idle timeout ms", idleTimeoutMs, 100, 86_400_000);
+        range("shutdown timeout ms", shutdownTimeoutMs, 0, 600_000);
+        range("drain batch", drainBatch, 1, 65_536);
+        range("io threads", ioThreads, 0, 1024);
+        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
+        {
+            throw new IllegalArgumentException("node id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
+        }
+        if (slowClientPolicy == null)
+        {
+            throw new IllegalArgumentException("slow-client policy must be disconnect or drop");
+        }
+        if (jwtSecret != null && jwtKeyFile != null)
+        {
+            throw new IllegalArgumentException("give either a JWT secret or a JWT key file, not both");
+        }
+        if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES)
+        {
+            throw new IllegalArgumentException(
+                "JWT secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes for HS256 (RFC 7518 3.2)");
+        }
+        if (jwtKeyFile != null && !Files.isReadable(jwtKeyFile))
+        {
+            throw new IllegalArgumentException("JWT key file " + jwtKeyFile + " does not exist or is not readable");
+        }
+        for (final String origin : corsOrigins)
+        {
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+"))
+            {
+                throw new IllegalArgumentException(
+                    "CORS origin must be '*' or scheme://host[:port] without a path, got '" + origin + "'");
+            }
+        }
+        if (!authEnabled() && !isLoopback(bindAddress))
+        {
+            throw new IllegalArgumentException("refusing to listen on " + bindAddress + " without authentication: " +
+                "give --jwt-secret or --jwt-key-file, or bind a loopback address such as 127.0.0.1");
+        }
+    }
+
+    static boolean isLoopback(final String address)
+    {
+        try
+        {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        }
+        catch (final UnknownHostException e)
+        {
+            throw new IllegalArgumentException("bind address '" + address + "' cannot be resolved");
+        }
+    }
+
+    private static void range(final String name, final long value, final long min, final long max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+}

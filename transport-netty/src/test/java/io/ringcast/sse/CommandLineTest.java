@@ -1,0 +1,67 @@
+package io.ringcast.sse;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CommandLineTest
+{
+    @Test
+    void shouldReadFlagsInBothFormsAndLetThemOverrideEnvironmentVariables()
+    {
+        final ServerConfig c = CommandLine.parse(
+            new String[] {"--port", "9000", "--ring-size=1024", "--cors-origins", "https://a.example, https://b.example",
+                "--slow-client", "drop", "--pg-url", "jdbc:postgresql://db/x", "--pg-schema", "rc"},
+            Map.of("RINGCAST_PORT", "7000", "RINGCAST_NODE_ID", "n7", "RINGCAST_PG_POOL", "4"));
+        assertEquals(9000, c.port());
+        assertEquals(1024, c.ringSize());
+        assertEquals("n7", c.nodeId());
+        assertEquals(List.of("https://a.example", "https://b.example"), c.corsOrigins());
+        assertEquals(SlowClientPolicy.DROP, c.slowClientPolicy());
+        assertEquals("jdbc:postgresql://db/x", c.settings().get("pg-url"));
+        assertEquals("rc", c.settings().get("pg-schema"));
+        assertEquals("4", c.settings().get("pg-pool"));
+        assertEquals("n7", c.settings().get("node-id"));
+        c.validate();
+    }
+
+    @Test
+    void shouldNameTheBadFlag()
+    {
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--prot", "1"}, Map.of())).getMessage().contains("--prot"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--port", "x"}, Map.of())).getMessage().contains("--port"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--port"}, Map.of())).getMessage().contains("needs a value"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[0], Map.of("RINGCAST_RING_SIZE", "many"))).getMessage()
+            .contains("RINGCAST_RING_SIZE"));
+    }
+
+    @Test
+    void shouldValidateRangesWithTheSettingsName()
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> CommandLine.parse(new String[] {"--ring-size", "1000"}, Map.of()).validate());
+        assertTrue(e.getMessage().contains("ring size must be a power of two"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> CommandLine.parse(new String[] {"--jwt-secret", "short"}, Map.of()).validate());
+    }
+
+    @Test
+    void shouldListEveryFlagAndItsVariableInHelp()
+    {
+        final String help = CommandLine.help();
+        for (final String flag : CommandLine.flagNames())
+        {
+            assertTrue(help.contains("--" + flag + " "), flag);
+            assertTrue(help.contains("RINGCAST_" + flag.toUpperCase().replace('-', '_')), flag);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.ringcast.sse;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.ringcast.engine.Message;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PublishParserTest
+{
+    private final PublishParser parser = new PublishParser(64);
+
+    private Message json(final String body)
+    {
+        return parser.parseJson(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String data(final Message m)
+    {
+        return new String(m.payload(), StandardCharsets.UTF_8);
+    }
+
+    private HttpError refusal(final String body)
+    {
+        return assertThrows(HttpError.class, () -> json(body));
+    }
+
+    @Test
+    void shouldTakeTheExactJsonTextOfDataAsThePayload()
+    {
+        final Message m = json("{\"topic\":\"orders/eu\",\"type\":\"created\",\"data\": {\"a\" : [1, 2],\n \"b\":\"x,}\"} ," +
+            "\"user\":\"alice\"}");
+        assertEquals("orders/eu", m.topic());
+        assertEquals("created", m.type());
+        assertEquals("alice", m.audience());
+        assertEquals("{\"a\" : [1, 2],\n \"b\":\"x,}\"}", data(m));
+    }
+
+    @Test
+    void shouldAcceptScalarDataInAnyPosition()
+    {
+        assertEquals("42", data(json("{\"data\":42,\"topic\":\"t\"}")));
+        assertEquals("\"he said \\\"hi\\\"\"", data(json("{\"topic\":\"t\",\"data\":\"he said \\\"hi\\\"\"}")));
+        assertEquals("null", data(json("{\"topic\":\"t\",\"data\":null}")));
+        assertEquals("-1.5e3", data(json("{\"topic\":\"t\",\"data\":-1.5e3 }")));
+        assertEquals("true", data(json("{\"topic\":\"t\",\"data\":true}")));
+    }
+
+    @Test
+    void shouldLeaveTypeAndUserUnsetWhenAbsentOrNull()
+    {
+        final Message m = json("{\"topic\":\"t\",\"type\":null,\"data\":[]}");
+        assertNull(m.type());
+        assertNull(m.audience());
+        assertEquals("[]", data(m));
+    }
+
+    @Test
+    void shouldParseOneMessagePerNdjsonLineAndSkipBlankLines()
+    {
+        final List<Message> messages = parser.parseNdjson(
+            "{\"topic\":\"a\",\"data\":1}\n\n{\"topic\":\"b\",\"data\":{\"x\":2}}\r\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(2, messages.size());
+        assertEquals("a", messages.get(0).topic());
+        assertEquals("1", data(messages.get(0)));
+        assertEquals("{\"x\":2}", data(messages.get(1)));
+    }
+
+    @Test
+    void shouldNameTheNdjsonLineThatIsWrong()
+    {
+        final HttpError e = assertThrows(HttpError.class, () -> parser.parseNdjson(
+            "{\"topic\":\"a\",\"data\":1}\n{\"topic\":\"b\"}\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(HttpResponseStatus.BAD_REQUEST, e.status);
+        assertTrue(e.detail().startsWith("line 2: "), e.detail());
+    }
+
+    @Test
+    void shouldRefuseAnEmptyNdjsonBody()
+    {
+        assertThrows(HttpError.class, () -> parser.parseNdjson("\n \n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void shouldRefuseMalformedJson()
+    {
+        final HttpError e = refusal("{\"topic\":\"t\",\"data\":");
+        assertEquals(HttpResponseStatus.BAD_REQUEST, e.status);
+        assertTrue(e.detail().contains("malformed JSON"), e.detail());
+        assertEquals(HttpResponseStatus.BAD_REQUEST, refusal("{\"topic\":\"t\",\"data\":{]}").status);
+        assertEquals(HttpResponseStatus.BAD_REQUEST, refusal("").status);
+    }
+
+    @Test
+    void shouldRefuseMissingTopicOrData()
+    {
+        assertTrue(refusal("{\"data\":1}").detail().contains("'topic' is required"));
+        assertTrue(refusal("{\"topic\":\"t\"}").detail().contains("'data' is required"));
+    }
+
+    @Test
+    void shouldRefuseUnknownAndDuplicateFields()
+    {
+        assertTrue(refusal("{\"topic\":\"t\",\"data\":1,\"topik\":2}").detail().contains("unknown field 'topik'"));
+        assertTrue(refusal("{\"topic\":\"t\",\"topic\":\"u\",\"data\":1}").detail().contains("twice"));
+        assertTrue(refusal("{\"topic\":\"t\",\"data\":1,\"data\":2}").detail().contains("twice"));
+    }
+
+    @Test
+    void shouldRefuseWrongTypesAndNonObjects()
+    {
+        assertTrue(refusal("{\"topic\":5,\"data\":1}").detail().contains("'topic' must be a string"));
+        assertTrue(refusal("{\"topic\":\"t\",\"user\":[],\"data\":1}").detail().contains("'user' must be a string"));
+        assertTrue(refusal("[1]").detail().contains("expected a JSON object"));
+    }
+
+    @Test
+    void shouldRefuseTrailingContentAfterTheObject()
+    {
+        assertTrue(refusal("{\"topic\":\"t\",\"data\":1} {\"topic\":\"t\",\"data\":2}").detail()
+            .contains("application/x-ndjson"));
+    }
+
+    @Test
+    void shouldRefuseAnInvalidTopicWithTheEnginesReason()
+    {
+        final HttpError e = refusal("{\"topic\":\"bad\\u0001topic\",\"data\":1}");
+        assertEquals(HttpResponseStatus.BAD_REQUEST, e.status);
+        assertTrue(e.detail().contains("control characters"), e.detail());
+        assertTrue(refusal("{\"topic\":\"\",\"data\":1}").detail().contains("empty"));
+    }
+
+    @Test
+    void shouldRefuseDataAboveTheEventLimitWith413()
+    {
+        final HttpError e = refusal("{\"topic\":\"t\",\"data\":\"" + "x".repeat(100) + "\"}");
+        assertEquals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, e.status);
+        assertTrue(e.detail().contains("at most 64"), e.detail());
+    }
+}

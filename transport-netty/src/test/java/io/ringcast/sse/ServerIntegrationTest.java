@@ -1,0 +1,273 @@
+package io.ringcast.sse;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ServerIntegrationTest
+{
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private RingcastServer server;
+
+    @AfterEach
+    void close() throws Exception
+    {
+        for (final AutoCloseable r : resources)
+        {
+            r.close();
+        }
+        if (server != null)
+        {
+            server.close();
+        }
+    }
+
+    private RingcastServer start(final ServerConfig config)
+    {
+        server = RingcastServer.start(config.bindAddress("127.0.0.1").port(0));
+        return server;
+    }
+
+    private URI uri(final String pathAndQuery)
+    {
+        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+    }
+
+    private SseTestClient stream(final String pathAndQuery, final String... headers) throws Exception
+    {
+        final SseTestClient c = SseTestClient.open(client, uri(pathAndQuery), headers);
+        resources.add(c);
+        return c;
+    }
+
+    private HttpResponse<String> publish(final String json, final String... headers) throws Exception
+    {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(uri("/publish"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i < headers.length; i += 2)
+        {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String publishedId(final String json) throws Exception
+    {
+        final HttpResponse<String> r = publish(json);
+        assertEquals(202, r.statusCode(), r.body());
+        return r.body().replaceAll("\\{\"id\":\"(\\d+)\"}", "$1");
+    }
+
+    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private void awaitSubscriptions(final int n) throws InterruptedException
+    {
+        await(() -> server.engine().metrics().activeSubscriptions() >= n, n + " registered subscriptions");
+    }
+
+    @Test
+    void shouldDeliverAPublishedEventWithMultiLineDataToAPrefixStream() throws Exception
+    {
+        start(new ServerConfig());
+        final SseTestClient events = stream("/events?topic=orders/*");
+        assertEquals(200, events.status());
+        assertEquals("text/event-stream; charset=utf-8", events.response.headers().firstValue("content-type")
+            .orElseThrow());
+        assertEquals("2000", events.next().retry());
+        awaitSubscriptions(1);
+        final String id = publishedId("{\"topic\":\"orders/eu\",\"type\":\"created\",\"data\":{\"a\":1,\n\"b\":2}}");
+        final SseTestClient.Frame f = events.nextEvent();
+        assertEquals(id, f.id());
+        assertEquals("created", f.event());
+        assertEquals("{\"a\":1,\n\"b\":2}", f.data());
+    }
+
+    @Test
+    void shouldResumeAfterLastEventIdWithoutGapOrDuplicate() throws Exception
+    {
+        start(new ServerConfig());
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++)
+        {
+            ids.add(publishedId("{\"topic\":\"t\",\"data\":" + i + "}"));
+        }
+        final SseTestClient resumed = stream("/events?topic=t", "Last-Event-ID", ids.get(3));
+        final List<SseTestClient.Frame> replayed = resumed.events(6);
+        for (int i = 0; i < 6; i++)
+        {
+            assertEquals(ids.get(4 + i), replayed.get(i).id());
+            assertEquals(Integer.toString(4 + i), replayed.get(i).data());
+        }
+        final String live = publishedId("{\"topic\":\"t\",\"data\":10}");
+        assertEquals(live, resumed.nextEvent().id());
+    }
+
+    @Test
+    void shouldSendResetFirstWhenTheResumeIdIsOlderThanHistory() throws Exception
+    {
+        start(new ServerConfig().historySize(4));
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++)
+        {
+            ids.add(publishedId("{\"topic\":\"t\",\"data\":" + i + "}"));
+        }
+        final SseTestClient resumed = stream("/events?topic=t&lastEventId=" + ids.get(0));
+        final SseTestClient.Frame reset = resumed.nextEvent();
+        assertEquals("reset", reset.event());
+        assertNull(reset.id());
+        assertEquals("{\"reason\":\"history-gap\",\"lastEventId\":\"" + ids.get(0) + "\"}", reset.data());
+        final List<SseTestClient.Frame> retained = resumed.events(4);
+        assertEquals(ids.get(6), retained.get(0).id());
+        assertEquals(ids.get(9), retained.get(3).id());
+    }
+
+    @Test
+    void shouldDeliverPrivateEventsOnlyToTheirUser() throws Exception
+    {
+        start(new ServerConfig().jwtSecret(Tokens.SECRET));
+        final String alice = Tokens.hs256("alice", List.of("inbox"), List.of());
+        final String bob = Tokens.hs256("bob", List.of("inbox"), List.of());
+        final String publisher = Tokens.hs256("svc", List.of(), List.of("*"));
+        final SseTestClient aliceStream = stream("/events?topic=inbox", "Authorization", "Bearer " + alice);
+        final SseTestClient bobStream = stream("/events?topic=inbox&access_token=" + bob);
+        awaitSubscriptions(2);
+        assertEquals(401, publish("{\"topic\":\"inbox\",\"data\":0}").statusCode());
+        final HttpResponse<String> forAlice = publish("{\"topic\":\"inbox\",\"user\":\"alice\",\"data\":\"a\"}",
+            "Authorization", "Bearer " + publisher);
+        assertEquals(202, forAlice.statusCode(), forAlice.body());
+        publish("{\"topic\":\"inbox\",\"user\":\"bob\",\"data\":\"b\"}", "Authorization", "Bearer " + publisher);
+        publish("{\"topic\":\"inbox\",\"data\":\"all\"}", "Authorization", "Bearer " + publisher);
+        assertEquals("\"a\"", aliceStream.nextEvent().data());
+        assertEquals("\"all\"", aliceStream.nextEvent().data());
+        assertEquals("\"b\"", bobStream.nextEvent().data());
+        assertEquals("\"all\"", bobStream.nextEvent().data());
+    }
+
+    @Test
+    void shouldEndStreamsCleanlyOnGracefulShutdown() throws Exception
+    {
+        start(new ServerConfig());
+        final SseTestClient events = stream("/events?topic=t");
+        awaitSubscriptions(1);
+        publishedId("{\"topic\":\"t\",\"data\":1}");
+        assertEquals("1", events.nextEvent().data());
+        server.close();
+        assertSame(SseTestClient.END, events.nextEvent());
+        assertThrows(java.io.IOException.class, () -> publish("{\"topic\":\"t\",\"data\":2}"));
+    }
+
+    @Test
+    void shouldCutOffAStalledClientWhileAHealthyOneReceivesEverything() throws Exception
+    {
+        start(new ServerConfig().queueCapacity(64));
+        final SseTestClient healthy = stream("/events?topic=t");
+        final Socket stalled = new Socket();
+        stalled.setReceiveBufferSize(4096);
+        stalled.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+        resources.add(stalled);
+        final OutputStream out = stalled.getOutputStream();
+        out.write("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        awaitSubscriptions(2);
+        final String payload = "\"" + "x".repeat(16_000) + "\"";
+        final int events = 600;
+        final StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < events; i++)
+        {
+            batch.append("{\"topic\":\"t\",\"data\":").append(payload).append("}\n");
+            if (i % 10 == 9)
+            {
+                final HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/publish"))
+                    .header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString(batch.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                assertEquals(202, r.statusCode(), r.body());
+                batch.setLength(0);
+                assertEquals(payload, healthy.events(10).get(9).data());
+            }
+        }
+        await(() -> metric("ringcast_slow_client_disconnects_total") >= 1, "the stalled client to be cut off");
+        final InputStream in = stalled.getInputStream();
+        final byte[] buffer = new byte[65536];
+        while (in.read(buffer) >= 0)
+        {
+            // read what was flushed before the disconnect, up to the end of the stream
+        }
+    }
+
+    @Test
+    void shouldAnswer503BeyondTheConnectionLimit() throws Exception
+    {
+        start(new ServerConfig().maxConnections(1));
+        final SseTestClient first = stream("/events?topic=t");
+        assertEquals(200, first.status());
+        final HttpResponse<String> refused = client.send(HttpRequest.newBuilder(uri("/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, refused.statusCode());
+        assertEquals("1", refused.headers().firstValue("retry-after").orElseThrow());
+        assertTrue(refused.body().contains("too_many_connections"), refused.body());
+    }
+
+    @Test
+    void shouldRefuseANonLoopbackBindWithoutAKey()
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> RingcastServer.start(new ServerConfig().bindAddress("0.0.0.0").port(0)));
+        assertTrue(e.getMessage().contains("without authentication"), e.getMessage());
+    }
+
+    private long metric(final String name)
+    {
+        try
+        {
+            final String text = client.send(HttpRequest.newBuilder(uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            for (final String line : text.split("\n"))
+            {
+                if (line.startsWith(name + " "))
+                {
+                    return Long.parseLong(line.substring(name.length() + 1).trim());
+                }
+            }
+            throw new AssertionError("metric " + name + " missing");
+        }
+        catch (final Exception e)
+        {
+            throw new AssertionError(e);
+        }
+    }
+}
