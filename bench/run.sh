@@ -3,7 +3,7 @@
 # (-rf json) per workload into an output directory and printing a Markdown summary (each peer's figures and
 # Ringcast's ratio to it, then the goals of issue 5).
 #
-#   bench/run.sh            # quick profile, fits a 2-core machine in about 12 minutes
+#   bench/run.sh            # quick profile, fits a 2-core machine in about 10 minutes
 #   bench/run.sh --full     # longer steps, more iterations and two forks: for real hardware (about 1 hour)
 #   bench/run.sh --only broadcast,latency   # a subset: broadcast routing latency producers publish-drain sse
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run.sh   # another JVM
@@ -46,7 +46,7 @@ JAR=bench/target/benchmarks.jar
 cat "$out/machine.txt"
 
 if [ "$profile" = quick ]; then
-  STEP=400; TPUT="-wi 1 -i 2 -f 1"; HEAD="-wi 1 -i 3 -f 1"; ONE="-wi 1 -i 1 -f 1"
+  STEP=400; TPUT="-wi 1 -i 3 -f 1"; HEAD="-wi 1 -i 5 -f 1"; ONE="-wi 1 -i 2 -f 1"
   LAT="-p warmupMs=3000 -p measureMs=10000 -f 1"; SSE="-wi 2 -w 1 -i 5 -r 1 -f 1"
 else
   STEP=1000; TPUT="-wi 2 -i 5 -f 2"; HEAD="-wi 2 -i 5 -f 2"; ONE="-wi 2 -i 5 -f 2"
