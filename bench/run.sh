@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds bench/target/benchmarks.jar and runs Ringcast's benchmark suite against its peers, writing JMH JSON
+# (-rf json) per workload into an output directory and printing a Markdown summary (each peer's figures and
+# Ringcast's ratio to it, then the goals of issue 5).
+#
+#   bench/run.sh            # quick profile, fits a 2-core machine in about 10 minutes
+#   bench/run.sh --full     # longer steps, more iterations and two forks: for real hardware (about 1 hour)
+#   bench/run.sh --only broadcast,latency   # a subset: broadcast routing latency producers publish-drain sse
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run.sh   # another JVM
+#
+# Output: bench/results/<UTC timestamp>/{machine.txt,<workload>.json,<workload>.log,summary.md}
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=quick
+only=""
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) profile=quick ;;
+    --full) profile=full ;;
+    --only) only="$2"; shift ;;
+    --out) out="$2"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+JAVA="${JAVA:-java}"
+out="${out:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$out"
+
+echo "== building bench/target/benchmarks.jar"
+mvn -B -q -pl bench -am package -DskipTests
+JAR=bench/target/benchmarks.jar
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "profile: $profile"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+  echo "java: $("$JAVA" -version 2>&1 | tr '\n' ' ')"
+  echo "load before: $(cat /proc/loadavg)"
+} > "$out/machine.txt"
+cat "$out/machine.txt"
+
+if [ "$profile" = quick ]; then
+  STEP=400; TPUT="-wi 1 -i 3 -f 1"; HEAD="-wi 1 -i 5 -f 1"; ONE="-wi 1 -i 2 -f 1"
+  LAT="-p warmupMs=3000 -p measureMs=10000 -f 1"; SSE="-wi 2 -w 1 -i 5 -r 1 -f 1"
+else
+  STEP=1000; TPUT="-wi 2 -i 5 -f 2"; HEAD="-wi 2 -i 5 -f 2"; ONE="-wi 2 -i 5 -f 2"
+  LAT="-p warmupMs=5000 -p measureMs=10000 -i 3 -f 2"; SSE="-wi 5 -w 1 -i 10 -r 1 -f 2"
+fi
+PEERS5="ringcast,submission-publisher,seed-port,reactor,disruptor-minimal"
+
+wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
+
+jmh() {
+  local name="$1"; shift
+  echo "== $name: $*"
+  if ! "$JAVA" -jar "$JAR" "$@" -rf json -rff "$out/$name.json" > "$out/$name.log" 2>&1; then
+    echo "   FAILED, see $out/$name.log" >&2
+  fi
+  echo "   $(grep -cE '^# Run complete' "$out/$name.log" || true) run(s) complete, $(grep -c '<failure>' "$out/$name.log" || true) failure(s); log: $out/$name.log"
+}
+
+if wanted broadcast; then
+  jmh broadcast-16 'io.ringcast.bench.BroadcastBenchmark' -p subscribers=16 -p stepMs=$STEP $HEAD -prof gc
+  jmh broadcast-1-256 'io.ringcast.bench.BroadcastBenchmark' -p subscribers=1,256 -p stepMs=$STEP $TPUT -prof gc
+fi
+if wanted routing; then
+  jmh routing 'io.ringcast.bench.RoutingBenchmark' -p stepMs=$STEP $TPUT -prof gc
+fi
+if wanted latency; then
+  jmh latency 'io.ringcast.bench.LatencyBenchmark' $LAT
+fi
+if wanted producers; then
+  jmh producers-1 'io.ringcast.bench.ProducersBenchmark' -p producers=1 -p stepMs=$STEP $ONE
+  jmh producers-2 'io.ringcast.bench.ProducersBenchmark' -p producers=2 -p peer=$PEERS5 -p stepMs=$STEP $ONE
+fi
+if wanted publish-drain; then
+  jmh publish-drain 'io.ringcast.bench.PublishDrainBenchmark' -p stepMs=$STEP $ONE -prof gc
+fi
+if wanted sse; then
+  jmh sse 'io.ringcast.bench.SseFrameBenchmark' $SSE -prof gc
+fi
+
+echo "load after: $(cat /proc/loadavg)" >> "$out/machine.txt"
+echo
+"$JAVA" -cp "$JAR" io.ringcast.bench.report.Summary "$out"/*.json | tee "$out/summary.md"
+echo
+echo "results: $out"

@@ -1,0 +1,70 @@
+package io.ringcast.bench;
+
+import io.ringcast.bench.harness.Rig;
+import io.ringcast.bench.peer.Workload;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 2's first benchmark: Ringcast alone, publish to drain, with 1, 16 and 1,024 subscriptions all matching. Each invocation is one search: a saturated step
+ * (reported with its delivered share), then fixed-rate steps down from the saturated rate until one loses under
+ * 0.1 %, then one bisection step. The figures are the {@link ThroughputCounters}; the primary score (seconds per
+ * search) is not a result.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+public class PublishDrainBenchmark
+{
+    @Param({"ringcast"})
+    public String peer;
+
+    @Param({"1", "16", "1024"})
+    public int subscribers;
+
+    @Param({"500"})
+    public int stepMs;
+
+    @Param({"false"})
+    public boolean verbose;
+
+    private Rig rig;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        rig = new Rig(peer, Workload.broadcast(subscribers, 1));
+        if (verbose)
+        {
+            System.out.println(rig.peer().describe());
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        rig.close();
+    }
+
+    @Benchmark
+    public void publishDrain(final ThroughputCounters counters)
+    {
+        counters.record(rig.searchLossless(TimeUnit.MILLISECONDS.toNanos(stepMs), verbose));
+    }
+}

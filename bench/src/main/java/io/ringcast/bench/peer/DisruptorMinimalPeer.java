@@ -1,0 +1,210 @@
+package io.ringcast.bench.peer;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.ringcast.engine.EngineConfig;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The smallest correct build of Ringcast's shape, and nothing else: a multi-producer Disruptor ring of the engine's
+ * default size, one {@link EventHandler} that looks the event's topic up in a {@code topic -> subscribers} hash index
+ * and try-offers into each subscriber's Agrona {@link OneToOneConcurrentArrayQueue}, counting drops. No history, no
+ * enrichment, no commands, no wake-ups, no ids. The dispatcher waits with the benchmark's {@link Idle} policy.
+ *
+ * <p>Thread-safety: as {@link Peer}.
+ */
+public final class DisruptorMinimalPeer implements Peer
+{
+    private static final VarHandle DROPS;
+
+    static
+    {
+        try
+        {
+            DROPS = MethodHandles.lookup().findVarHandle(Sub.class, "drops", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private RingBuffer<Slot> ring;
+    private BatchEventProcessor<Slot> processor;
+    private Thread thread;
+    private Sub[] subs;
+    private BenchEvent[][] tokens;
+    private Consumer<BenchEvent> handoff;
+
+    @Override
+    public void start(final Workload workload, final Sink sink)
+    {
+        tokens = BenchEvent.tokens(workload);
+        subs = new Sub[workload.subscribers()];
+        final Map<String, List<Sub>> byTopic = new HashMap<>();
+        for (int i = 0; i < subs.length; i++)
+        {
+            subs[i] = new Sub(workload.queueCapacity());
+            byTopic.computeIfAbsent(Workload.topicName(i % workload.topics()), k -> new ArrayList<>()).add(subs[i]);
+        }
+        final Map<String, Sub[]> index = new HashMap<>();
+        byTopic.forEach((topic, list) -> index.put(topic, list.toArray(new Sub[0])));
+        handoff = e -> sink.accept(e.stamp);
+
+        ring = RingBuffer.create(ProducerType.MULTI, Slot::new, EngineConfig.DEFAULT_RING_SIZE, new IdleWaitStrategy());
+        processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new Dispatch(index));
+        ring.addGatingSequences(processor.getSequence());
+        thread = new Thread(processor, "disruptor-minimal-dispatcher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public boolean offer(final int topic, final int stamp)
+    {
+        final long seq;
+        try
+        {
+            seq = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException e)
+        {
+            return false;
+        }
+        ring.get(seq).event = tokens[topic][stamp];
+        ring.publish(seq);
+        return true;
+    }
+
+    @Override
+    public int drainRound(final int batch)
+    {
+        int n = 0;
+        for (final Sub s : subs)
+        {
+            n += s.queue.drain(handoff, batch);
+        }
+        return n;
+    }
+
+    @Override
+    public long drops()
+    {
+        long d = 0;
+        for (final Sub s : subs)
+        {
+            d += (long)DROPS.getOpaque(s);
+        }
+        return d;
+    }
+
+    @Override
+    public String describe()
+    {
+        return "disruptor-minimal: MULTI ring of " + EngineConfig.DEFAULT_RING_SIZE + ", HashMap topic index, " +
+            "OneToOneConcurrentArrayQueue per subscriber, dispatcher idle: " + Idle.describe();
+    }
+
+    @Override
+    public void close()
+    {
+        if (processor != null)
+        {
+            processor.halt();
+            try
+            {
+                thread.join(5_000);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static final class Slot
+    {
+        BenchEvent event;
+    }
+
+    private static final class Sub
+    {
+        final OneToOneConcurrentArrayQueue<BenchEvent> queue;
+        long drops;
+
+        Sub(final int capacity)
+        {
+            queue = new OneToOneConcurrentArrayQueue<>(capacity);
+        }
+    }
+
+    private static final class Dispatch implements EventHandler<Slot>
+    {
+        private final Map<String, Sub[]> index;
+
+        Dispatch(final Map<String, Sub[]> index)
+        {
+            this.index = index;
+        }
+
+        @Override
+        public void onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+        {
+            final BenchEvent e = slot.event;
+            final Sub[] matching = index.get(e.topic);
+            if (matching != null)
+            {
+                for (final Sub s : matching)
+                {
+                    if (!s.queue.offer(e))
+                    {
+                        DROPS.setOpaque(s, s.drops + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Disruptor wait strategy over the common {@link Idle} policy; publishers never signal. */
+    private static final class IdleWaitStrategy implements WaitStrategy
+    {
+        private final IdleStrategy idle = Idle.strategy();
+
+        @Override
+        public long waitFor(
+            final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
+            throws AlertException
+        {
+            long available;
+            idle.reset();
+            while ((available = dependentSequence.get()) < sequence)
+            {
+                barrier.checkAlert();
+                idle.idle();
+            }
+            return available;
+        }
+
+        @Override
+        public void signalAllWhenBlocking()
+        {
+        }
+    }
+}

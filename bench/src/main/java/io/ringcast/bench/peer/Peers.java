@@ -1,0 +1,42 @@
+package io.ringcast.bench.peer;
+
+import io.ringcast.engine.ProducerMode;
+import io.ringcast.engine.WaitStrategyKind;
+
+/** Creates a peer by its benchmark parameter name. */
+public final class Peers
+{
+    public static final String RINGCAST = "ringcast";
+    public static final String RINGCAST_SINGLE = "ringcast-single";
+    public static final String RINGCAST_YIELDING = "ringcast-yielding";
+    public static final String SUBMISSION_PUBLISHER = "submission-publisher";
+    public static final String SEED_PORT = "seed-port";
+    public static final String REACTOR = "reactor";
+    public static final String DISRUPTOR_MINIMAL = "disruptor-minimal";
+
+    private Peers()
+    {
+    }
+
+    /**
+     * @param name one of the constants of this class.
+     * @return a new, unstarted peer.
+     * @throws IllegalArgumentException for an unknown name, listing the known ones.
+     */
+    public static Peer create(final String name)
+    {
+        return switch (name)
+        {
+            case RINGCAST -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING);
+            case RINGCAST_SINGLE -> new RingcastPeer(ProducerMode.SINGLE, WaitStrategyKind.BLOCKING);
+            case RINGCAST_YIELDING -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.YIELDING);
+            case SUBMISSION_PUBLISHER -> new SubmissionPublisherPeer();
+            case SEED_PORT -> new SeedPortPeer();
+            case REACTOR -> new ReactorPeer();
+            case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
+            default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
+                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, SUBMISSION_PUBLISHER, SEED_PORT, REACTOR,
+                DISRUPTOR_MINIMAL));
+        };
+    }
+}

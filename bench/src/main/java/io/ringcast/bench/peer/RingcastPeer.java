@@ -1,0 +1,113 @@
+package io.ringcast.bench.peer;
+
+import io.ringcast.engine.Engine;
+import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.Event;
+import io.ringcast.engine.EventHandler;
+import io.ringcast.engine.Filter;
+import io.ringcast.engine.Message;
+import io.ringcast.engine.ProducerMode;
+import io.ringcast.engine.SubscribeOptions;
+import io.ringcast.engine.Subscription;
+import io.ringcast.engine.WaitStrategyKind;
+
+/**
+ * Ringcast through its public API, as it ships: default ring, history and wait strategy
+ * ({@link WaitStrategyKind#BLOCKING}); only the producer mode and the queue capacity are set. Publishing is
+ * {@link Engine#tryPublish} of preallocated messages (a message may be published many times); the consumer drains
+ * every subscription with {@link Subscription#drain}.
+ *
+ * <p>Thread-safety: as {@link Peer}.
+ */
+public final class RingcastPeer implements Peer
+{
+    private final ProducerMode producerMode;
+    private final WaitStrategyKind waitStrategy;
+    private Engine engine;
+    private Subscription[] subscriptions;
+    private Message[][] tokens;
+    private EventHandler handler;
+
+    public RingcastPeer(final ProducerMode producerMode, final WaitStrategyKind waitStrategy)
+    {
+        this.producerMode = producerMode;
+        this.waitStrategy = waitStrategy;
+    }
+
+    @Override
+    public void start(final Workload workload, final Sink sink)
+    {
+        if (producerMode == ProducerMode.SINGLE && workload.producers() > 1)
+        {
+            throw new IllegalArgumentException("a SINGLE producer ring cannot take " + workload.producers() + " publishers");
+        }
+        engine = Engine.start(new EngineConfig().producerMode(producerMode).waitStrategy(waitStrategy).nodeId("bench"));
+        tokens = new Message[workload.topics()][workload.stampSlots()];
+        for (int t = 0; t < workload.topics(); t++)
+        {
+            final String topic = Workload.topicName(t);
+            for (int s = 0; s < workload.stampSlots(); s++)
+            {
+                tokens[t][s] = Message.of(topic, stampBytes(s));
+            }
+        }
+        subscriptions = new Subscription[workload.subscribers()];
+        for (int i = 0; i < subscriptions.length; i++)
+        {
+            subscriptions[i] = engine.subscribe(
+                Filter.topic(Workload.topicName(i % workload.topics())),
+                SubscribeOptions.defaults().queueCapacity(workload.queueCapacity()));
+        }
+        handler = e -> sink.accept(stampOf(e));
+    }
+
+    @Override
+    public boolean offer(final int topic, final int stamp)
+    {
+        return engine.tryPublish(tokens[topic][stamp]) >= 0;
+    }
+
+    @Override
+    public int drainRound(final int batch)
+    {
+        int n = 0;
+        for (final Subscription s : subscriptions)
+        {
+            n += s.drain(handler, batch);
+        }
+        return n;
+    }
+
+    @Override
+    public long drops()
+    {
+        return engine.metrics().dropped() + engine.metrics().rejected();
+    }
+
+    @Override
+    public String describe()
+    {
+        return "ringcast: producerMode=" + producerMode + " waitStrategy=" + waitStrategy + " ringSize=" +
+            EngineConfig.DEFAULT_RING_SIZE + " history=" + EngineConfig.DEFAULT_HISTORY_MAX_EVENTS + " events";
+    }
+
+    @Override
+    public void close()
+    {
+        if (engine != null)
+        {
+            engine.close();
+        }
+    }
+
+    private static byte[] stampBytes(final int s)
+    {
+        return new byte[] {(byte)(s >>> 24), (byte)(s >>> 16), (byte)(s >>> 8), (byte)s};
+    }
+
+    private static int stampOf(final Event e)
+    {
+        final byte[] p = e.payload();
+        return (p[0] & 0xFF) << 24 | (p[1] & 0xFF) << 16 | (p[2] & 0xFF) << 8 | (p[3] & 0xFF);
+    }
+}

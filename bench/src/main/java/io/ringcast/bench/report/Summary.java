@@ -1,0 +1,387 @@
+package io.ringcast.bench.report;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads JMH JSON result files ({@code -rf json}) written by the Ringcast benchmarks and prints Markdown tables: each
+ * peer's figures and Ringcast's ratio to it, then the issue's goals checked against them.
+ *
+ * <pre>{@code java -cp bench/target/benchmarks.jar io.ringcast.bench.report.Summary results/*.json}</pre>
+ *
+ * Not thread-safe; a command-line tool.
+ */
+public final class Summary
+{
+    static final List<String> PEER_ORDER = List.of(
+        "ringcast", "ringcast-single", "ringcast-yielding", "disruptor-minimal", "submission-publisher", "seed-port",
+        "reactor");
+
+    private final List<Row> rows = new ArrayList<>();
+    private final PrintStream out;
+
+    Summary(final PrintStream out)
+    {
+        this.out = out;
+    }
+
+    public static void main(final String[] args) throws IOException
+    {
+        if (args.length == 0)
+        {
+            System.err.println("usage: Summary <jmh-result.json>...");
+            System.exit(2);
+        }
+        final Summary s = new Summary(System.out);
+        for (final String a : args)
+        {
+            s.load(Path.of(a));
+        }
+        s.print();
+    }
+
+    /**
+     * One JMH result: benchmark method, parameters, metric name to its per-iteration values (all forks). Scores are
+     * recomputed from the raw values: JMH sums auxiliary "events" counters over iterations, we want their mean.
+     */
+    record Row(String benchmark, Map<String, String> params, Map<String, double[]> metrics)
+    {
+        String param(final String name)
+        {
+            return params.getOrDefault(name, "");
+        }
+
+        double[] values(final String metric)
+        {
+            return metrics.get(metric);
+        }
+
+        double score(final String metric)
+        {
+            return Stats.mean(metrics.get(metric));
+        }
+
+        double error(final String metric)
+        {
+            return Stats.error999(metrics.get(metric));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    void load(final Path file) throws IOException
+    {
+        final String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+        if (text.isEmpty())
+        {
+            return;
+        }
+        for (final Object o : (List<Object>)Json.parse(text))
+        {
+            final Map<String, Object> r = (Map<String, Object>)o;
+            final String bench = (String)r.get("benchmark");
+            final String shortName = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
+            final Map<String, String> params = new LinkedHashMap<>();
+            final Object p = r.get("params");
+            if (p instanceof Map<?, ?> pm)
+            {
+                pm.forEach((k, v) -> params.put((String)k, String.valueOf(v)));
+            }
+            final Map<String, double[]> metrics = new LinkedHashMap<>();
+            metrics.put("primary", metric((Map<String, Object>)r.get("primaryMetric")));
+            final Object sec = r.get("secondaryMetrics");
+            if (sec instanceof Map<?, ?> sm)
+            {
+                sm.forEach((k, v) -> metrics.put((String)k, metric((Map<String, Object>)v)));
+            }
+            rows.add(new Row(shortName, params, metrics));
+        }
+    }
+
+    private static double[] metric(final Map<String, Object> m)
+    {
+        final List<Double> values = new ArrayList<>();
+        final Object raw = m.get("rawData");
+        if (raw instanceof List<?> forks)
+        {
+            for (final Object fork : forks)
+            {
+                if (fork instanceof List<?> iterations)
+                {
+                    for (final Object v : iterations)
+                    {
+                        values.add(Json.number(v));
+                    }
+                }
+            }
+        }
+        if (values.isEmpty())
+        {
+            return new double[] {Json.number(m.get("score"))};
+        }
+        final double[] a = new double[values.size()];
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i] = values.get(i);
+        }
+        return a;
+    }
+
+    void print()
+    {
+        throughput("BroadcastBenchmark.broadcast", "subscribers", "Broadcast (workload 1): every subscriber matches");
+        throughput("RoutingBenchmark.routing", "subscribers", "Selective routing (workload 2): one match per event");
+        throughput("ProducersBenchmark.producers", "producers", "Producers (workload 5): 16 subscribers, N publishers");
+        throughput("PublishDrainBenchmark.publishDrain", "subscribers", "Publish to drain, Ringcast alone (issue 2)");
+        latency();
+        sse();
+        goals();
+    }
+
+    private List<Row> select(final String benchmark)
+    {
+        final List<Row> selected = new ArrayList<>();
+        for (final Row r : rows)
+        {
+            if (r.benchmark.equals(benchmark))
+            {
+                selected.add(r);
+            }
+        }
+        selected.sort((a, b) -> Integer.compare(peerRank(a.param("peer")), peerRank(b.param("peer"))));
+        return selected;
+    }
+
+    private static int peerRank(final String peer)
+    {
+        final int i = PEER_ORDER.indexOf(peer);
+        return i < 0 ? PEER_ORDER.size() : i;
+    }
+
+    private void throughput(final String benchmark, final String groupBy, final String title)
+    {
+        final List<Row> selected = select(benchmark);
+        if (selected.isEmpty())
+        {
+            return;
+        }
+        final Set<String> groups = new LinkedHashSet<>();
+        selected.forEach(r -> groups.add(r.param(groupBy)));
+        for (final String g : groups)
+        {
+            out.println();
+            out.println("### " + title + " — " + groupBy + " = " + g);
+            out.println();
+            out.println("| peer | lossless events/s | lossless deliveries/s | saturated deliveries/s | saturated delivered " +
+                "| B/delivery (all threads) | B/delivery (-prof gc) | Ringcast ÷ peer, lossless | Ringcast ÷ peer, saturated |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            final Row rc = find(selected, groupBy, g, "ringcast");
+            for (final Row r : selected)
+            {
+                if (!r.param(groupBy).equals(g))
+                {
+                    continue;
+                }
+                out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    r.param("peer"),
+                    withError(r, "losslessEventsPerSec"),
+                    si(r.score("losslessDeliveriesPerSec")),
+                    withError(r, "saturatedDeliveriesPerSec"),
+                    pct(r.score("saturatedDeliveredPct")),
+                    fixed(r.score("allocBytesPerDelivery")),
+                    fixed(Stats.mean(Stats.divide(r.values("gc.alloc.rate.norm"), r.values("deliveries")))),
+                    ratio(rc, r, "losslessEventsPerSec"),
+                    ratio(rc, r, "saturatedDeliveriesPerSec"));
+            }
+        }
+    }
+
+    private void latency()
+    {
+        final List<Row> selected = select("LatencyBenchmark.latency");
+        if (selected.isEmpty())
+        {
+            return;
+        }
+        final Row first = selected.get(0);
+        out.println();
+        out.println("### Latency (workload 3): " + first.param("subscribers") + " subscribers at " +
+            first.param("eventsPerSec") + " events/s offered, " + first.param("measureMs") +
+            " ms measured, µs from intended send time");
+        out.println();
+        out.println("| peer | p50 µs | p99 µs | p99.9 µs | max µs | lost | Ringcast p99 ÷ peer p99 |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|");
+        final Row rc = find(selected, "peer", "ringcast", "ringcast");
+        for (final Row r : selected)
+        {
+            out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", r.param("peer"), fixed(r.score("p50Us")),
+                fixed(r.score("p99Us")), fixed(r.score("p999Us")), fixed(r.score("maxUs")), pct(r.score("lossPct")),
+                rc == null ? "" : fixed(rc.score("p99Us") / r.score("p99Us")));
+        }
+    }
+
+    private void sse()
+    {
+        final List<Row> selected = new ArrayList<>();
+        for (final Row r : rows)
+        {
+            if (r.benchmark.startsWith("SseFrameBenchmark."))
+            {
+                selected.add(r);
+            }
+        }
+        if (selected.isEmpty())
+        {
+            return;
+        }
+        out.println();
+        out.println("### SSE frame (workload 6)");
+        out.println();
+        out.println("| variant | streams | payload B | ns/event | ns/delivery | B/event (-prof gc) |");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        for (final Row r : selected)
+        {
+            final double streams = Double.parseDouble(r.param("streams"));
+            out.printf("| %s | %s | %s | %s | %s | %s |%n", r.benchmark.substring(r.benchmark.indexOf('.') + 1),
+                r.param("streams"), r.param("payloadBytes"), withError(r, "primary"),
+                fixed(r.score("primary") / streams), si(r.score("gc.alloc.rate.norm")));
+        }
+    }
+
+    private void goals()
+    {
+        out.println();
+        out.println("### Goals (issue 5), from this run");
+        out.println();
+        final List<Row> bc = select("BroadcastBenchmark.broadcast");
+        final Row rc16 = find(bc, "subscribers", "16", "ringcast");
+        goal(rc16, find(bc, "subscribers", "16", "submission-publisher"), "losslessEventsPerSec", 3.0,
+            "broadcast 16, lossless: >= 3x submission-publisher");
+        goal(rc16, find(bc, "subscribers", "16", "seed-port"), "losslessEventsPerSec", 6.0,
+            "broadcast 16, lossless: >= 6x seed-port");
+        goal(rc16, find(bc, "subscribers", "16", "disruptor-minimal"), "losslessEventsPerSec", 0.8,
+            "broadcast 16, lossless: >= 80% of disruptor-minimal");
+        final List<Row> rt = select("RoutingBenchmark.routing");
+        final Row rcr = find(rt, "peer", "ringcast", "ringcast");
+        goal(rcr, find(rt, "peer", "seed-port", "seed-port"), "losslessEventsPerSec", 100.0,
+            "routing 10,000, lossless: >= 100x seed-port");
+        goal(rcr, find(rt, "peer", "disruptor-minimal", "disruptor-minimal"), "losslessEventsPerSec", 0.8,
+            "routing 10,000, lossless: >= 80% of disruptor-minimal");
+        final List<Row> lat = select("LatencyBenchmark.latency");
+        final Row rcl = find(lat, "peer", "ringcast", "ringcast");
+        final Row spl = find(lat, "peer", "submission-publisher", "submission-publisher");
+        if (rcl != null && spl != null)
+        {
+            final double ratio = rcl.score("p99Us") / spl.score("p99Us");
+            out.printf("- latency p99 no worse than submission-publisher: ringcast %s µs vs %s µs -> %s%n",
+                fixed(rcl.score("p99Us")), fixed(spl.score("p99Us")), ratio <= 1 ? "MET" : "MISSED");
+        }
+        if (rcl != null)
+        {
+            out.printf("- latency p99.9 under 1 ms: ringcast %s µs -> %s%n", fixed(rcl.score("p999Us")),
+                rcl.score("p999Us") < 1000 ? "MET" : "MISSED");
+        }
+        if (rc16 != null)
+        {
+            out.printf("- allocation ~0 B per delivery: ringcast broadcast 16 = %s B/delivery (all threads, " +
+                "publisher and consumer included)%n", fixed(rc16.score("allocBytesPerDelivery")));
+        }
+        if (rcr != null)
+        {
+            out.printf("- allocation, routing: ringcast = %s B/delivery%n", fixed(rcr.score("allocBytesPerDelivery")));
+        }
+    }
+
+    private void goal(final Row ringcast, final Row peer, final String metric, final double target, final String what)
+    {
+        if (ringcast == null || peer == null)
+        {
+            out.println("- " + what + ": not measured in this run");
+            return;
+        }
+        final double r = ringcast.score(metric) / peer.score(metric);
+        out.printf("- %s: %s -> %s%n", what, fixedRatio(r), r >= target ? "MET" : "MISSED");
+    }
+
+    private static Row find(final List<Row> selected, final String param, final String value, final String peer)
+    {
+        for (final Row r : selected)
+        {
+            if (r.param(param).equals(value) && r.param("peer").equals(peer))
+            {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static String ratio(final Row ringcast, final Row peer, final String metric)
+    {
+        if (ringcast == null || ringcast == peer)
+        {
+            return "";
+        }
+        return fixedRatio(ringcast.score(metric) / peer.score(metric));
+    }
+
+    private static String fixedRatio(final double r)
+    {
+        return Double.isNaN(r) || Double.isInfinite(r) ? "n/a" : String.format("%.2fx", r);
+    }
+
+    private static String withError(final Row r, final String metric)
+    {
+        final double s = r.score(metric);
+        final double e = r.error(metric);
+        return Double.isNaN(e) ? si(s) : si(s) + " ± " + si(e);
+    }
+
+    static String si(final double v)
+    {
+        if (Double.isNaN(v))
+        {
+            return "n/a";
+        }
+        final double a = Math.abs(v);
+        if (a >= 1e9)
+        {
+            return String.format("%.2fG", v / 1e9);
+        }
+        if (a >= 1e6)
+        {
+            return String.format("%.2fM", v / 1e6);
+        }
+        if (a >= 1e4)
+        {
+            return String.format("%.0fk", v / 1e3);
+        }
+        if (a >= 1e3)
+        {
+            return String.format("%.1fk", v / 1e3);
+        }
+        return String.format("%.1f", v);
+    }
+
+    private static String fixed(final double v)
+    {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : a(v);
+    }
+
+    private static String a(final double v)
+    {
+        return Math.abs(v) >= 100 ? String.format("%.0f", v) : String.format("%.2f", v);
+    }
+
+    private static String pct(final double v)
+    {
+        return Double.isNaN(v) ? "n/a" : String.format("%.3f%%", v);
+    }
+}
