@@ -46,7 +46,9 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
 
     private final ChannelHandlerContext ctx;
     private final ServerMetrics metrics;
+    private final StreamSettings settings;
     private final int batchLimit;
+    private final boolean http10;
     private final String resumeId;
     private Subscription subscription;
     private ScheduledFuture<?> heartbeat;
@@ -54,24 +56,31 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private boolean resumePending;
     private boolean resumePollScheduled;
     private boolean wroteSinceHeartbeat;
+    private boolean headWritten;
     private boolean ended;
 
     private SseStream(
-        final ChannelHandlerContext ctx, final ServerMetrics metrics, final int batchLimit, final String resumeId)
+        final ChannelHandlerContext ctx, final ServerMetrics metrics, final StreamSettings settings,
+        final String resumeId, final boolean http10)
     {
         this.ctx = ctx;
         this.metrics = metrics;
-        this.batchLimit = batchLimit;
+        this.settings = settings;
+        this.batchLimit = settings.drainBatch();
+        this.http10 = http10;
         this.resumeId = resumeId;
         this.resumePending = resumeId != null;
     }
 
     /**
-     * Writes the response head and the {@code retry:} frame, subscribes, and starts heartbeats. Call on the event loop.
+     * Subscribes; the response head, the {@code retry:} frame and the heartbeats follow once the engine has
+     * registered the subscription ({@link #onRegistered}), so a client that has the response head misses no event
+     * published after it. Call on the event loop.
      *
      * @param resumeAfter the id to resume after, or {@link SubscribeOptions#NO_RESUME}.
      * @param user        the user the stream acts for (private events), or {@code null}.
      * @param http10      the request was HTTP/1.0: no chunked encoding, the stream ends by closing.
+     * @throws IllegalStateException when the engine is closed (the caller answers 503).
      */
     static SseStream open(
         final ChannelHandlerContext ctx,
@@ -83,8 +92,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final StreamSettings settings,
         final ServerMetrics metrics)
     {
-        final SseStream stream = new SseStream(ctx, metrics, settings.drainBatch(),
-            resumeAfter == SubscribeOptions.NO_RESUME ? null : Long.toString(resumeAfter));
+        final SseStream stream = new SseStream(ctx, metrics, settings,
+            resumeAfter == SubscribeOptions.NO_RESUME ? null : Long.toString(resumeAfter), http10);
         final SubscribeOptions options = SubscribeOptions.defaults()
             .queueCapacity(settings.queueCapacity())
             .policy(settings.policy())
@@ -94,9 +103,25 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             options.resumeAfter(resumeAfter);
         }
-        // Subscribing first: a refusal (engine closed) can still become an error response. The first drain runs as a
-        // later task on this event loop, so the head below is always written before any event.
         stream.subscription = engine.subscribeAsync(filter, options);
+        metrics.openStreams.increment();
+        return stream;
+    }
+
+    /** Dispatcher thread: the subscription is registered; answer the request on the event loop. */
+    @Override
+    public void onRegistered(final ResumeOutcome outcome)
+    {
+        ctx.executor().execute(this::writeHead);
+    }
+
+    private void writeHead()
+    {
+        if (ended || headWritten)
+        {
+            return;
+        }
+        headWritten = true;
         final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -114,15 +139,10 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         ctx.write(head, ctx.voidPromise());
         write(ctx, settings.retryFrame());
         ctx.flush();
-        metrics.openStreams.increment();
         metrics.streamsOpened.increment();
-        stream.heartbeat = ctx.executor().scheduleAtFixedRate(
-            stream::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
-        if (stream.resumePending)
-        {
-            stream.scheduleResumePoll();
-        }
-        return stream;
+        heartbeat = ctx.executor().scheduleAtFixedRate(
+            this::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        run();
     }
 
     @Override
@@ -142,7 +162,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     @Override
     public void run()
     {
-        if (ended)
+        if (ended || !headWritten)
         {
             return;
         }
@@ -251,6 +271,15 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     {
         if (ended)
         {
+            return;
+        }
+        if (!headWritten)
+        {
+            // closed before registration (the engine is shutting down): the request can still get an error answer
+            ended = true;
+            release();
+            Responses.writeAndClose(ctx, Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down",
+                "the stream was closed before it started: " + reason));
             return;
         }
         if (reason == CloseReason.SLOW_CONSUMER)
