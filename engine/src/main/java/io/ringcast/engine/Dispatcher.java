@@ -117,7 +117,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
                 final Attributes enriched = enricher.enrich(event);
                 if (enriched != null)
                 {
-                    event.attributes = enriched;
+                    event.enrichAttributes(enriched);
                 }
             }
             catch (final Throwable t)

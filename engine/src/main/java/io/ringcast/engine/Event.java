@@ -24,6 +24,8 @@ public final class Event
     final boolean local;
     Attributes attributes;
     Object encoded;
+    /** Heap estimate for history accounting; see {@link #footprintBytes()}. */
+    private int footprintBytes;
 
     Event(
         final long id,
@@ -40,6 +42,7 @@ public final class Event
         this.audience = message.audience;
         this.attributes = message.attributes;
         this.payload = message.payload;
+        this.footprintBytes = message.footprintBytes;
         this.origin = origin;
         this.originSequence = originSequence;
         this.local = local;
@@ -141,11 +144,17 @@ public final class Event
         return encoded;
     }
 
-    /** @return an estimate of the heap this event retains, for history accounting. */
+    /** @return an estimate of the heap this event retains, for history accounting (precomputed by the message). */
     int footprintBytes()
     {
-        return 96 + payload.length + topic.length() + (type == null ? 0 : type.length()) +
-            (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
+        return footprintBytes;
+    }
+
+    /** Dispatcher thread, before the event is shared: replaces the routing attributes after enrichment. */
+    void enrichAttributes(final Attributes enriched)
+    {
+        footprintBytes += enriched.footprintBytes() - attributes.footprintBytes();
+        attributes = enriched;
     }
 
     @Override

@@ -36,6 +36,8 @@ final class History
     }
 
     private final Event[] slots;
+    /** Footprint of the event in the same slot; dispatcher-only. Eviction reads this, not the (cold) old event. */
+    private final int[] footprints;
     private final int mask;
     private final int maxEvents;
     private final long maxBytes;
@@ -51,6 +53,7 @@ final class History
         this.idBase = idBase;
         final int capacity = maxEvents == 0 ? 1 : Integer.highestOneBit(Math.max(1, maxEvents - 1)) << 1;
         this.slots = new Event[Math.max(1, capacity)];
+        this.footprints = new int[slots.length];
         this.mask = slots.length - 1;
     }
 
@@ -70,15 +73,13 @@ final class History
         while (tail <= sequence - 1 && (sequence - tail + 1 > maxEvents || bytes > maxBytes))
         {
             final int index = (int)(tail & mask);
-            final Event evicted = (Event)SLOTS.getAcquire(slots, index);
-            if (evicted != null)
-            {
-                bytes -= evicted.footprintBytes();
-            }
+            bytes -= footprints[index];
+            footprints[index] = 0;
             SLOTS.setRelease(slots, index, (Event)null);
             tail++;
         }
         TAIL.setRelease(this, tail);
+        footprints[(int)(sequence & mask)] = footprint;
         SLOTS.setRelease(slots, (int)(sequence & mask), event);
         BYTES.setRelease(this, bytes);
         HEAD.setRelease(this, sequence);

@@ -27,6 +27,8 @@ public final class Message
     final String audience;
     final Attributes attributes;
     final byte[] payload;
+    /** Heap estimate of an event carrying this message, computed once here rather than on the dispatcher. */
+    final int footprintBytes;
 
     private Message(final Builder b)
     {
@@ -35,6 +37,8 @@ public final class Message
         this.audience = Validation.optionalName("audience", b.audience);
         this.attributes = b.attributes;
         this.payload = b.payload;
+        this.footprintBytes = 96 + payload.length + topic.length() + (type == null ? 0 : type.length()) +
+            (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
     }
 
     /**

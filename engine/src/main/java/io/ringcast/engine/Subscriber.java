@@ -99,6 +99,8 @@ final class Subscriber
 
     private Event polled;
     private final EventHandler pollHandler = e -> polled = e;
+    private EventHandler drainTarget;
+    private final java.util.function.Consumer<Event> drainAdapter = e -> drainTarget.onEvent(e);
 
     Subscriber(
         final Engine engine,
@@ -266,19 +268,24 @@ final class Subscriber
             }
         }
         final OneToOneConcurrentArrayQueue<Event> queue = this.queue;
-        while (n < limit)
+        drainTarget = handler;
+        try
         {
-            final Event e = queue.poll();
-            if (e == null)
+            while (n < limit)
             {
-                if (listener != null && rearm())
+                // Agrona's batched drain publishes the consumer index once per call, not once per event, so the
+                // dispatcher's full-queue check does not miss the cache on every event
+                final int taken = queue.drain(drainAdapter, limit - n);
+                n += taken;
+                if (n == limit || listener == null || !rearm())
                 {
-                    continue;
+                    break;
                 }
-                break;
             }
-            handler.onEvent(e);
-            n++;
+        }
+        finally
+        {
+            drainTarget = null;
         }
         return n;
     }
