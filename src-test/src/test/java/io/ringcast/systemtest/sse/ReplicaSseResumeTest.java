@@ -91,6 +91,18 @@ class ReplicaSseResumeTest
         final Map<String, List<Integer>> byOrigin = byOrigin(seen);
         assertEquals(range(perNode), byOrigin.get("na"), "every event of na exactly once, in order");
         assertEquals(range(perNode + 1), byOrigin.get("nb"), "every event of nb exactly once, in order");
+        int firstShared = rest.size();
+        for (int i = 0; i < rest.size(); i++)
+        {
+            if (rest.get(i).id().contains("@"))
+            {
+                firstShared = Math.min(firstShared, i);
+            }
+            else
+            {
+                assertTrue(i < firstShared, "per-client ids only before the switch to shared ids: " + rest.get(i));
+            }
+        }
         final String last = rest.get(rest.size() - 1).id();
         assertTrue(last.contains("@nb:"), "back on B's shared, stamped ids once caught up: " + last);
     }
