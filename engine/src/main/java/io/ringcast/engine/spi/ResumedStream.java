@@ -36,8 +36,8 @@ public interface ResumedStream extends AutoCloseable
     boolean caughtUp();
 
     /**
-     * @return the printable position including every event delivered so far; the id to send while not
-     *         {@link #caughtUp()} (afterwards it is no longer tracked and may be stale).
+     * @return the printable position including every event delivered so far: the id to send while not
+     *         {@link #caughtUp()}; afterwards it is the last delivered event's own {@link Event#idString()}.
      */
     String position();
 

@@ -2,6 +2,7 @@ package io.ringcast.relay.pg;
 
 import io.ringcast.engine.CloseReason;
 import io.ringcast.engine.Engine;
+import io.ringcast.engine.Event;
 import io.ringcast.engine.EventHandler;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.ResumeOutcome;
@@ -21,10 +22,15 @@ import io.ringcast.engine.spi.ResumedStream;
 final class LocalResume implements ResumedStream
 {
     private final Subscription subscription;
+    private final String from;
+    private final EventHandler passThrough = this::passThrough;
+    private EventHandler handler;
+    private Event last;
 
-    private LocalResume(final Subscription subscription)
+    private LocalResume(final Subscription subscription, final String from)
     {
         this.subscription = subscription;
+        this.from = from;
     }
 
     /**
@@ -44,7 +50,7 @@ final class LocalResume implements ResumedStream
         final Subscription s = engine.subscribe(filter, copy(options).listener(gate).resumeAfter(localId));
         if (s.resumeOutcome() == ResumeOutcome.EXACT)
         {
-            return new LocalResume(s);
+            return new LocalResume(s, from.toString());
         }
         // evicted between the check and the registration (or a log replay started): the vector path is exact
         gate.shut = true;
@@ -61,7 +67,21 @@ final class LocalResume implements ResumedStream
     @Override
     public int drain(final EventHandler handler, final int limit)
     {
-        return subscription.drain(handler, limit);
+        this.handler = handler;
+        try
+        {
+            return subscription.drain(passThrough, limit);
+        }
+        finally
+        {
+            this.handler = null;
+        }
+    }
+
+    private void passThrough(final Event e)
+    {
+        last = e;
+        handler.onEvent(e);
     }
 
     @Override
@@ -76,11 +96,11 @@ final class LocalResume implements ResumedStream
         return true;
     }
 
-    /** @return {@code null}: the events' own ids are the position. */
+    /** @return the last delivered event's own id (the position it resumed from before any). */
     @Override
     public String position()
     {
-        return null;
+        return last == null ? from : last.idString();
     }
 
     @Override

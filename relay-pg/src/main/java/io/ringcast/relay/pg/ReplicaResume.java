@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * stamp ({@link Event#idString()}, from this node's {@link VectorStamper}) has every origin of the position at or
  * beyond it, the stamp is the exact position of the client ({@link #caughtUp()}), and stays so for every later event
  * (stamps only grow, and every later event is newer than the stamp in its origin); from then on {@link #drain} hands
- * the live events straight through, with no per-event work.
+ * the live events straight through, with no per-event work, and {@link #position()} is the last event's stamp.
  *
  * <p>Threads: {@link #open} blocks on PostgreSQL (call it off any event loop); {@link #drain} and {@link #position}
  * from one consumer thread at a time, like {@link Subscription#drain}.
@@ -76,7 +76,9 @@ public final class ReplicaResume implements ResumedStream
     private final long sinceMs;
     private final boolean exact;
     private final EventHandler deliverer = this::deliver;
+    private final EventHandler passThrough = this::passThrough;
     private EventHandler handler;
+    private Event last;
     private int replayIndex;
     private boolean caughtUp;
 
@@ -233,13 +235,13 @@ public final class ReplicaResume implements ResumedStream
     @Override
     public int drain(final EventHandler handler, final int limit)
     {
-        if (caughtUp)
-        {
-            return live.drain(handler, limit);
-        }
         this.handler = handler;
         try
         {
+            if (caughtUp)
+            {
+                return live.drain(passThrough, limit);
+            }
             int n = 0;
             while (replayIndex < replay.size() && n < limit)
             {
@@ -273,6 +275,13 @@ public final class ReplicaResume implements ResumedStream
                 caughtUp = true;
             }
         }
+        last = e;
+        handler.onEvent(e);
+    }
+
+    private void passThrough(final Event e)
+    {
+        last = e;
         handler.onEvent(e);
     }
 
@@ -284,12 +293,16 @@ public final class ReplicaResume implements ResumedStream
     }
 
     /**
-     * @return the printable vector including every event delivered so far; use it as the SSE id until
-     *         {@link #caughtUp()}, after which it is no longer advanced.
+     * @return the printable vector including every event delivered so far; use it as the SSE id. Once
+     *         {@link #caughtUp()} it is the last delivered event's own stamp, built by no one per event.
      */
     @Override
     public String position()
     {
+        if (caughtUp)
+        {
+            return last.idString();
+        }
         final StringBuilder b = new StringBuilder("t=").append(sinceMs);
         for (final Map.Entry<String, Long> p : position.entrySet())
         {
