@@ -26,6 +26,8 @@ import java.util.function.Consumer;
 final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
 {
     private static final int COMMAND_DRAIN_LIMIT = 4096;
+    /** The abandonment check (a clock read) runs on the 1st, 65th, 129th... drop of a subscriber, not on each. */
+    private static final long ABANDON_CHECK_MASK = 63;
     private static final VarHandle DISPATCHED;
     private static final VarHandle DELIVERED;
     private static final VarHandle DROPPED;
@@ -219,7 +221,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
                 pendingRemovals.add(s);
                 continue;
             }
-            if (!s.accepts(event))
+            if (!s.acceptsIndexed(event))
             {
                 continue;
             }
@@ -246,7 +248,8 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         {
             closeAndRemove(s, CloseReason.SLOW_CONSUMER);
         }
-        else if (abandonTimeoutNanos > 0 && System.nanoTime() - s.lastDrainNanos > abandonTimeoutNanos)
+        else if (abandonTimeoutNanos > 0 && (s.dropped() & ABANDON_CHECK_MASK) == 1 &&
+            s.abandoned(System.nanoTime(), abandonTimeoutNanos))
         {
             closeAndRemove(s, CloseReason.ABANDONED);
         }

@@ -297,6 +297,29 @@ public final class Filter
         return topics != null && containsTopic(topic);
     }
 
+    /**
+     * @param indexKind the key kind the {@link SubscriptionIndex} filed this filter under.
+     * @return {@code true} when finding a subscription under its index key already proves the whole filter holds, so
+     *         the dispatcher need not evaluate it again (a filter with that one term and nothing else).
+     */
+    boolean impliedByIndexKey(final int indexKind)
+    {
+        final boolean noOtherTerms = type == null && attributeKeyValues.length == 0;
+        switch (indexKind)
+        {
+            case Subscriber.INDEX_TOPIC:
+                return noOtherTerms && prefixes.length == 0 && audience == null;
+            case Subscriber.INDEX_PREFIX:
+                return noOtherTerms && prefixes.length == 1 && audience == null;
+            case Subscriber.INDEX_AUDIENCE:
+                return noOtherTerms && prefixes.length == 0;
+            case Subscriber.INDEX_WILDCARD:
+                return noOtherTerms && prefixes.length == 0 && audience == null && !matchesNothing;
+            default:
+                return false;
+        }
+    }
+
     /** @return the longest prefix term, or {@code null}. */
     String longestPrefix()
     {

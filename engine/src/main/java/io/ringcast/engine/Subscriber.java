@@ -34,7 +34,6 @@ final class Subscriber
 
     private static final VarHandle STATE;
     private static final VarHandle ARMED;
-    private static final VarHandle MATCHED;
     private static final VarHandle DELIVERED;
     private static final VarHandle DROPPED;
     private static final VarHandle REPLAYED;
@@ -47,7 +46,6 @@ final class Subscriber
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(Subscriber.class, "state", int.class);
             ARMED = lookup.findVarHandle(Subscriber.class, "armed", int.class);
-            MATCHED = lookup.findVarHandle(Subscriber.class, "matched", long.class);
             DELIVERED = lookup.findVarHandle(Subscriber.class, "delivered", long.class);
             DROPPED = lookup.findVarHandle(Subscriber.class, "dropped", long.class);
             REPLAYED = lookup.findVarHandle(Subscriber.class, "replayed", long.class);
@@ -73,10 +71,14 @@ final class Subscriber
     // dispatcher-owned
     boolean indexed;
     int indexKind = INDEX_NONE;
+    /** Set by the index: being found under its key proves the filter holds; only the audience rule is left. */
+    boolean keyImpliesFilter;
     long touchedBatch = -1;
-    private long matched;
     private long delivered;
     private long dropped;
+    /** Consumer progress (queue head plus replayed) last seen by the dispatcher on an overflow, and since when. */
+    long progressMark = -1;
+    long progressSinceNanos;
 
     // shared
     private volatile int state = OPEN;
@@ -86,7 +88,6 @@ final class Subscriber
     private volatile ResumeOutcome resumeOutcome = ResumeOutcome.PENDING;
     private volatile boolean logReplayPending;
     private volatile List<Event> logReplay;
-    volatile long lastDrainNanos = System.nanoTime();
 
     // written by the dispatcher before `registered`, then owned by the draining thread
     private boolean replaying;
@@ -119,16 +120,26 @@ final class Subscriber
 
     // ---------------------------------------------------------------- dispatcher side
 
-    /** Dispatcher: the filter and the private-event rule both hold. */
+    /** Dispatcher, for an event found under this subscriber's index key: the filter and the private-event rule hold. */
+    boolean acceptsIndexed(final Event e)
+    {
+        return (keyImpliesFilter || filter.matches(e)) && (e.audience == null || e.audience.equals(principal));
+    }
+
+    /** Any thread (replay): the filter and the private-event rule both hold. */
     boolean accepts(final Event e)
     {
         return filter.matches(e) && (e.audience == null || e.audience.equals(principal));
     }
 
-    /** Dispatcher: offer one matched event. @return {@code true} when it was queued. */
+    /**
+     * Dispatcher: offer one matched event. Only {@code delivered} or {@code dropped} is stored, one opaque store per
+     * event; {@code matched} is their sum, so {@code delivered + dropped == matched} holds by construction.
+     *
+     * @return {@code true} when it was queued.
+     */
     boolean offer(final Event e)
     {
-        MATCHED.setOpaque(this, matched + 1);
         if (queue.offer(e))
         {
             DELIVERED.setOpaque(this, delivered + 1);
@@ -152,6 +163,17 @@ final class Subscriber
             this.resumeOutcome = outcome;
         }
         this.registered = true;
+        if (listener != null)
+        {
+            try
+            {
+                listener.onRegistered(logPending ? ResumeOutcome.PENDING : outcome);
+            }
+            catch (final Throwable t)
+            {
+                engine.onListenerError(t);
+            }
+        }
         if (outcome == ResumeOutcome.GAP || (replaying && !logPending))
         {
             wake();
@@ -211,9 +233,25 @@ final class Subscriber
 
     // ---------------------------------------------------------------- consumer side
 
+    /**
+     * Dispatcher, on an overflow: {@code true} when the consumer has made no progress (taken nothing from the queue,
+     * replayed nothing) for {@code timeoutNanos} while events were dropping. Progress is read from the queue's own
+     * consumer index, so draining writes nothing extra for this check.
+     */
+    boolean abandoned(final long nowNanos, final long timeoutNanos)
+    {
+        final long progress = queue.removedCount() + replayed();
+        if (progress != progressMark)
+        {
+            progressMark = progress;
+            progressSinceNanos = nowNanos;
+            return false;
+        }
+        return nowNanos - progressSinceNanos > timeoutNanos;
+    }
+
     int drain(final EventHandler handler, final int limit)
     {
-        lastDrainNanos = System.nanoTime();
         if (!registered)
         {
             return 0;
@@ -233,7 +271,7 @@ final class Subscriber
             final Event e = queue.poll();
             if (e == null)
             {
-                if (rearm())
+                if (listener != null && rearm())
                 {
                     continue;
                 }
@@ -352,7 +390,8 @@ final class Subscriber
 
     long matched()
     {
-        return (long)MATCHED.getOpaque(this);
+        final long dropped = dropped();
+        return delivered() + dropped;
     }
 
     long delivered()

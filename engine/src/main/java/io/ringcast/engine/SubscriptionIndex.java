@@ -53,6 +53,7 @@ final class SubscriptionIndex
             s.indexKind = Subscriber.INDEX_WILDCARD;
             wildcard.add(s);
         }
+        s.keyImpliesFilter = f.impliedByIndexKey(s.indexKind);
         s.indexed = true;
         size++;
     }

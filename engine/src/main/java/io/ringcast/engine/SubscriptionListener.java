@@ -7,6 +7,19 @@ package io.ringcast.engine;
 public interface SubscriptionListener
 {
     /**
+     * The dispatcher registered the subscription: every event dispatched from now on is matched against it, and
+     * events published before (from any thread) that it is owed come from its resume replay. Called once, on the
+     * dispatcher thread, before any {@link #onAvailable()}; never called when the subscription was closed first.
+     * A transport answers a stream request from here so that a client holding the answer misses nothing published
+     * after it.
+     *
+     * @param outcome the resume outcome so far: {@link ResumeOutcome#PENDING} while a durable log replay runs.
+     */
+    default void onRegistered(final ResumeOutcome outcome)
+    {
+    }
+
+    /**
      * The subscription went from nothing to drain to something to drain. Called once per such transition, not once
      * per event: after it, no further call comes until a {@link Subscription#drain} call has returned fewer events
      * than its limit.

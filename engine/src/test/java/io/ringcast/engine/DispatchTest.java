@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -243,7 +244,8 @@ class DispatchTest
     {
         try (Engine engine = Engine.start(new EngineConfig()))
         {
-            final CloseReason[] reason = new CloseReason[1];
+            // the listener runs on the dispatcher after the subscription reads as closed: hand it over safely
+            final AtomicReference<CloseReason> reason = new AtomicReference<>();
             final Subscription s = engine.subscribe(Filter.all(), SubscribeOptions.defaults()
                 .queueCapacity(8)
                 .policy(SlowConsumerPolicy.DISCONNECT)
@@ -253,7 +255,7 @@ class DispatchTest
                     @Override
                     public void onClosed(final CloseReason r)
                     {
-                        reason[0] = r;
+                        reason.set(r);
                     }
                 }));
             final long firstId = engine.publish(msg("t", "0"));
@@ -263,7 +265,8 @@ class DispatchTest
             }
             Await.until(s::isClosed, () -> "not closed: " + s);
             assertThat(s.closeReason()).isEqualTo(CloseReason.SLOW_CONSUMER);
-            assertThat(reason[0]).isEqualTo(CloseReason.SLOW_CONSUMER);
+            Await.until(() -> reason.get() != null, () -> "onClosed not called");
+            assertThat(reason.get()).isEqualTo(CloseReason.SLOW_CONSUMER);
             assertThat(s.dropped()).isEqualTo(3);
             assertThat(s.delivered()).isEqualTo(8);
             Await.until(() -> engine.metrics().activeSubscriptions() == 0, () -> "not reclaimed");

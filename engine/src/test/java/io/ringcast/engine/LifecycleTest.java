@@ -199,6 +199,27 @@ class LifecycleTest
     }
 
     @Test
+    void shouldKeepASlowButProgressingConsumerThatOverflows() throws Exception
+    {
+        try (Engine engine = Engine.start(new EngineConfig().abandonTimeoutMs(50)))
+        {
+            final Subscription s = engine.subscribe(Filter.all(), SubscribeOptions.defaults().queueCapacity(4));
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+            while (System.nanoTime() - until < 0)
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    engine.publish(msg("t", "x"));
+                }
+                s.poll(); // one event per round: slow, dropping, but alive
+                Thread.sleep(5);
+            }
+            Await.until(() -> s.dropped() > 1000, () -> "expected overflow, dropped " + s.dropped());
+            assertThat(s.isClosed()).as("closed as %s", s.closeReason()).isFalse();
+        }
+    }
+
+    @Test
     void shouldRefuseWithoutBlockingWhenTheRingIsFullAndPublishAllOrNothing() throws Exception
     {
         final CountDownLatch release = new CountDownLatch(1);

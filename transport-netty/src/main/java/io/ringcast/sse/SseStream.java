@@ -55,7 +55,9 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
 
     private final ChannelHandlerContext ctx;
     private final ServerMetrics metrics;
+    private final StreamSettings settings;
     private final int batchLimit;
+    private final boolean http10;
     private final String resumeId;
     private final SubscriptionListener wakeup = new SubscriptionListener()
     {
@@ -73,30 +75,36 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     };
     private Subscription subscription;
     private ResumedStream resumed;
-    private CloseReason closedBeforeAttach;
     private ScheduledFuture<?> heartbeat;
     private FrameBatch batch;
     private boolean resumePending;
     private boolean resumePollScheduled;
     private boolean wroteSinceHeartbeat;
+    private boolean headWritten;
     private boolean ended;
 
     private SseStream(
-        final ChannelHandlerContext ctx, final ServerMetrics metrics, final int batchLimit, final String resumeId)
+        final ChannelHandlerContext ctx, final ServerMetrics metrics, final StreamSettings settings,
+        final String resumeId, final boolean http10)
     {
         this.ctx = ctx;
         this.metrics = metrics;
-        this.batchLimit = batchLimit;
+        this.settings = settings;
+        this.batchLimit = settings.drainBatch();
+        this.http10 = http10;
         this.resumeId = resumeId;
         this.resumePending = resumeId != null;
     }
 
     /**
-     * Writes the response head and the {@code retry:} frame, subscribes, and starts heartbeats. Call on the event loop.
+     * Subscribes; the response head, the {@code retry:} frame and the heartbeats follow once the engine has
+     * registered the subscription ({@link #onRegistered}), so a client that has the response head misses no event
+     * published after it. Call on the event loop.
      *
      * @param resumeAfter the id to resume after, or {@link SubscribeOptions#NO_RESUME}.
      * @param user        the user the stream acts for (private events), or {@code null}.
      * @param http10      the request was HTTP/1.0: no chunked encoding, the stream ends by closing.
+     * @throws IllegalStateException when the engine is closed (the caller answers 503).
      */
     static SseStream open(
         final ChannelHandlerContext ctx,
@@ -108,8 +116,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final StreamSettings settings,
         final ServerMetrics metrics)
     {
-        final SseStream stream = new SseStream(ctx, metrics, settings.drainBatch(),
-            resumeAfter == SubscribeOptions.NO_RESUME ? null : Long.toString(resumeAfter));
+        final SseStream stream = new SseStream(ctx, metrics, settings,
+            resumeAfter == SubscribeOptions.NO_RESUME ? null : Long.toString(resumeAfter), http10);
         final SubscribeOptions options = SubscribeOptions.defaults()
             .queueCapacity(settings.queueCapacity())
             .policy(settings.policy())
@@ -119,21 +127,15 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             options.resumeAfter(resumeAfter);
         }
-        // Subscribing first: a refusal (engine closed) can still become an error response. The first drain runs as a
-        // later task on this event loop, so the head below is always written before any event.
         stream.subscription = engine.subscribeAsync(filter, options);
-        stream.writeHead(http10, settings);
         metrics.openStreams.increment();
-        if (stream.resumePending)
-        {
-            stream.scheduleResumePoll();
-        }
         return stream;
     }
 
     /**
      * Resumes from a replication position: refuses at once (503) when the resume executor is saturated, else answers
-     * once the resume is open (200, or an error response). Call on the event loop.
+     * once the resume is open and its live subscription registered (200, or an error response). Call on the event
+     * loop.
      *
      * @param lastEventId the client's id, not a decimal local id.
      * @param source      where it came from, for error messages.
@@ -149,8 +151,9 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final boolean http10)
     {
         final StreamSettings settings = server.streams;
-        final SseStream stream = new SseStream(ctx, server.metrics, settings.drainBatch(), lastEventId);
+        final SseStream stream = new SseStream(ctx, server.metrics, settings, lastEventId, http10);
         stream.resumePending = false;
+        // the wake-up adapter has no onRegistered: the head follows the resume, which returns once registered
         final SubscribeOptions options = SubscribeOptions.defaults()
             .queueCapacity(settings.queueCapacity())
             .policy(settings.policy())
@@ -158,7 +161,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             .listener(stream.wakeup);
         try
         {
-            server.resumes.execute(() -> stream.resume(server, filter, options, lastEventId, source, http10));
+            server.resumes.execute(() -> stream.resume(server, filter, options, lastEventId, source));
         }
         catch (final RejectedExecutionException e)
         {
@@ -172,7 +175,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     /** Resume executor thread: opens the resumed stream and hands the outcome to the event loop. */
     private void resume(
         final ServerContext server, final Filter filter, final SubscribeOptions options, final String lastEventId,
-        final String source, final boolean http10)
+        final String source)
     {
         try
         {
@@ -183,7 +186,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
                     ": the replication does not resume from '" + lastEventId + "'")));
                 return;
             }
-            ctx.executor().execute(() -> attach(r, http10, server.streams));
+            ctx.executor().execute(() -> attach(r));
         }
         catch (final IllegalArgumentException e)
         {
@@ -201,7 +204,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
     }
 
-    private void attach(final ResumedStream r, final boolean http10, final StreamSettings settings)
+    private void attach(final ResumedStream r)
     {
         if (ended)
         {
@@ -209,19 +212,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             return;
         }
         resumed = r;
-        writeHead(http10, settings);
-        if (!r.exact())
-        {
-            metrics.resets.increment();
-            writeFrames(SseFrames.reset(resumeId));
-            ctx.flush();
-        }
-        if (closedBeforeAttach != null)
-        {
-            closedByEngine(closedBeforeAttach);
-            return;
-        }
-        run();
+        writeHead();
     }
 
     private void refuse(final ServerContext server, final HttpError e)
@@ -236,8 +227,20 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         Responses.writeAndClose(ctx, Responses.error(e));
     }
 
-    private void writeHead(final boolean http10, final StreamSettings settings)
+    /** Dispatcher thread: the subscription is registered; answer the request on the event loop. */
+    @Override
+    public void onRegistered(final ResumeOutcome outcome)
     {
+        ctx.executor().execute(this::writeHead);
+    }
+
+    private void writeHead()
+    {
+        if (ended || headWritten)
+        {
+            return;
+        }
+        headWritten = true;
         final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -258,6 +261,13 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         metrics.streamsOpened.increment();
         heartbeat = ctx.executor().scheduleAtFixedRate(
             this::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        if (resumed != null && !resumed.exact())
+        {
+            metrics.resets.increment();
+            writeFrames(SseFrames.reset(resumeId));
+            ctx.flush();
+        }
+        run();
     }
 
     @Override
@@ -277,7 +287,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     @Override
     public void run()
     {
-        if (ended || !attached())
+        if (ended || !headWritten)
         {
             return;
         }
@@ -327,11 +337,6 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             batch.add(SseFrames.frameOf(event));
         }
-    }
-
-    private boolean attached()
-    {
-        return subscription != null || resumed != null;
     }
 
     private void scheduleResumePoll()
@@ -402,9 +407,13 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             return;
         }
-        if (!attached())
+        if (!headWritten)
         {
-            closedBeforeAttach = reason;
+            // closed before registration (the engine is shutting down): the request can still get an error answer
+            ended = true;
+            release();
+            Responses.writeAndClose(ctx, Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down",
+                "the stream was closed before it started: " + reason));
             return;
         }
         if (reason == CloseReason.SLOW_CONSUMER)
