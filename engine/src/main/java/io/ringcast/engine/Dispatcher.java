@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * The engine's one ring handler. For each ring slot, in sequence order, it runs the stages of the handler graph:
  * <pre>
- *   publishers ──▶ ring ──▶ [ enrich ─▶ encode ─▶ history ─▶ stages ─▶ dispatch ] ──▶ subscriber queues
+ *   publishers ──▶ ring ──▶ [ enrich ─▶ id ─▶ encode ─▶ history ─▶ stages ─▶ dispatch ] ──▶ subscriber queues
  *                               (one thread: ringcast-dispatcher)
  * </pre>
  * and between batches it applies subscription commands (subscribe, unsubscribe, close topic), wakes subscribers that
@@ -58,6 +58,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
     private final String nodeId;
     private final Enricher[] enrichers;
     private final EventEncoder encoder;
+    private final EventIdFormatter idFormatter;
     private final EventStage[] stages;
     private final History history;
     private final SubscriptionIndex index = new SubscriptionIndex();
@@ -93,6 +94,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         this.nodeId = config.nodeId();
         this.enrichers = config.enrichers().toArray(new Enricher[0]);
         this.encoder = config.encoder();
+        this.idFormatter = config.idFormatter();
         this.stages = config.stages().toArray(new EventStage[0]);
         this.history = history;
         this.commands = commands;
@@ -124,6 +126,10 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
             {
                 engine.onError("enricher", t);
             }
+        }
+        if (idFormatter != null)
+        {
+            formatId(event);
         }
         if (encoder != null)
         {
@@ -159,6 +165,46 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         {
             endBatch();
         }
+    }
+
+    private void formatId(final Event event)
+    {
+        try
+        {
+            final String id = idFormatter.format(event);
+            if (id != null)
+            {
+                if (!printableId(id))
+                {
+                    throw new IllegalArgumentException("an event id must be 1.." + EventIdFormatter.MAX_LENGTH +
+                        " printable ASCII characters (0x21..0x7e); the formatter returned '" +
+                        id.substring(0, Math.min(id.length(), 80)).replaceAll("[^\\x21-\\x7e]", "?") + "'");
+                }
+                event.setFormattedId(id);
+            }
+        }
+        catch (final Throwable t)
+        {
+            engine.onError("idFormatter", t);
+        }
+    }
+
+    private static boolean printableId(final String id)
+    {
+        final int length = id.length();
+        if (length == 0 || length > EventIdFormatter.MAX_LENGTH)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Offers {@code event} to every subscriber in {@code list} whose filter accepts it. */

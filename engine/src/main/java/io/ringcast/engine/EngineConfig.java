@@ -39,6 +39,7 @@ public final class EngineConfig
     private final List<Enricher> enrichers = new ArrayList<>();
     private final List<EventStage> stages = new ArrayList<>();
     private EventEncoder encoder;
+    private EventIdFormatter idFormatter;
     private EventLog eventLog;
     private ErrorHandler errorHandler;
 
@@ -211,6 +212,21 @@ public final class EngineConfig
     public EventEncoder encoder()
     {
         return encoder;
+    }
+
+    /**
+     * @param formatter gives each event its printable id (run on the dispatcher after the enrichers, before the
+     *                  encoder; see {@link EventIdFormatter} for the contract), or {@code null} for decimal ids.
+     */
+    public EngineConfig idFormatter(final EventIdFormatter formatter)
+    {
+        this.idFormatter = formatter;
+        return this;
+    }
+
+    public EventIdFormatter idFormatter()
+    {
+        return idFormatter;
     }
 
     /** @param log a durable log for resumes older than memory, or {@code null}. */

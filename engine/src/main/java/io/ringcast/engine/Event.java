@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * <p>One instance is created per published event, on the dispatcher thread, and shared by every subscription that
  * receives it and by the history. It is effectively immutable once dispatched: the dispatcher sets the enriched
  * attributes and the {@linkplain #encoded() encoded form} before it hands the event to any other thread, and the
- * hand-over (queue offer or history publication) is a release/acquire pair, so readers on any thread see final values.
+ * hand-over (queue offer or history publication) is a release/acquire pair; the same holds for the id an
+ * {@link EventIdFormatter} gives it, so readers on any thread see final values.
  */
 public final class Event
 {
@@ -24,6 +25,7 @@ public final class Event
     final boolean local;
     Attributes attributes;
     Object encoded;
+    String formattedId;
     /** Heap estimate for history accounting; see {@link #footprintBytes()}. */
     private int footprintBytes;
 
@@ -70,10 +72,20 @@ public final class Event
         return id;
     }
 
-    /** @return the id in its printable form, as used for SSE {@code id:} and {@code Last-Event-ID}. */
+    /**
+     * @return the id in its printable form, as used for SSE {@code id:} and {@code Last-Event-ID}: what the configured
+     *         {@link EventIdFormatter} gave this event, else the decimal {@link #id()}.
+     */
     public String idString()
     {
-        return EventIds.format(id);
+        final String formatted = formattedId;
+        return formatted != null ? formatted : EventIds.format(id);
+    }
+
+    /** @return {@code true} when an {@link EventIdFormatter} gave this event its {@link #idString()}. */
+    public boolean hasFormattedId()
+    {
+        return formattedId != null;
     }
 
     /** @return wall-clock milliseconds since the epoch at which the engine accepted the event. */
@@ -148,6 +160,13 @@ public final class Event
     int footprintBytes()
     {
         return footprintBytes;
+    }
+
+    /** Dispatcher thread, before the event is shared: sets the formatted id, counted in the footprint. */
+    void setFormattedId(final String id)
+    {
+        footprintBytes += 40 + id.length();
+        formattedId = id;
     }
 
     /** Dispatcher thread, before the event is shared: replaces the routing attributes after enrichment. */

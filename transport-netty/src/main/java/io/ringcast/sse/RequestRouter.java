@@ -314,7 +314,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
                 throw HttpError.forbidden("the token does not grant subscribe on '" + topic + "'");
             }
         }
-        final long resumeAfter = resumePoint(r, query);
+        final String[] source = new String[1];
+        final String lastEventId = lastEventId(r, query, source);
         String user = principal.user();
         if (server.authenticator == null)
         {
@@ -324,10 +325,17 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         {
             throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", "the engine is closed");
         }
+        final boolean http10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        if (lastEventId != null && server.replication != null && !isDecimal(lastEventId))
+        {
+            stream = SseStream.openResumed(ctx, server, filter, lastEventId, source[0], user, http10);
+            return;
+        }
+        final long resumeAfter = resumePoint(lastEventId, source[0]);
         try
         {
-            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user,
-                r.protocolVersion().equals(HttpVersion.HTTP_1_0), server.streams, server.metrics);
+            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, server.streams,
+                server.metrics);
         }
         catch (final IllegalArgumentException e)
         {
@@ -339,22 +347,40 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         }
     }
 
-    private static long resumePoint(final HttpRequest r, final QueryStringDecoder query)
+    /** @return the trimmed {@code Last-Event-ID} header, else the {@code lastEventId} parameter, else null. */
+    private static String lastEventId(final HttpRequest r, final QueryStringDecoder query, final String[] source)
     {
         String id = r.headers().get(LAST_EVENT_ID);
-        String source = "Last-Event-ID header";
+        source[0] = "Last-Event-ID header";
         if (id == null || id.isEmpty())
         {
             id = first(query, "lastEventId");
-            source = "lastEventId parameter";
+            source[0] = "lastEventId parameter";
         }
-        if (id == null || id.isEmpty())
+        return id == null || id.trim().isEmpty() ? null : id.trim();
+    }
+
+    private static boolean isDecimal(final String id)
+    {
+        for (int i = 0; i < id.length(); i++)
+        {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long resumePoint(final String id, final String source)
+    {
+        if (id == null)
         {
             return SubscribeOptions.NO_RESUME;
         }
         try
         {
-            return EventIds.parse(id.trim());
+            return EventIds.parse(id);
         }
         catch (final IllegalArgumentException e)
         {

@@ -23,6 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,11 +50,16 @@ public final class RingcastServer implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(RingcastServer.class);
     private static final int WRITE_BUFFER_LOW = 32 * 1024;
     private static final int WRITE_BUFFER_HIGH = 64 * 1024;
+    /** Threads that run replication resumes (each blocks on storage for one request at a time). */
+    static final int RESUME_THREADS = 2;
+    /** Resumes waiting for a thread; beyond this a resume is refused with 503 and Retry-After. */
+    static final int RESUME_QUEUE = 64;
 
     private final ServerConfig config;
     private final Engine engine;
     private final Replications.Found replication;
     private final ServerContext context;
+    private final ExecutorService resumes;
     private final ConnectionLimiter limiter;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -66,8 +74,10 @@ public final class RingcastServer implements AutoCloseable
         this.replication = Replications.create(config.settings(), config.nodeId());
         this.engine = startEngine(config, replication);
         final ServerMetrics metrics = new ServerMetrics();
+        this.resumes = replication == null ? null : resumeExecutor();
         this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
-            replication == null ? null : replication.replication(), replication == null ? null : replication.name()));
+            replication == null ? null : replication.replication(), replication == null ? null : replication.name()),
+            replication == null ? null : replication.replication(), resumes);
         this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         final boolean epoll = config.nativeTransport() && Epoll.isAvailable();
@@ -115,6 +125,15 @@ public final class RingcastServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    private static ExecutorService resumeExecutor()
+    {
+        final ThreadPoolExecutor executor = new ThreadPoolExecutor(RESUME_THREADS, RESUME_THREADS, 30,
+            TimeUnit.SECONDS, new ArrayBlockingQueue<>(RESUME_QUEUE), new DefaultThreadFactory("ringcast-resume", true),
+            new ThreadPoolExecutor.AbortPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     private static EventLoopGroup eventLoops(final boolean epoll, final int threads, final String name)
@@ -224,6 +243,10 @@ public final class RingcastServer implements AutoCloseable
 
     private void stopEngine()
     {
+        if (resumes != null)
+        {
+            resumes.shutdownNow();
+        }
         if (replication != null)
         {
             try

@@ -1,11 +1,14 @@
 package io.ringcast.sse;
 
 import io.ringcast.engine.Engine;
+import io.ringcast.engine.spi.Replication;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What every connection's handlers share: the engine, settings, authenticator, counters and the shutdown state.
+ * What every connection's handlers share: the engine, settings, authenticator, counters, the replication (if any)
+ * with the bounded executor that runs its blocking resumes off the event loops, and the shutdown state.
  * Thread-safe: the fields are final and immutable or concurrent; {@link #shuttingDown} is volatile.
  */
 final class ServerContext
@@ -17,6 +20,10 @@ final class ServerContext
     final StreamSettings streams;
     final PublishParser parser;
     final Pages pages;
+    /** The replication, or {@code null}. */
+    final Replication replication;
+    /** Runs {@link Replication#resume} off the event loops; bounded, refuses when full; {@code null} without one. */
+    final ExecutorService resumes;
     final AtomicInteger publishesInFlight = new AtomicInteger();
     private volatile boolean shuttingDown;
 
@@ -27,6 +34,18 @@ final class ServerContext
         final ServerMetrics metrics,
         final Pages pages)
     {
+        this(config, engine, authenticator, metrics, pages, null, null);
+    }
+
+    ServerContext(
+        final ServerConfig config,
+        final Engine engine,
+        final Authenticator authenticator,
+        final ServerMetrics metrics,
+        final Pages pages,
+        final Replication replication,
+        final ExecutorService resumes)
+    {
         this.config = config;
         this.engine = engine;
         this.authenticator = authenticator;
@@ -34,6 +53,8 @@ final class ServerContext
         this.streams = StreamSettings.of(config);
         this.parser = new PublishParser(config.maxEventBytes());
         this.pages = pages;
+        this.replication = replication;
+        this.resumes = resumes;
     }
 
     boolean shuttingDown()

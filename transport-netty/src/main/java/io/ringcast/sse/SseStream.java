@@ -22,7 +22,9 @@ import io.ringcast.engine.ResumeOutcome;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
 import io.ringcast.engine.SubscriptionListener;
+import io.ringcast.engine.spi.ResumedStream;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,8 +37,15 @@ import java.util.concurrent.TimeUnit;
  * engine queue absorbs events, and when it overflows the slow-client policy applies (disconnect: the engine closes
  * the subscription, the stream flushes what is queued and ends).
  *
+ * <p>Resume from a replication position ({@link #openResumed}, when {@code Last-Event-ID} is not a decimal local id
+ * and a replication is configured): {@link io.ringcast.engine.spi.Replication#resume} runs on the server's bounded
+ * resume executor (it blocks on storage) and returns once the live subscription is registered; only then is the
+ * response head written, followed by {@code event: reset} when the resume is not exact. While the
+ * {@link ResumedStream} is not {@linkplain ResumedStream#caughtUp() caught up}, each event is framed for this client
+ * with its own position as the {@code id}; afterwards the shared frames are used again.
+ *
  * <p>Threading: {@link #onAvailable()} and {@link #onClosed} may be called from any thread and only schedule work;
- * every other method runs on the channel's event loop.
+ * so do the callbacks of the resume task; every other method runs on the channel's event loop.
  */
 final class SseStream implements SubscriptionListener, EventHandler, Runnable
 {
@@ -50,7 +59,22 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private final int batchLimit;
     private final boolean http10;
     private final String resumeId;
+    private final SubscriptionListener wakeup = new SubscriptionListener()
+    {
+        @Override
+        public void onAvailable()
+        {
+            SseStream.this.onAvailable();
+        }
+
+        @Override
+        public void onClosed(final CloseReason reason)
+        {
+            SseStream.this.onClosed(reason);
+        }
+    };
     private Subscription subscription;
+    private ResumedStream resumed;
     private ScheduledFuture<?> heartbeat;
     private FrameBatch batch;
     private boolean resumePending;
@@ -108,6 +132,101 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         return stream;
     }
 
+    /**
+     * Resumes from a replication position: refuses at once (503) when the resume executor is saturated, else answers
+     * once the resume is open and its live subscription registered (200, or an error response). Call on the event
+     * loop.
+     *
+     * @param lastEventId the client's id, not a decimal local id.
+     * @param source      where it came from, for error messages.
+     * @throws HttpError when the resume executor is saturated.
+     */
+    static SseStream openResumed(
+        final ChannelHandlerContext ctx,
+        final ServerContext server,
+        final Filter filter,
+        final String lastEventId,
+        final String source,
+        final String user,
+        final boolean http10)
+    {
+        final StreamSettings settings = server.streams;
+        final SseStream stream = new SseStream(ctx, server.metrics, settings, lastEventId, http10);
+        stream.resumePending = false;
+        // the wake-up adapter has no onRegistered: the head follows the resume, which returns once registered
+        final SubscribeOptions options = SubscribeOptions.defaults()
+            .queueCapacity(settings.queueCapacity())
+            .policy(settings.policy())
+            .actingFor(user)
+            .listener(stream.wakeup);
+        try
+        {
+            server.resumes.execute(() -> stream.resume(server, filter, options, lastEventId, source));
+        }
+        catch (final RejectedExecutionException e)
+        {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "resume_busy",
+                "too many resumes in progress; retry after the Retry-After delay");
+        }
+        server.metrics.openStreams.increment();
+        return stream;
+    }
+
+    /** Resume executor thread: opens the resumed stream and hands the outcome to the event loop. */
+    private void resume(
+        final ServerContext server, final Filter filter, final SubscribeOptions options, final String lastEventId,
+        final String source)
+    {
+        try
+        {
+            final ResumedStream r = server.replication.resume(server.engine, filter, options, lastEventId);
+            if (r == null)
+            {
+                ctx.executor().execute(() -> refuse(server, HttpError.badRequest("invalid " + source +
+                    ": the replication does not resume from '" + lastEventId + "'")));
+                return;
+            }
+            ctx.executor().execute(() -> attach(r));
+        }
+        catch (final IllegalArgumentException e)
+        {
+            ctx.executor().execute(() -> refuse(server, HttpError.badRequest("invalid " + source + ": " +
+                e.getMessage())));
+        }
+        catch (final Exception e)
+        {
+            if (e instanceof InterruptedException)
+            {
+                Thread.currentThread().interrupt();
+            }
+            ctx.executor().execute(() -> refuse(server, new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "resume_unavailable", "cannot resume from '" + lastEventId + "' now: " + e.getMessage())));
+        }
+    }
+
+    private void attach(final ResumedStream r)
+    {
+        if (ended)
+        {
+            r.close();
+            return;
+        }
+        resumed = r;
+        writeHead();
+    }
+
+    private void refuse(final ServerContext server, final HttpError e)
+    {
+        if (ended)
+        {
+            return;
+        }
+        ended = true;
+        release();
+        server.metrics.countError(e.status.code());
+        Responses.writeAndClose(ctx, Responses.error(e));
+    }
+
     /** Dispatcher thread: the subscription is registered; answer the request on the event loop. */
     @Override
     public void onRegistered(final ResumeOutcome outcome)
@@ -142,6 +261,12 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         metrics.streamsOpened.increment();
         heartbeat = ctx.executor().scheduleAtFixedRate(
             this::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        if (resumed != null && !resumed.exact())
+        {
+            metrics.resets.increment();
+            writeFrames(SseFrames.reset(resumeId));
+            ctx.flush();
+        }
         run();
     }
 
@@ -202,7 +327,16 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     @Override
     public void onEvent(final Event event)
     {
-        batch.add(SseFrames.frameOf(event));
+        final ResumedStream r = resumed;
+        if (r != null && !r.caughtUp())
+        {
+            // catching up after a replica resume: this client's position, not the node's stamp, is its id
+            batch.add(SseFrames.frame(r.position(), event.type(), event.payload()));
+        }
+        else
+        {
+            batch.add(SseFrames.frameOf(event));
+        }
     }
 
     private void scheduleResumePoll()
@@ -248,7 +382,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final int n;
         try
         {
-            n = subscription.drain(this, batchLimit);
+            n = resumed != null ? resumed.drain(this, batchLimit) : subscription.drain(this, batchLimit);
         }
         finally
         {
@@ -336,6 +470,11 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         if (s != null)
         {
             s.close();
+        }
+        final ResumedStream r = resumed;
+        if (r != null)
+        {
+            r.close();
         }
     }
 

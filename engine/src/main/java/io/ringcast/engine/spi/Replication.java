@@ -2,11 +2,14 @@ package io.ringcast.engine.spi;
 
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.Filter;
+import io.ringcast.engine.SubscribeOptions;
 
 /**
  * Cross-replica fan-out attached to one engine. Life cycle, in this order, all from the thread that composes the
  * server: {@link #configure} (before {@link Engine#start}), {@link #start} (after), {@link #close} (before the engine
  * closes). {@link #health()} and {@link #metrics} may be called from any thread at any time and must not block.
+ * {@link #resume} may be called from any thread (not an event loop: it may block) after {@link #start}.
  */
 public interface Replication extends AutoCloseable
 {
@@ -25,6 +28,29 @@ public interface Replication extends AutoCloseable
      * @param engine the started engine.
      */
     void start(Engine engine);
+
+    /**
+     * Opens a subscription that resumes from a position this replication printed as an event id (see
+     * {@link io.ringcast.engine.EventIdFormatter}), possibly on another replica, and delivers every matching event
+     * the client has not seen exactly once. Returns once the live subscription is registered: every event published
+     * after the return is delivered. May block (durable storage); never call it on an event loop.
+     *
+     * @param engine      this node's started engine.
+     * @param filter      which events.
+     * @param options     queue, policy, audience and listener (its {@code onAvailable}/{@code onClosed} drive the
+     *                    returned stream); {@code resumeAfter} must not be set.
+     * @param lastEventId the client's last id, not a plain decimal local id.
+     * @return the stream, or {@code null} when this replication does not resume from ids (the default).
+     * @throws IllegalArgumentException naming what is wrong with {@code lastEventId}.
+     * @throws Exception                when the position cannot be served now (storage down); nothing stays
+     *                                  subscribed.
+     */
+    default ResumedStream resume(
+        final Engine engine, final Filter filter, final SubscribeOptions options, final String lastEventId)
+        throws Exception
+    {
+        return null;
+    }
 
     /** @return current health; never blocks. */
     ReplicationHealth health();

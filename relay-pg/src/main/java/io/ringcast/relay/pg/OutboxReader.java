@@ -97,12 +97,13 @@ final class OutboxReader implements Runnable
     private long reportedPrunedId = -1;
     private long lastPruneCheckNs = System.nanoTime() - PRUNE_CHECK_INTERVAL_NS;
 
-    OutboxReader(final RelayConfig config, final RelayCounters counters, final Engine engine)
+    /** @param startAtMs relay only rows published at or after this time (the node's stamps carry it as {@code t}). */
+    OutboxReader(final RelayConfig config, final RelayCounters counters, final Engine engine, final long startAtMs)
     {
         this.config = config;
         this.counters = counters;
         this.engine = engine;
-        this.startAtMs = config.startAtMs() >= 0 ? config.startAtMs() : System.currentTimeMillis();
+        this.startAtMs = startAtMs;
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
     }
 

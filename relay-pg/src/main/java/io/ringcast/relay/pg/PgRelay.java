@@ -2,9 +2,12 @@ package io.ringcast.relay.pg;
 
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.Filter;
+import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.spi.MetricSink;
 import io.ringcast.engine.spi.Replication;
 import io.ringcast.engine.spi.ReplicationHealth;
+import io.ringcast.engine.spi.ResumedStream;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,7 +20,7 @@ import java.sql.SQLException;
  * <pre>{@code
  * PgRelay relay = new PgRelay(new RelayConfig().url(url).nodeId("n1"));
  * EngineConfig config = new EngineConfig();
- * relay.configure(config);                 // sets the node id, adds the writer stage and the event log
+ * relay.configure(config);                 // node id, writer stage, event log, per-origin vector ids
  * Engine engine = Engine.start(config);
  * relay.start(engine);                     // never throws when PostgreSQL is down: health says degraded
  * ...
@@ -25,8 +28,12 @@ import java.sql.SQLException;
  * engine.close();
  * }</pre>
  *
+ * <p>Event ids: {@link #configure} installs a {@link VectorStamper}, so every event's
+ * {@link io.ringcast.engine.Event#idString()} is a {@link ResumeVector} any replica can {@link #resume} from.
+ *
  * <p>Threads: life-cycle methods from the composing thread, in the order above; {@link #health()} and
- * {@link #metrics} from any thread, lock-free. Starts three daemon threads: writer, reader, pruner.
+ * {@link #metrics} from any thread, lock-free; {@link #resume} from any thread but an event loop (it blocks on
+ * PostgreSQL). Starts three daemon threads: writer, reader, pruner.
  */
 public final class PgRelay implements Replication
 {
@@ -40,6 +47,7 @@ public final class PgRelay implements Replication
     private volatile OutboxReader reader;
     private volatile Engine engine;
     private volatile boolean closed;
+    private long startMs = -1;
 
     /**
      * @param config the settings; validated here.
@@ -56,8 +64,10 @@ public final class PgRelay implements Replication
     @Override
     public void configure(final EngineConfig engineConfig)
     {
+        startMs = config.startAtMs() >= 0 ? config.startAtMs() : System.currentTimeMillis();
         engineConfig.nodeId(config.nodeId()).stage(writer).eventLog(new OutboxLog(config, writer, () -> reader,
-            () -> engine == null ? Long.MAX_VALUE : engine.firstId()));
+            () -> engine == null ? Long.MAX_VALUE : engine.firstId()))
+            .idFormatter(new VectorStamper(config.nodeId(), startMs));
     }
 
     @Override
@@ -71,7 +81,11 @@ public final class PgRelay implements Replication
         this.engine = engine;
         tryMigrate();
         writer.start();
-        final OutboxReader r = new OutboxReader(config, counters, engine);
+        if (startMs < 0)
+        {
+            startMs = config.startAtMs() >= 0 ? config.startAtMs() : System.currentTimeMillis();
+        }
+        final OutboxReader r = new OutboxReader(config, counters, engine, startMs);
         reader = r;
         r.start();
         pruner.start();
@@ -123,6 +137,30 @@ public final class PgRelay implements Replication
     public void metrics(final MetricSink sink)
     {
         counters.report(sink, writer.buffered());
+    }
+
+    /**
+     * Resumes from an id this relay's {@link VectorStamper} printed, on this node or another. When the id was stamped
+     * by this node in its current run and that event is still in the engine's in-memory history, this is the
+     * engine's own resume after the event's local id (no PostgreSQL); otherwise a {@link ReplicaResume} from the
+     * vector.
+     *
+     * @throws IllegalArgumentException when {@code lastEventId} is not a vector id (before touching PostgreSQL).
+     * @throws java.sql.SQLException    when PostgreSQL cannot be read; nothing stays subscribed.
+     */
+    @Override
+    public ResumedStream resume(
+        final Engine engine, final Filter filter, final SubscribeOptions options, final String lastEventId)
+        throws Exception
+    {
+        final ResumeVector from = ResumeVector.parse(lastEventId);
+        if (options.resumeAfter() != SubscribeOptions.NO_RESUME)
+        {
+            throw new IllegalArgumentException("a vector resume takes its position from the id; do not set " +
+                "resumeAfter");
+        }
+        final ResumedStream local = LocalResume.tryOpen(engine, filter, options, from);
+        return local != null ? local : ReplicaResume.open(this, engine, filter, options, from);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.ringcast.engine.Filter;
 import io.ringcast.engine.Message;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
+import io.ringcast.engine.spi.ResumedStream;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,6 +39,14 @@ import java.util.concurrent.TimeUnit;
  * that needs more, or reaches behind retention, or finds this node's writer behind, is not {@link #exact()} and the
  * caller should tell the client to reset.
  *
+ * <p><b>Back to shared ids.</b> The client's position after the move is the per-origin maximum of what it saw
+ * elsewhere and what it got here, which can be ahead of this node's stamp for some origin (this node may not have
+ * relayed that origin as far yet). While that is so, the id to send is {@link #position()}. Once a live event's own
+ * stamp ({@link Event#idString()}, from this node's {@link VectorStamper}) has every origin of the position at or
+ * beyond it, the stamp is the exact position of the client ({@link #caughtUp()}), and stays so for every later event
+ * (stamps only grow, and every later event is newer than the stamp in its origin); from then on {@link #drain} hands
+ * the live events straight through, with no per-event work, and {@link #position()} is the last event's stamp.
+ *
  * <p>Threads: {@link #open} blocks on PostgreSQL (call it off any event loop); {@link #drain} and {@link #position}
  * from one consumer thread at a time, like {@link Subscription#drain}.
  *
@@ -48,7 +57,7 @@ import java.util.concurrent.TimeUnit;
  * r.drain(e -> send(r.position(), e), 256);
  * }</pre>
  */
-public final class ReplicaResume implements AutoCloseable
+public final class ReplicaResume implements ResumedStream
 {
     static final int MAX_REPLAY_EVENTS = 100_000;
     private static final long WRITER_WAIT_NS = TimeUnit.SECONDS.toNanos(5);
@@ -66,7 +75,12 @@ public final class ReplicaResume implements AutoCloseable
     private final TreeMap<String, Long> position;
     private final long sinceMs;
     private final boolean exact;
+    private final EventHandler deliverer = this::deliver;
+    private final EventHandler passThrough = this::passThrough;
+    private EventHandler handler;
+    private Event last;
     private int replayIndex;
+    private boolean caughtUp;
 
     private ReplicaResume(
         final Subscription live, final List<Event> replay, final ResumeVector from, final boolean exact)
@@ -218,35 +232,77 @@ public final class ReplicaResume implements AutoCloseable
      *
      * @return events consumed (delivered or skipped as already seen).
      */
+    @Override
     public int drain(final EventHandler handler, final int limit)
     {
-        int n = 0;
-        while (replayIndex < replay.size() && n < limit)
+        this.handler = handler;
+        try
         {
-            deliver(replay.get(replayIndex++), handler);
-            n++;
+            if (caughtUp)
+            {
+                return live.drain(passThrough, limit);
+            }
+            int n = 0;
+            while (replayIndex < replay.size() && n < limit)
+            {
+                deliver(replay.get(replayIndex++));
+                n++;
+            }
+            if (replayIndex == replay.size() && n < limit)
+            {
+                n += live.drain(deliverer, limit - n);
+            }
+            return n;
         }
-        if (replayIndex == replay.size() && n < limit)
+        finally
         {
-            n += live.drain(e -> deliver(e, handler), limit - n);
+            this.handler = null;
         }
-        return n;
     }
 
-    private void deliver(final Event e, final EventHandler handler)
+    private void deliver(final Event e)
     {
-        final Long seen = position.get(e.origin());
-        if (seen != null && e.originSequence() <= seen)
+        if (!caughtUp)
         {
-            return;
+            final Long seen = position.get(e.origin());
+            if (seen != null && e.originSequence() <= seen)
+            {
+                return;
+            }
+            position.put(e.origin(), e.originSequence());
+            if (e.hasFormattedId() && replayIndex == replay.size() && ResumeVector.covers(e.idString(), position))
+            {
+                caughtUp = true;
+            }
         }
-        position.put(e.origin(), e.originSequence());
+        last = e;
         handler.onEvent(e);
     }
 
-    /** @return the printable vector including every event delivered so far; use it as the SSE id. */
+    private void passThrough(final Event e)
+    {
+        last = e;
+        handler.onEvent(e);
+    }
+
+    /** @return {@code true} once delivered events' own ids include everything this client has seen. */
+    @Override
+    public boolean caughtUp()
+    {
+        return caughtUp;
+    }
+
+    /**
+     * @return the printable vector including every event delivered so far; use it as the SSE id. Once
+     *         {@link #caughtUp()} it is the last delivered event's own stamp, built by no one per event.
+     */
+    @Override
     public String position()
     {
+        if (caughtUp)
+        {
+            return last.idString();
+        }
         final StringBuilder b = new StringBuilder("t=").append(sinceMs);
         for (final Map.Entry<String, Long> p : position.entrySet())
         {
@@ -256,6 +312,7 @@ public final class ReplicaResume implements AutoCloseable
     }
 
     /** @return {@code true} when the replay provably covers everything the client missed. */
+    @Override
     public boolean exact()
     {
         return exact;

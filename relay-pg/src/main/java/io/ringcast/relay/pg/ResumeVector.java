@@ -10,25 +10,37 @@ import java.util.TreeMap;
  * Because every replica delivers each origin's events in that origin's order, this vector is a valid resume point on
  * <em>any</em> replica, whatever the local interleaving of origins was. Immutable and thread-safe.
  *
- * <p>Printable form (used as the SSE {@code id}): {@code t=<sinceMs>,<origin>=<seq>,...}, origins sorted, for example
- * {@code t=1763900000000,a=1849024151434887168,b=1849024151436984320}. Node ids never contain {@code ,} or
- * {@code =}, so the form needs no escaping.
+ * <p>Printable form (used as the SSE {@code id}):
+ * <pre>
+ *   id     = "t=" millis *( "," origin "=" seq ) [ "@" node ":" localId ]
+ * </pre>
+ * origins sorted, for example {@code t=1763900000000,a=1849024151434887168,b=1849024151436984320}. Node ids are
+ * {@code [A-Za-z0-9._-]{1,64}}, so the form needs no escaping. The optional {@code @node:localId} suffix is added by a
+ * node's {@link VectorStamper}: the event's local id on the node that stamped it, which lets that same node (same
+ * run) resume from its in-memory history; it adds nothing to the position itself.
  */
 public final class ResumeVector
 {
+    private static final String ORIGIN = "[A-Za-z0-9._-]{1,64}";
+
     private final long sinceMs;
     private final Map<String, Long> positions;
+    private final String stampNode;
+    private final long stampLocalId;
 
-    private ResumeVector(final long sinceMs, final Map<String, Long> positions)
+    private ResumeVector(
+        final long sinceMs, final Map<String, Long> positions, final String stampNode, final long stampLocalId)
     {
         this.sinceMs = sinceMs;
         this.positions = positions;
+        this.stampNode = stampNode;
+        this.stampLocalId = stampLocalId;
     }
 
     /** @return an empty vector for a stream starting at {@code sinceMs}. */
     public static ResumeVector startingAt(final long sinceMs)
     {
-        return new ResumeVector(sinceMs, Collections.emptyMap());
+        return new ResumeVector(sinceMs, Collections.emptyMap(), null, -1);
     }
 
     /**
@@ -42,21 +54,41 @@ public final class ResumeVector
         {
             throw new IllegalArgumentException("a resume vector starts with t=<millis>, got '" + text + "'");
         }
-        final String[] parts = text.split(",");
+        if (text.length() > io.ringcast.engine.EventIdFormatter.MAX_LENGTH)
+        {
+            throw new IllegalArgumentException("a resume vector is at most " +
+                io.ringcast.engine.EventIdFormatter.MAX_LENGTH + " characters, got " + text.length());
+        }
+        final int at = text.indexOf('@');
+        String node = null;
+        long localId = -1;
+        if (at >= 0)
+        {
+            final String stamp = text.substring(at + 1);
+            final int colon = stamp.indexOf(':');
+            node = colon < 0 ? "" : stamp.substring(0, colon);
+            if (!node.matches(ORIGIN))
+            {
+                throw new IllegalArgumentException("bad stamp '@" + stamp + "' in resume vector '" + text +
+                    "': expected @<node>:<local id>");
+            }
+            localId = number(stamp.substring(colon + 1), text);
+        }
+        final String[] parts = (at >= 0 ? text.substring(0, at) : text).split(",", -1);
         final long since = number(parts[0].substring(2), text);
         final Map<String, Long> map = new TreeMap<>();
         for (int i = 1; i < parts.length; i++)
         {
             final int eq = parts[i].indexOf('=');
             final String origin = eq < 0 ? "" : parts[i].substring(0, eq);
-            if (!origin.matches("[A-Za-z0-9._-]{1,64}") || map.containsKey(origin))
+            if (!origin.matches(ORIGIN) || map.containsKey(origin))
             {
                 throw new IllegalArgumentException("bad or repeated origin '" + parts[i] + "' in resume vector '" +
                     text + "'");
             }
             map.put(origin, number(parts[i].substring(eq + 1), text));
         }
-        return new ResumeVector(since, Collections.unmodifiableMap(map));
+        return new ResumeVector(since, Collections.unmodifiableMap(map), node, localId);
     }
 
     private static long number(final String s, final String text)
@@ -64,7 +96,7 @@ public final class ResumeVector
         try
         {
             final long v = Long.parseLong(s);
-            if (v < 0)
+            if (v < 0 || s.charAt(0) == '+')
             {
                 throw new NumberFormatException();
             }
@@ -96,12 +128,69 @@ public final class ResumeVector
         return positions;
     }
 
-    /** @return a vector that has also seen {@code origin} up to {@code sequence}. */
+    /** @return the node whose stamp this was ({@code @node:localId}), or {@code null}. */
+    public String stampNode()
+    {
+        return stampNode;
+    }
+
+    /** @return the event's local id on {@link #stampNode()}, or {@code -1}. */
+    public long stampLocalId()
+    {
+        return stampLocalId;
+    }
+
+    /** @return a vector that has also seen {@code origin} up to {@code sequence}, without a stamp suffix. */
     public ResumeVector with(final String origin, final long sequence)
     {
         final Map<String, Long> map = new TreeMap<>(positions);
         map.merge(origin, sequence, Math::max);
-        return new ResumeVector(sinceMs, Collections.unmodifiableMap(map));
+        return new ResumeVector(sinceMs, Collections.unmodifiableMap(map), null, -1);
+    }
+
+    /**
+     * @param stamp an id in the printable form, for example another event's {@link io.ringcast.engine.Event#idString()}.
+     * @param seen  a position: origin to highest sequence seen.
+     * @return {@code true} when {@code stamp} is a vector that has, for every origin in {@code seen}, at least that
+     *         sequence. Scans the text without building a vector; a text that is not a vector covers nothing.
+     */
+    static boolean covers(final String stamp, final Map<String, Long> seen)
+    {
+        if (!stamp.startsWith("t="))
+        {
+            return false;
+        }
+        final int end = stamp.indexOf('@') < 0 ? stamp.length() : stamp.indexOf('@');
+        int covered = 0;
+        int at = stamp.indexOf(',');
+        while (at >= 0 && at < end)
+        {
+            final int next = stamp.indexOf(',', at + 1);
+            final int stop = next < 0 || next > end ? end : next;
+            final int eq = stamp.indexOf('=', at + 1);
+            if (eq < 0 || eq > stop)
+            {
+                return false;
+            }
+            final Long s = seen.get(stamp.substring(at + 1, eq));
+            if (s != null)
+            {
+                try
+                {
+                    if (Long.parseLong(stamp, eq + 1, stop, 10) < s)
+                    {
+                        return false;
+                    }
+                }
+                catch (final NumberFormatException e)
+                {
+                    return false;
+                }
+                covered++;
+            }
+            at = next < 0 || next > end ? -1 : next;
+        }
+        return covered == seen.size();
     }
 
     @Override
@@ -109,13 +198,18 @@ public final class ResumeVector
     {
         final StringBuilder b = new StringBuilder("t=").append(sinceMs);
         positions.forEach((o, s) -> b.append(',').append(o).append('=').append(s));
+        if (stampNode != null)
+        {
+            b.append('@').append(stampNode).append(':').append(stampLocalId);
+        }
         return b.toString();
     }
 
     @Override
     public boolean equals(final Object o)
     {
-        return o instanceof ResumeVector v && v.sinceMs == sinceMs && v.positions.equals(positions);
+        return o instanceof ResumeVector v && v.sinceMs == sinceMs && v.positions.equals(positions) &&
+            java.util.Objects.equals(v.stampNode, stampNode) && v.stampLocalId == stampLocalId;
     }
 
     @Override
