@@ -6,6 +6,7 @@ import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,6 +28,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
     private static final int YIELD_TRIES = 20;
 
     private final WaitStrategyKind kind;
+    private final boolean parks;
     private final long housekeepingNanos;
     private volatile boolean parked;
     private volatile boolean commandPending;
@@ -35,6 +37,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
     DispatcherWaitStrategy(final WaitStrategyKind kind, final long housekeepingIntervalMs)
     {
         this.kind = kind;
+        this.parks = kind == WaitStrategyKind.BLOCKING;
         this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(housekeepingIntervalMs);
     }
 
@@ -97,9 +100,20 @@ final class DispatcherWaitStrategy implements WaitStrategy
         return available;
     }
 
+    /**
+     * Publisher side of the wake-up handshake. The sequencers publish with a release store, which x86 may hold in the
+     * store buffer past the load of {@code parked}; the full fence makes the pair a proper Dekker handshake with the
+     * waiter's volatile {@code parked = true} followed by its re-check, so a wake-up is never lost (the price is one
+     * fence per publish, as with Disruptor's {@code LiteBlockingWaitStrategy}'s {@code getAndSet}).
+     */
     @Override
     public void signalAllWhenBlocking()
     {
+        if (!parks)
+        {
+            return; // yielding and busy-spin waiters never park
+        }
+        VarHandle.fullFence();
         if (parked)
         {
             LockSupport.unpark(waiter);

@@ -9,6 +9,8 @@ public final class Peers
     public static final String RINGCAST = "ringcast";
     public static final String RINGCAST_SINGLE = "ringcast-single";
     public static final String RINGCAST_YIELDING = "ringcast-yielding";
+    /** Ringcast with the in-memory history turned off: what the resume history costs (mostly GC). */
+    public static final String RINGCAST_NO_HISTORY = "ringcast-no-history";
     public static final String SUBMISSION_PUBLISHER = "submission-publisher";
     public static final String SEED_PORT = "seed-port";
     public static final String REACTOR = "reactor";
@@ -28,6 +30,7 @@ public final class Peers
         return switch (name)
         {
             case RINGCAST -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING);
+            case RINGCAST_NO_HISTORY -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING, 0);
             case RINGCAST_SINGLE -> new RingcastPeer(ProducerMode.SINGLE, WaitStrategyKind.BLOCKING);
             case RINGCAST_YIELDING -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.YIELDING);
             case SUBMISSION_PUBLISHER -> new SubmissionPublisherPeer();
@@ -35,7 +38,7 @@ public final class Peers
             case REACTOR -> new ReactorPeer();
             case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
-                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, SUBMISSION_PUBLISHER, SEED_PORT, REACTOR,
+                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, SUBMISSION_PUBLISHER, SEED_PORT, REACTOR,
                 DISRUPTOR_MINIMAL));
         };
     }

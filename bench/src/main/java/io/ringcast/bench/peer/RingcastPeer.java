@@ -23,6 +23,7 @@ public final class RingcastPeer implements Peer
 {
     private final ProducerMode producerMode;
     private final WaitStrategyKind waitStrategy;
+    private final int historyMaxEvents;
     private Engine engine;
     private Subscription[] subscriptions;
     private Message[][] tokens;
@@ -30,8 +31,15 @@ public final class RingcastPeer implements Peer
 
     public RingcastPeer(final ProducerMode producerMode, final WaitStrategyKind waitStrategy)
     {
+        this(producerMode, waitStrategy, EngineConfig.DEFAULT_HISTORY_MAX_EVENTS);
+    }
+
+    /** @param historyMaxEvents the in-memory history bound; 0 turns the history (and resume from memory) off. */
+    public RingcastPeer(final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents)
+    {
         this.producerMode = producerMode;
         this.waitStrategy = waitStrategy;
+        this.historyMaxEvents = historyMaxEvents;
     }
 
     @Override
@@ -41,7 +49,8 @@ public final class RingcastPeer implements Peer
         {
             throw new IllegalArgumentException("a SINGLE producer ring cannot take " + workload.producers() + " publishers");
         }
-        engine = Engine.start(new EngineConfig().producerMode(producerMode).waitStrategy(waitStrategy).nodeId("bench"));
+        engine = Engine.start(new EngineConfig().producerMode(producerMode).waitStrategy(waitStrategy)
+            .historyMaxEvents(historyMaxEvents).nodeId("bench"));
         tokens = new Message[workload.topics()][workload.stampSlots()];
         for (int t = 0; t < workload.topics(); t++)
         {
@@ -88,7 +97,7 @@ public final class RingcastPeer implements Peer
     public String describe()
     {
         return "ringcast: producerMode=" + producerMode + " waitStrategy=" + waitStrategy + " ringSize=" +
-            EngineConfig.DEFAULT_RING_SIZE + " history=" + EngineConfig.DEFAULT_HISTORY_MAX_EVENTS + " events";
+            EngineConfig.DEFAULT_RING_SIZE + " history=" + historyMaxEvents + " events";
     }
 
     @Override
