@@ -1,19 +1,15 @@
 package io.ringcast.bench;
 
-import io.ringcast.bench.harness.Rig;
 import io.ringcast.bench.peer.Workload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -30,9 +26,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-public class BroadcastBenchmark
+public class BroadcastBenchmark extends RigBenchmark
 {
-    @Param({"ringcast", "submission-publisher", "seed-port", "reactor", "disruptor-minimal"})
+    @Param({"ringcast", "ringcast-no-history", "submission-publisher", "seed-port", "reactor", "disruptor-minimal"})
     public String peer;
 
     @Param({"16", "1", "256"})
@@ -41,30 +37,21 @@ public class BroadcastBenchmark
     @Param({"500"})
     public int stepMs;
 
-    @Param({"false"})
-    public boolean verbose;
-
-    private Rig rig;
-
-    @Setup(Level.Trial)
-    public void setUp()
+    @Override
+    protected String peerName()
     {
-        rig = new Rig(peer, Workload.broadcast(subscribers, 1));
-        if (verbose)
-        {
-            System.out.println(rig.peer().describe());
-        }
+        return peer;
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown()
+    @Override
+    protected Workload workload()
     {
-        rig.close();
+        return Workload.broadcast(subscribers, 1);
     }
 
     @Benchmark
     public void broadcast(final ThroughputCounters counters)
     {
-        counters.record(rig.searchLossless(TimeUnit.MILLISECONDS.toNanos(stepMs), verbose));
+        search(counters, stepMs);
     }
 }

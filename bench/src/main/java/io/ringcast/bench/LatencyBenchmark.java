@@ -1,21 +1,17 @@
 package io.ringcast.bench;
 
-import io.ringcast.bench.harness.Rig;
 import io.ringcast.bench.harness.StepResult;
 import io.ringcast.bench.peer.Workload;
 import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -33,9 +29,10 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 1)
 @Measurement(iterations = 1)
-public class LatencyBenchmark
+public class LatencyBenchmark extends RigBenchmark
 {
-    @Param({"ringcast", "ringcast-yielding", "submission-publisher", "seed-port", "reactor", "disruptor-minimal"})
+    @Param({"ringcast", "ringcast-yielding", "ringcast-no-history", "submission-publisher", "seed-port", "reactor",
+        "disruptor-minimal"})
     public String peer;
 
     @Param({"16"})
@@ -50,26 +47,18 @@ public class LatencyBenchmark
     @Param({"10000"})
     public int measureMs;
 
-    @Param({"false"})
-    public boolean verbose;
-
-    private Rig rig;
     private int invocations;
 
-    @Setup(Level.Trial)
-    public void setUp()
+    @Override
+    protected String peerName()
     {
-        rig = new Rig(peer, Workload.broadcast(subscribers, 1));
-        if (verbose)
-        {
-            System.out.println(rig.peer().describe());
-        }
+        return peer;
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown()
+    @Override
+    protected Workload workload()
     {
-        rig.close();
+        return Workload.broadcast(subscribers, 1);
     }
 
     @Benchmark
