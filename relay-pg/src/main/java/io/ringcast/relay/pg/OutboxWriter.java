@@ -3,8 +3,11 @@ package io.ringcast.relay.pg;
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventStage;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Writes this node's events to the outbox: an {@link EventStage} on the engine's dispatcher thread that only
  * {@code offer}s local events into a bounded single-producer queue, and a writer thread that drains the queue in
- * batches of at most {@link RelayConfig#batchSize()} and commits each batch as ONE statement: a multi-row
- * {@code INSERT ... SELECT FROM unnest(arrays)} plus one {@code pg_notify} whose payload is only the origin node id.
+ * batches of at most {@link RelayConfig#batchSize()} and commits each batch in ONE transaction: a binary
+ * {@code COPY ... FROM STDIN} of the batch (encoded by {@link BinaryCopyBuffer} into one reusable array) plus one
+ * {@code pg_notify} whose payload is only the origin node id.
  *
  * <p><b>Buffering policy.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
  * with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
@@ -29,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * is never affected: the stage never blocks. Memory is bounded by queue capacity plus one batch.
  *
  * <p><b>Exactly once in the outbox.</b> A batch whose commit outcome is unknown (connection lost during commit) is
- * retried; {@code ON CONFLICT (origin, origin_seq) DO NOTHING} makes the retry insert nothing twice. Batches commit
+ * retried with a multi-row {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT (origin, origin_seq) DO NOTHING},
+ * which inserts nothing twice; so is a COPY that hits a row already in the outbox. Batches commit
  * one after another from this single thread, so their {@code xid8}s increase in publish order: readers that order
  * by {@code (xid, id)} see this origin's events in publish order.
  *
@@ -51,6 +56,17 @@ final class OutboxWriter implements EventStage, Runnable
         " ORDER BY u.ord" +
         " ON CONFLICT (origin, origin_seq) DO NOTHING RETURNING 1)" +
         " SELECT (SELECT count(*) FROM ins), pg_notify(?, ?)";
+    private static final String COPY_SQL =
+        "COPY ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
+        " FROM STDIN (FORMAT binary)";
+    private static final String NOTIFY_SQL = "SELECT pg_notify(?, ?)";
+    private static final String UNIQUE_VIOLATION = "23505";
+    /** Encoded rows are handed to the driver whenever this much is buffered. */
+    private static final int COPY_FLUSH_BYTES = 64 * 1024;
+    /** Payloads at least this large go to the driver directly instead of through the buffer. */
+    private static final int COPY_DIRECT_BYTES = 16 * 1024;
+    /** A buffer grown beyond this (one huge attribute string) is not kept for the next batch. */
+    private static final int COPY_KEEP_BYTES = 1024 * 1024;
 
     private final RelayConfig config;
     private final RelayCounters counters;
@@ -68,7 +84,11 @@ final class OutboxWriter implements EventStage, Runnable
     private volatile String lastError = "not connected yet";
     private volatile Thread thread;
     private final long lingerNs;
+    private final byte[] originUtf8;
+    private BinaryCopyBuffer copyBuffer = new BinaryCopyBuffer(COPY_FLUSH_BYTES);
     private Connection connection;
+    /** The last write failed: its commit outcome may be unknown, so the next one must skip rows already there. */
+    private boolean retrying;
     private boolean everConnected;
     private long lastWriteStartNs;
 
@@ -81,6 +101,7 @@ final class OutboxWriter implements EventStage, Runnable
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
         this.lingerNs = TimeUnit.MICROSECONDS.toNanos(config.writerLingerUs());
         this.lastWriteStartNs = System.nanoTime() - lingerNs;
+        this.originUtf8 = config.nodeId().getBytes(StandardCharsets.UTF_8);
     }
 
     // ------------------------------------------------------------------------------------------- dispatcher thread
@@ -164,6 +185,7 @@ final class OutboxWriter implements EventStage, Runnable
             catch (final SQLException e)
             {
                 counters.writeFailures.incrementAndGet();
+                retrying = true;
                 disconnect("outbox write failed: " + e.getMessage());
                 if (running)
                 {
@@ -263,7 +285,144 @@ final class OutboxWriter implements EventStage, Runnable
         lastError = reason;
     }
 
+    /**
+     * Commits {@code events} in one transaction with one NOTIFY: normally by binary {@code COPY}; by the
+     * {@code INSERT ... ON CONFLICT DO NOTHING} path when the previous attempt failed (its commit outcome may be
+     * unknown, so some of these rows may be in the outbox already) or when the COPY hits a row already there.
+     */
     private void write(final List<Event> events) throws SQLException
+    {
+        if (retrying)
+        {
+            writeInsert(events);
+            retrying = false;
+            return;
+        }
+        try
+        {
+            writeCopy(events);
+        }
+        catch (final SQLException e)
+        {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState()))
+            {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: a row of this batch is already in the outbox " +
+                "({1}); writing the batch again without duplicates", config.nodeId(), e.getMessage());
+            writeInsert(events);
+        }
+    }
+
+    /**
+     * {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then {@code pg_notify}, then COMMIT. The
+     * omitted columns take their defaults per row inside this transaction: {@code id} from the identity,
+     * {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT), {@code created_at}.
+     */
+    private void writeCopy(final List<Event> events) throws SQLException
+    {
+        final Connection c = connection;
+        c.setAutoCommit(false);
+        CopyIn copy = null;
+        try
+        {
+            copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
+            final BinaryCopyBuffer b = copyBuffer;
+            b.clear();
+            b.header();
+            for (int i = 0, n = events.size(); i < n; i++)
+            {
+                final Event e = events.get(i);
+                b.startTuple(9);
+                b.textUtf8(originUtf8);
+                b.int8(e.id());
+                b.int8(e.id());
+                b.text(e.topic());
+                b.text(e.type());
+                b.text(e.audience());
+                b.text(e.attributes().isEmpty() ? null : AttributeCodec.encode(e.attributes()));
+                final byte[] payload = e.payload();
+                if (payload.length >= COPY_DIRECT_BYTES)
+                {
+                    b.fieldLength(payload.length);
+                    flush(copy, b);
+                    copy.writeToCopy(payload, 0, payload.length);
+                }
+                else
+                {
+                    b.bytea(payload);
+                }
+                b.int8(e.timestampMs());
+                if (b.length() >= COPY_FLUSH_BYTES)
+                {
+                    flush(copy, b);
+                }
+            }
+            b.trailer();
+            flush(copy, b);
+            final long rows = copy.endCopy();
+            copy = null;
+            try (PreparedStatement ps = c.prepareStatement(NOTIFY_SQL))
+            {
+                ps.setString(1, config.channel());
+                ps.setString(2, config.nodeId());
+                ps.executeQuery().close();
+            }
+            c.commit();
+            counters.rowsWritten.addAndGet(rows);
+        }
+        catch (final SQLException | RuntimeException e)
+        {
+            abort(c, copy, e);
+            throw e;
+        }
+        finally
+        {
+            if (copyBuffer.array().length > COPY_KEEP_BYTES)
+            {
+                copyBuffer = new BinaryCopyBuffer(COPY_FLUSH_BYTES);
+            }
+        }
+        c.setAutoCommit(true);
+        counters.batchesWritten.incrementAndGet();
+    }
+
+    private static void flush(final CopyIn copy, final BinaryCopyBuffer b) throws SQLException
+    {
+        if (b.length() > 0)
+        {
+            copy.writeToCopy(b.array(), 0, b.length());
+            b.clear();
+        }
+    }
+
+    /** Ends a failed COPY transaction; on a broken connection the caller disconnects anyway. */
+    private static void abort(final Connection c, final CopyIn copy, final Exception cause)
+    {
+        try
+        {
+            if (copy != null && copy.isActive())
+            {
+                copy.cancelCopy();
+            }
+        }
+        catch (final SQLException e)
+        {
+            cause.addSuppressed(e);
+        }
+        try
+        {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        catch (final SQLException e)
+        {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** The multi-row {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING} and NOTIFY, autocommit. */
+    private void writeInsert(final List<Event> events) throws SQLException
     {
         final int n = events.size();
         final Long[] seq = new Long[n];

@@ -124,7 +124,7 @@ public final class RelayConfig
         return retentionMs;
     }
 
-    /** @param rows most rows per INSERT (and per NOTIFY). */
+    /** @param rows most rows per writer transaction (and per NOTIFY). */
     public RelayConfig batchSize(final int rows)
     {
         this.batchSize = rows;

@@ -33,7 +33,7 @@ final class RelayCounters
 
     void report(final MetricSink sink, final long buffered)
     {
-        sink.counter("relay_batches_written_total", "outbox INSERT+NOTIFY batches committed", batchesWritten.get());
+        sink.counter("relay_batches_written_total", "outbox batches (rows + NOTIFY) committed", batchesWritten.get());
         sink.counter("relay_rows_written_total", "local events written to the outbox", rowsWritten.get());
         sink.counter("relay_dropped_writes_total",
             "local events not relayed because the writer buffer was full", droppedWrites.get());
