@@ -2,6 +2,9 @@ package io.ringcast.sse;
 
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.Filter;
+import io.ringcast.engine.SubscribeOptions;
+import io.ringcast.engine.spi.ResumedStream;
 import io.ringcast.engine.spi.MetricSink;
 import io.ringcast.engine.spi.Replication;
 import io.ringcast.engine.spi.ReplicationHealth;
@@ -11,11 +14,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A replication provider for tests, configured by the setting {@code fake-replication}; records its life cycle. */
+/**
+ * A replication provider for tests, configured by the setting {@code fake-replication}; records its life cycle. With
+ * {@code fake-replication=blocking-resume}, {@link Replication#resume} blocks until {@link #RESUME_GATE} opens, then
+ * declines (returns {@code null}).
+ */
 public final class FakeReplicationProvider implements ReplicationProvider
 {
     static final List<String> CALLS = Collections.synchronizedList(new ArrayList<>());
+    static final AtomicInteger RESUMES_ENTERED = new AtomicInteger();
+    static volatile CountDownLatch RESUME_GATE = new CountDownLatch(0);
 
     @Override
     public String name()
@@ -37,8 +48,22 @@ public final class FakeReplicationProvider implements ReplicationProvider
             throw new IllegalArgumentException("fake-replication: 'invalid' is not accepted");
         }
         CALLS.add("create " + nodeId);
+        final boolean blockingResume = "blocking-resume".equals(settings.get("fake-replication"));
         return new Replication()
         {
+            @Override
+            public ResumedStream resume(
+                final Engine engine, final Filter filter, final SubscribeOptions options, final String lastEventId)
+                throws Exception
+            {
+                if (blockingResume)
+                {
+                    RESUMES_ENTERED.incrementAndGet();
+                    RESUME_GATE.await();
+                }
+                return null;
+            }
+
             @Override
             public void configure(final EngineConfig config)
             {

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -301,6 +303,44 @@ class ServerIntegrationTest
         assertEquals(7, metric("ringcast_relay_written_total"));
         server.close();
         assertEquals("close", FakeReplicationProvider.CALLS.get(3));
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenTooManyReplicaResumesAreInProgress() throws Exception
+    {
+        FakeReplicationProvider.RESUMES_ENTERED.set(0);
+        FakeReplicationProvider.RESUME_GATE = new CountDownLatch(1);
+        try
+        {
+            start(new ServerConfig().nodeId("n1").setting("fake-replication", "blocking-resume"));
+            final int accepted = RingcastServer.RESUME_THREADS + RingcastServer.RESUME_QUEUE;
+            final List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+            for (int i = 0; i < accepted; i++)
+            {
+                pending.add(client.sendAsync(HttpRequest.newBuilder(uri("/events?topic=a"))
+                    .header("Last-Event-ID", "t=1,n1=" + i).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            await(() -> FakeReplicationProvider.RESUMES_ENTERED.get() == RingcastServer.RESUME_THREADS &&
+                metric("ringcast_streams_open") == accepted, "every resume thread busy and the queue full");
+
+            final HttpResponse<String> refused = client.send(HttpRequest.newBuilder(uri("/events?topic=a"))
+                .header("Last-Event-ID", "t=1,n1=999").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
+            assertTrue(refused.body().contains("\"error\":\"resume_busy\""), refused.body());
+
+            FakeReplicationProvider.RESUME_GATE.countDown();
+            for (final CompletableFuture<HttpResponse<String>> f : pending)
+            {
+                final HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+                assertEquals(400, r.statusCode(), r.body()); // the fake declines every id once released
+            }
+            await(() -> metric("ringcast_streams_open") == 0, "no stream left open");
+        }
+        finally
+        {
+            FakeReplicationProvider.RESUME_GATE.countDown();
+        }
     }
 
     @Test
