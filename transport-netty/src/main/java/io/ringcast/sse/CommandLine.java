@@ -68,7 +68,7 @@ final class CommandLine
             (c, v) -> c.shutdownTimeoutMs(number("shutdown-timeout-ms", v))),
         new Option("drain-batch", "EVENTS", "most events a stream writes per flush (default " +
             ServerConfig.DEFAULT_DRAIN_BATCH + ")", (c, v) -> c.drainBatch(integer("drain-batch", v))),
-        new Option("io-threads", "N", "Netty event loops, 0 = 2 x cores (default 0)",
+        new Option("io-threads", "N", "Netty event loops, 0 = cores - 1, at least 1 (default 0)",
             (c, v) -> c.ioThreads(integer("io-threads", v))),
         new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on", ServerConfig::jwtSecret),
         new Option("jwt-key-file", "FILE", "PEM public key or JWK (RS256/ES256); turns auth on",

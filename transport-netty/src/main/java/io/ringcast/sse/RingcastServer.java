@@ -82,7 +82,7 @@ public final class RingcastServer implements AutoCloseable
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         final boolean epoll = config.nativeTransport() && Epoll.isAvailable();
         this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
-        this.workerGroup = eventLoops(epoll, config.ioThreads(), "ringcast-io");
+        this.workerGroup = eventLoops(epoll, config.effectiveIoThreads(), "ringcast-io");
         this.serverChannel = bind(epoll);
         LOG.info("ringcast listening on http://{}:{}/ (demo page there; transport {}, node '{}', auth {}, " +
             "replication {})", config.bindAddress(), port(), epoll ? "epoll" : "nio", config.nodeId(),

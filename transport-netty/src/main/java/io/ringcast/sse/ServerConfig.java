@@ -257,16 +257,28 @@ public final class ServerConfig
         return drainBatch;
     }
 
-    /** @param threads Netty event-loop threads; 0 means Netty's default (2 x cores). */
+    /**
+     * @param threads Netty event-loop threads; 0 (the default) means one per core but one, at least one: the engine's
+     *                dispatcher keeps a core busy under load, and more loops than free cores cost more in context
+     *                switches than they add (on 2 cores, 4 loops tripled the p99 of a 1,000-stream load against 1
+     *                loop; see docs/BENCHMARKS.md). Netty's own default would be 2 x cores.
+     */
     public ServerConfig ioThreads(final int threads)
     {
         this.ioThreads = threads;
         return this;
     }
 
+    /** @return the configured event-loop count, 0 for {@link #effectiveIoThreads()}'s default. */
     public int ioThreads()
     {
         return ioThreads;
+    }
+
+    /** @return the event-loop count the server starts: the configured one, or cores - 1 (at least 1) for 0. */
+    public int effectiveIoThreads()
+    {
+        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /** @param secret HS256 secret, at least {@value #MIN_JWT_SECRET_BYTES} bytes; {@code null} for none. */

@@ -53,6 +53,9 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     /** A client that does not take the rest of an ended stream within this long is cut off. */
     static final long END_FLUSH_TIMEOUT_MS = 5_000;
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int CRLF = ('\r' << 8) | '\n';
+
     private final ChannelHandlerContext ctx;
     private final ServerMetrics metrics;
     private final StreamSettings settings;
@@ -81,6 +84,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private boolean resumePollScheduled;
     private boolean wroteSinceHeartbeat;
     private boolean headWritten;
+    private ChannelHandlerContext rawOutput;
+    private boolean rawOutputLooked;
     private boolean ended;
 
     private SseStream(
@@ -390,15 +395,62 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
         if (b.count() > 0)
         {
-            final ByteBuf buffer = ctx.alloc().directBuffer(b.bytes());
-            metrics.bytesWritten.add(b.bytes());
+            final int bytes = b.bytes();
+            metrics.bytesWritten.add(bytes);
             metrics.framesWritten.add(b.count());
             metrics.flushes.increment();
-            b.moveTo(buffer);
-            ctx.writeAndFlush(new DefaultHttpContent(buffer), ctx.voidPromise());
+            final ChannelHandlerContext raw = rawOutput();
+            if (raw == null)
+            {
+                final ByteBuf buffer = ctx.alloc().directBuffer(bytes);
+                b.moveTo(buffer);
+                ctx.writeAndFlush(new DefaultHttpContent(buffer), ctx.voidPromise());
+            }
+            else
+            {
+                raw.writeAndFlush(chunk(b, bytes), raw.voidPromise());
+            }
             wroteSinceHeartbeat = true;
         }
         return n;
+    }
+
+    /**
+     * The context event batches are written from: just in front of the HTTP codec, so a batch skips the handlers
+     * behind it and the codec's per-message encoding; the batch carries its own chunk framing ({@link #chunk}).
+     * The codec still writes the head, the heartbeats and the final chunk, and it stays in its chunked-content state
+     * throughout, so both paths produce one valid chunked body. {@code null} (use the normal path) when the pipeline
+     * has no codec named {@code http} (unit tests with a bare pipeline).
+     */
+    private ChannelHandlerContext rawOutput()
+    {
+        if (!rawOutputLooked)
+        {
+            rawOutputLooked = true;
+            rawOutput = ctx.pipeline().context("http");
+        }
+        return rawOutput;
+    }
+
+    /** One buffer holding the batch, framed as an HTTP/1.1 chunk ({@code <hex size>\r\n<frames>\r\n}) unless HTTP/1.0. */
+    private ByteBuf chunk(final FrameBatch b, final int bytes)
+    {
+        if (http10)
+        {
+            final ByteBuf buffer = ctx.alloc().directBuffer(bytes);
+            b.moveTo(buffer);
+            return buffer;
+        }
+        final int hexDigits = (Integer.SIZE - Integer.numberOfLeadingZeros(bytes) + 3) / 4;
+        final ByteBuf buffer = ctx.alloc().directBuffer(hexDigits + 2 + bytes + 2);
+        for (int shift = (hexDigits - 1) * 4; shift >= 0; shift -= 4)
+        {
+            buffer.writeByte(HEX[(bytes >>> shift) & 0xF]);
+        }
+        buffer.writeShort(CRLF);
+        b.moveTo(buffer);
+        buffer.writeShort(CRLF);
+        return buffer;
     }
 
     private void closedByEngine(final CloseReason reason)
