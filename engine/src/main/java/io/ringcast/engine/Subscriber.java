@@ -397,8 +397,7 @@ final class Subscriber
 
     long matched()
     {
-        final long dropped = dropped();
-        return delivered() + dropped;
+        return delivered() + dropped();
     }
 
     long delivered()

@@ -84,8 +84,14 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private boolean resumePollScheduled;
     private boolean wroteSinceHeartbeat;
     private boolean headWritten;
+    /**
+     * Where event batches are written from: just in front of the HTTP codec, so a batch skips the handlers behind it
+     * and the codec's per-message encoding; the batch carries its own chunk framing ({@link #chunk}). The codec still
+     * writes the head, the heartbeats and the final chunk, and it stays in its chunked-content state throughout, so
+     * both paths produce one valid chunked body. {@code null} (use the normal path) when the pipeline has no codec
+     * named {@code http} (unit tests with a bare pipeline). Set with the head.
+     */
     private ChannelHandlerContext rawOutput;
-    private boolean rawOutputLooked;
     private boolean ended;
 
     private SseStream(
@@ -246,6 +252,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             return;
         }
         headWritten = true;
+        rawOutput = ctx.pipeline().context("http");
         final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -399,7 +406,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             metrics.bytesWritten.add(bytes);
             metrics.framesWritten.add(b.count());
             metrics.flushes.increment();
-            final ChannelHandlerContext raw = rawOutput();
+            final ChannelHandlerContext raw = rawOutput;
             if (raw == null)
             {
                 final ByteBuf buffer = ctx.alloc().directBuffer(bytes);
@@ -413,23 +420,6 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             wroteSinceHeartbeat = true;
         }
         return n;
-    }
-
-    /**
-     * The context event batches are written from: just in front of the HTTP codec, so a batch skips the handlers
-     * behind it and the codec's per-message encoding; the batch carries its own chunk framing ({@link #chunk}).
-     * The codec still writes the head, the heartbeats and the final chunk, and it stays in its chunked-content state
-     * throughout, so both paths produce one valid chunked body. {@code null} (use the normal path) when the pipeline
-     * has no codec named {@code http} (unit tests with a bare pipeline).
-     */
-    private ChannelHandlerContext rawOutput()
-    {
-        if (!rawOutputLooked)
-        {
-            rawOutputLooked = true;
-            rawOutput = ctx.pipeline().context("http");
-        }
-        return rawOutput;
     }
 
     /** One buffer holding the batch, framed as an HTTP/1.1 chunk ({@code <hex size>\r\n<frames>\r\n}) unless HTTP/1.0. */
