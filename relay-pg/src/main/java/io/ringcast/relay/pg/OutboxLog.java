@@ -70,7 +70,7 @@ final class OutboxLog implements EventLog
         }
         boolean complete = !writer.droppedWithin(lo, hi) && notRelayedWithin(lo, hi) &&
             awaitWriter(hi);
-        try (Connection c = Connections.open(config, "log", 60))
+        try (Connection c = Connections.open(config, "log", 60, true))
         {
             if (lo < engineFirstId.getAsLong() && otherOriginsPresent(c))
             {

@@ -82,7 +82,7 @@ final class OutboxPruner
     long pruneNow() throws SQLException
     {
         long total = 0;
-        try (Connection c = Connections.open(config, "pruner", 60))
+        try (Connection c = Connections.open(config, "pruner", 60, true))
         {
             for (int i = 0; i < MAX_STATEMENTS_PER_RUN; i++)
             {

@@ -57,22 +57,21 @@ final class OutboxReader implements Runnable
     private static final long MAX_RING_FULL_PARK_NS = 1_000_000;
     private static final long PRUNE_CHECK_INTERVAL_NS = 1_000_000_000L;
     /**
-     * One page in commit order. Rows of this node's origin stay in the server: the page's last key and size come
-     * back in one marker row (k = 1), so the cursor still moves past them.
+     * One page in commit order: a plain ordered scan of the primary key with a limit, nothing materialised or sorted.
+     * Rows of this node's own origin come back too (the cursor must move past them) but without their attributes and
+     * payload. The session prices sorts out, so the plan is that scan whatever the
+     * statistics say (see {@link Connections#open}). The first column needs its alias: unaliased,
+     * {@code xid::text::bigint} is named {@code xid}, and {@code ORDER BY xid} would sort by that expression instead
+     * of walking the index.
      */
-    private static final String READ_SQL =
-        "WITH page AS (SELECT xid, id, origin, origin_seq, topic, type, audience, attributes, payload, ts_ms" +
-        "   FROM ringcast_outbox" +
-        "   WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
-        "   ORDER BY xid, id LIMIT " + PAGE_ROWS + ")" +
-        " SELECT 0 AS k, xid::text::bigint AS x, id, origin, origin_seq, topic, type, audience, attributes, payload," +
-        "   ts_ms, 0::bigint AS n FROM page WHERE origin <> ?" +
-        " UNION ALL" +
-        " (SELECT 1, xid::text::bigint, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," +
-        "   (SELECT count(*) FROM page) FROM page ORDER BY xid DESC, id DESC LIMIT 1)" +
-        " ORDER BY k, x, id";
+    static final String READ_SQL =
+        "SELECT xid::text::bigint AS x, id, origin, origin_seq, ts_ms, topic, type, audience," +
+        "   CASE WHEN origin <> ? THEN attributes END, CASE WHEN origin <> ? THEN payload END" +
+        " FROM ringcast_outbox" +
+        " WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
+        " ORDER BY xid, id LIMIT " + PAGE_ROWS;
     private static final String START_SQL =
-        "SELECT xid::text::bigint, id FROM ringcast_outbox" +
+        "SELECT xid::text::bigint AS x, id FROM ringcast_outbox" +
         " WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND ts_ms < ?" +
         " ORDER BY xid DESC, id DESC LIMIT 1";
     private static final String PRUNED_SQL = "SELECT xid::text::bigint, id FROM ringcast_outbox_pruned";
@@ -144,7 +143,7 @@ final class OutboxReader implements Runnable
 
     private void connect() throws SQLException
     {
-        connection = Connections.open(config, "reader", 0);
+        connection = Connections.open(config, "reader", 0, true);
         Schema.migrate(connection);
         try (Statement s = connection.createStatement())
         {
@@ -246,22 +245,22 @@ final class OutboxReader implements Runnable
     private int readPage() throws SQLException
     {
         int rows = 0;
+        final String self = config.nodeId();
         try (PreparedStatement ps = connection.prepareStatement(READ_SQL))
         {
-            ps.setString(1, Long.toString(cursorXid));
-            ps.setLong(2, cursorId);
-            ps.setString(3, config.nodeId());
+            ps.setString(1, self);
+            ps.setString(2, self);
+            ps.setString(3, Long.toString(cursorXid));
+            ps.setLong(4, cursorId);
             try (ResultSet rs = ps.executeQuery())
             {
                 while (rs.next())
                 {
-                    final long xid = rs.getLong(2);
-                    final long id = rs.getLong(3);
-                    if (rs.getInt(1) == 1)
-                    {
-                        rows = (int)rs.getLong(12);
-                    }
-                    else if (rs.getLong(11) >= startAtMs && !inject(rs))
+                    rows++;
+                    final long xid = rs.getLong(1);
+                    final long id = rs.getLong(2);
+                    final String origin = rs.getString(3);
+                    if (!self.equals(origin) && rs.getLong(5) >= startAtMs && !inject(rs, origin))
                     {
                         break;
                     }
@@ -274,11 +273,10 @@ final class OutboxReader implements Runnable
     }
 
     /** @return {@code false} when the relay or the engine is stopping and the row was not injected. */
-    private boolean inject(final ResultSet rs) throws SQLException
+    private boolean inject(final ResultSet rs, final String origin) throws SQLException
     {
-        final String origin = rs.getString(4);
-        final long originSeq = rs.getLong(5);
-        final long ts = rs.getLong(11);
+        final long originSeq = rs.getLong(4);
+        final long ts = rs.getLong(5);
         final Message message;
         try
         {

@@ -248,7 +248,7 @@ final class OutboxWriter implements EventStage, Runnable
         }
         try
         {
-            connection = Connections.open(config, "writer", 30);
+            connection = Connections.open(config, "writer", 30, false);
             Schema.migrate(connection);
             if (everConnected)
             {

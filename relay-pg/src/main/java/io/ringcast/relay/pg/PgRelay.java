@@ -93,7 +93,7 @@ public final class PgRelay implements Replication
 
     private void tryMigrate()
     {
-        try (Connection c = Connections.open(config, "migrate", 30))
+        try (Connection c = Connections.open(config, "migrate", 30, false))
         {
             Schema.migrate(c);
         }

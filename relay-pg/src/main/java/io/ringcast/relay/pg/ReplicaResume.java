@@ -153,7 +153,7 @@ public final class ReplicaResume implements ResumedStream
         final List<Event> out) throws SQLException
     {
         boolean exact = true;
-        try (Connection c = Connections.open(config, "resume", 60))
+        try (Connection c = Connections.open(config, "resume", 60, true))
         {
             final Set<String> origins = new HashSet<>(from.positions().keySet());
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ORIGINS_SQL))
