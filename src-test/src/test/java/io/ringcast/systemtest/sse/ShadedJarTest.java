@@ -39,6 +39,7 @@ class ShadedJarTest
         command.add("--add-exports");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         command.add("-Xmx256m");
+        command.add("@" + serverJar().toAbsolutePath().getParent().getParent().resolve("jvm.options")); // as the README
         command.add("-jar");
         command.add(serverJar().toAbsolutePath().toString());
         command.addAll(List.of(args));
