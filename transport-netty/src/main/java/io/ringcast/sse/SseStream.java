@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ringcast.engine.CloseReason;
 import io.ringcast.engine.Engine;
@@ -57,6 +58,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private static final int CRLF = ('\r' << 8) | '\n';
 
     private final ChannelHandlerContext ctx;
+    /** The channel's event loop, kept so that the dispatcher's wake-up does not walk ctx -> channel -> loop. */
+    private final EventExecutor loop;
     private final ServerMetrics metrics;
     private final StreamSettings settings;
     private final int batchLimit;
@@ -99,6 +102,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final String resumeId, final boolean http10)
     {
         this.ctx = ctx;
+        this.loop = ctx.executor();
         this.metrics = metrics;
         this.settings = settings;
         this.batchLimit = settings.drainBatch();
@@ -285,7 +289,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     @Override
     public void onAvailable()
     {
-        ctx.executor().execute(this);
+        loop.execute(this);
     }
 
     /** Ends the stream after the engine closed the subscription: the task drains what is queued, then ends. */
@@ -313,7 +317,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
         if (drainOnce() == batchLimit)
         {
-            ctx.executor().execute(this);
+            loop.execute(this);
         }
     }
 
