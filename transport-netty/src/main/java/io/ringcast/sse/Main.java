@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -41,6 +43,12 @@ public final class Main
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         final Logger log = LoggerFactory.getLogger(Main.class);
+        if (missesJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(), Runtime.version().feature()))
+        {
+            log.info("started without transport-netty/jvm.options (java @transport-netty/jvm.options -jar ...): on " +
+                "this JDK, G1's concurrent card refinement costs about a quarter of the server's CPU with many sparse " +
+                "streams (docs/BENCHMARKS.md, \"JVM options\")");
+        }
         final RingcastServer server;
         try
         {
@@ -73,5 +81,26 @@ public final class Main
         {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * @return {@code true} on a JDK whose G1 the options file tunes (17 to 19), running G1, without the file's options.
+     */
+    static boolean missesJvmOptions(final List<String> jvmArguments, final int jdkFeature)
+    {
+        if (jdkFeature >= 20)
+        {
+            return false;
+        }
+        boolean otherCollector = false;
+        for (final String a : jvmArguments)
+        {
+            if (a.equals("-XX:-G1UseAdaptiveConcRefinement"))
+            {
+                return false;
+            }
+            otherCollector |= a.startsWith("-XX:+Use") && a.endsWith("GC") && !a.equals("-XX:+UseG1GC");
+        }
+        return !otherCollector;
     }
 }
