@@ -315,8 +315,8 @@ final class OutboxWriter implements EventStage, Runnable
     }
 
     /**
-     * {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then {@code pg_notify}, then COMMIT. The
-     * omitted columns take their defaults per row inside this transaction: {@code id} from the identity,
+     * {@code pg_notify}, then {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then COMMIT: four round
+     * trips. The omitted columns take their defaults per row inside this transaction: {@code id} from the identity,
      * {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT), {@code created_at}.
      */
     private void writeCopy(final List<Event> events) throws SQLException
@@ -326,6 +326,14 @@ final class OutboxWriter implements EventStage, Runnable
         CopyIn copy = null;
         try
         {
+            // NOTIFY first: it is delivered at COMMIT wherever it stands in the transaction, and as the first
+            // statement it carries the BEGIN with it, where a COPY that opens the transaction waits for its own BEGIN
+            try (PreparedStatement ps = c.prepareStatement(NOTIFY_SQL))
+            {
+                ps.setString(1, config.channel());
+                ps.setString(2, config.nodeId());
+                ps.executeQuery().close();
+            }
             copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
             final BinaryCopyBuffer b = copyBuffer;
             b.clear();
@@ -362,12 +370,6 @@ final class OutboxWriter implements EventStage, Runnable
             flush(copy, b);
             final long rows = copy.endCopy();
             copy = null;
-            try (PreparedStatement ps = c.prepareStatement(NOTIFY_SQL))
-            {
-                ps.setString(1, config.channel());
-                ps.setString(2, config.nodeId());
-                ps.executeQuery().close();
-            }
             c.commit();
             counters.rowsWritten.addAndGet(rows);
         }
