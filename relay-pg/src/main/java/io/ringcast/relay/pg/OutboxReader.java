@@ -59,8 +59,8 @@ final class OutboxReader implements Runnable
     /**
      * One page in commit order: a plain ordered scan of the primary key with a limit, nothing materialised or sorted.
      * Rows of this node's own origin come back too (the cursor must move past them) but without their attributes and
-     * payload. The session prices sorts out, so the plan is that scan whatever the
-     * statistics say (see {@link Connections#open}). The first column needs its alias: unaliased,
+     * payload. The session prices sorts out, so the plan is that scan whatever the statistics say (see
+     * {@link Connections#open}). The first column needs its alias: unaliased,
      * {@code xid::text::bigint} is named {@code xid}, and {@code ORDER BY xid} would sort by that expression instead
      * of walking the index.
      */

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The reader's page query must be an ordered primary-key scan in every plan PostgreSQL may cache for it: a generic
  * plan made while the outbox is empty used to be a bitmap scan of every row past the cursor plus a sort, which made a
- * page's cost grow with the backlog (a 1M-event burst was relayed at 16-31k events/s instead of 176k).
+ * page's cost grow with the backlog (a 1M-event burst was relayed at 31k events/s instead of 176k).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReaderPlanTest
