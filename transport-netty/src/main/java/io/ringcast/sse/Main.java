@@ -43,7 +43,10 @@ public final class Main
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         final Logger log = LoggerFactory.getLogger(Main.class);
-        if (missesJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(), Runtime.version().feature()))
+        final boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .anyMatch(b -> b.getName().startsWith("G1"));
+        if (g1 && missesJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+            Runtime.version().feature()))
         {
             log.info("started without transport-netty/jvm.options (java @transport-netty/jvm.options -jar ...): on " +
                 "this JDK, G1's concurrent card refinement costs about a quarter of the server's CPU with many sparse " +
@@ -84,23 +87,11 @@ public final class Main
     }
 
     /**
-     * @return {@code true} on a JDK whose G1 the options file tunes (17 to 19), running G1, without the file's options.
+     * @return {@code true} on a JDK whose G1 the options file tunes (17 to 19) started without the file's options;
+     *         the caller checks that G1 is the collector in use.
      */
     static boolean missesJvmOptions(final List<String> jvmArguments, final int jdkFeature)
     {
-        if (jdkFeature >= 20)
-        {
-            return false;
-        }
-        boolean otherCollector = false;
-        for (final String a : jvmArguments)
-        {
-            if (a.equals("-XX:-G1UseAdaptiveConcRefinement"))
-            {
-                return false;
-            }
-            otherCollector |= a.startsWith("-XX:+Use") && a.endsWith("GC") && !a.equals("-XX:+UseG1GC");
-        }
-        return !otherCollector;
+        return jdkFeature < 20 && !jvmArguments.contains("-XX:-G1UseAdaptiveConcRefinement");
     }
 }
