@@ -90,25 +90,37 @@ final class StreamReader extends ChannelInboundHandlerAdapter
         ctx.close();
     }
 
+    /**
+     * Splits the content into lines: one {@code indexOf} per line and one bulk copy per line or line fragment (a line
+     * may span contents). Reading byte by byte with {@code getByte} cost half of the tool's CPU at 1.2M events/s:
+     * every call checks the index and the buffer's reference count.
+     */
     private void scan(final ByteBuf buf)
     {
+        int from = buf.readerIndex();
         final int end = buf.writerIndex();
-        for (int i = buf.readerIndex(); i < end; i++)
+        while (from < end)
         {
-            final byte b = buf.getByte(i);
-            if (b == '\n')
+            final int lf = buf.indexOf(from, end, (byte)'\n');
+            final int stop = lf < 0 ? end : lf;
+            final int n = stop - from;
+            if (length + n > line.length)
             {
-                line();
-                length = 0;
+                line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, length + n));
             }
-            else if (b != '\r')
+            buf.getBytes(from, line, length, n);
+            length += n;
+            if (lf < 0)
             {
-                if (length == line.length)
-                {
-                    line = java.util.Arrays.copyOf(line, line.length * 2);
-                }
-                line[length++] = b;
+                return;
             }
+            if (length > 0 && line[length - 1] == '\r')
+            {
+                length--;
+            }
+            line();
+            length = 0;
+            from = lf + 1;
         }
     }
 
