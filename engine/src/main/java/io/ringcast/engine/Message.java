@@ -42,7 +42,8 @@ public final class Message
     }
 
     /**
-     * @param topic the topic: non-empty, at most 256 UTF-8 bytes, no control characters.
+     * @param topic the topic: non-empty, at most 256 UTF-8 bytes, no control characters, no {@code *} (reserved for
+     *              prefix patterns).
      * @param payload the payload, shared not copied.
      * @return a message with no type, audience or attributes.
      * @throws InvalidEventException when the topic is invalid.

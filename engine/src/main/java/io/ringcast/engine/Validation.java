@@ -16,9 +16,17 @@ final class Validation
     {
     }
 
+    /** A topic names one stream of events; {@code *} is reserved for prefix patterns ({@code "orders/*"}). */
     static String topic(final String topic)
     {
-        return name("topic", topic, MAX_TOPIC_BYTES);
+        name("topic", topic, MAX_TOPIC_BYTES);
+        final int star = topic.indexOf('*');
+        if (star >= 0)
+        {
+            throw new InvalidEventException("topic '" + topic + "' must not contain '*' (at index " + star +
+                "): '*' marks a prefix in subscription patterns such as 'orders/*', so no subscription could name it");
+        }
+        return topic;
     }
 
     static String optionalName(final String field, final String value)

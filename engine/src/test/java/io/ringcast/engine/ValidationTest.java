@@ -32,6 +32,16 @@ class ValidationTest
     }
 
     @Test
+    void shouldRejectAStarInATopicBecauseItMarksAPrefixPattern()
+    {
+        assertThatThrownBy(() -> Message.of("orders/*", null))
+            .isInstanceOf(InvalidEventException.class).hasMessageContaining("must not contain '*' (at index 7)");
+        assertThatThrownBy(() -> Filter.topic("a*b"))
+            .isInstanceOf(InvalidEventException.class).hasMessageContaining("must not contain '*'");
+        assertThat(Filter.topicPattern("orders/*")).isNotNull();
+    }
+
+    @Test
     void shouldRejectControlCharactersInTopicTypeAndAudience()
     {
         assertThatThrownBy(() -> Message.of("a\nb", null))

@@ -71,7 +71,7 @@ final class CommandLine
         new Option("io-threads", "N", "Netty event loops, 0 = cores - 1, at least 1 (default 0)",
             (c, v) -> c.ioThreads(integer("io-threads", v))),
         new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on", ServerConfig::jwtSecret),
-        new Option("jwt-key-file", "FILE", "PEM public key or JWK (RS256/ES256); turns auth on",
+        new Option("jwt-key-file", "FILE", "PEM public key or JWK (RSA: RS*/PS*, EC: ES*); turns auth on",
             (c, v) -> c.jwtKeyFile(Path.of(v))),
         new Option("cors-origins", "LIST", "comma-separated allowed origins, or * (default none)",
             (c, v) -> c.corsOrigins(v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim)
@@ -131,6 +131,11 @@ final class CommandLine
             }
             final int eq = arg.indexOf('=');
             final String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            final Option option = find(name);
+            if (option == null && !name.startsWith("pg-"))
+            {
+                throw new UsageException("unknown flag --" + name + "; --help lists them");
+            }
             final String value;
             if (eq >= 0)
             {
@@ -144,18 +149,13 @@ final class CommandLine
             {
                 throw new UsageException("flag --" + name + " needs a value");
             }
-            final Option option = find(name);
             if (option != null)
             {
                 apply(config, option, value, "--" + name);
             }
-            else if (name.startsWith("pg-"))
-            {
-                config.setting(name, value);
-            }
             else
             {
-                throw new UsageException("unknown flag --" + name);
+                config.setting(name, value);
             }
         }
         return config;
@@ -169,15 +169,23 @@ final class CommandLine
             .append("Every flag can also be set by the environment variable shown; a flag wins over it.\n\n");
         for (final Option o : OPTIONS)
         {
-            final String left = "  --" + o.name() + " " + o.argument();
-            b.append(left).append(" ".repeat(Math.max(1, 32 - left.length()))).append(o.help()).append('\n')
-                .append(" ".repeat(32)).append("env ").append(o.env()).append('\n');
+            helpLine(b, "--" + o.name() + " " + o.argument(), o.help(), "env " + o.env());
         }
-        b.append("  --pg-* VALUE").append(" ".repeat(20)).append("other relay settings, passed to the relay as given\n")
-            .append(" ".repeat(32)).append("env RINGCAST_PG_*\n")
-            .append("  --help").append(" ".repeat(26)).append("this text\n\n")
-            .append("Exit codes: 0 after a clean shutdown (SIGTERM), 1 when the server cannot start, 2 for bad flags.\n");
+        helpLine(b, "--pg-* VALUE", "other relay settings, passed to the relay as given", "env RINGCAST_PG_*");
+        helpLine(b, "--help", "this text", null);
+        b.append("\nExit codes: 0 after a clean shutdown (SIGTERM), 1 when the server cannot start, 2 for bad flags.\n");
         return b.toString();
+    }
+
+    private static void helpLine(final StringBuilder b, final String flag, final String text, final String env)
+    {
+        final int column = 36;
+        final String left = "  " + flag;
+        b.append(left).append(" ".repeat(Math.max(2, column - left.length()))).append(text).append('\n');
+        if (env != null)
+        {
+            b.append(" ".repeat(column)).append(env).append('\n');
+        }
     }
 
     private static Option find(final String name)

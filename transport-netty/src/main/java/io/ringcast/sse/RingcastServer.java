@@ -229,7 +229,7 @@ public final class RingcastServer implements AutoCloseable
         {
             return;
         }
-        LOG.info("shutting down: {} streams, {} connections open", openStreams(), limiter.open());
+        LOG.info("shutting down (open streams: {}, open connections: {})", openStreams(), limiter.open());
         context.beginShutdown();
         serverChannel.close().awaitUninterruptibly();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());

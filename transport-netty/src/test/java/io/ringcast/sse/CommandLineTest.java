@@ -40,6 +40,9 @@ class CommandLineTest
         assertTrue(assertThrows(CommandLine.UsageException.class,
             () -> CommandLine.parse(new String[] {"--port"}, Map.of())).getMessage().contains("needs a value"));
         assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--bogus-flag"}, Map.of())).getMessage()
+            .contains("unknown flag --bogus-flag"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
             () -> CommandLine.parse(new String[0], Map.of("RINGCAST_RING_SIZE", "many"))).getMessage()
             .contains("RINGCAST_RING_SIZE"));
     }

@@ -153,6 +153,7 @@ class PublishParserTest
         assertEquals(HttpResponseStatus.BAD_REQUEST, e.status);
         assertTrue(e.detail().contains("control characters"), e.detail());
         assertTrue(refusal("{\"topic\":\"\",\"data\":1}").detail().contains("empty"));
+        assertTrue(refusal("{\"topic\":\"orders/*\",\"data\":1}").detail().contains("must not contain '*'"));
     }
 
     @Test
