@@ -16,10 +16,15 @@ final class LoadStats
     static final class Slot
     {
         final Histogram latencyUs = new Histogram(60_000_000L, 3);
+        /** The longest latency recorded in each second of the window, by second. */
+        final long[] maxUsBySecond = new long[MAX_SECONDS];
         volatile long delivered;
         long deliveredMeasured;
         long duplicated;
     }
+
+    /** Seconds of the measured window that get their own maximum; later seconds count in the last. */
+    static final int MAX_SECONDS = 3_600;
 
     private final List<Slot> slots = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Slot> local = ThreadLocal.withInitial(() ->
@@ -29,6 +34,7 @@ final class LoadStats
         return s;
     });
     private volatile boolean measuring;
+    private volatile long measuringSinceNs;
 
     Slot slot()
     {
@@ -37,7 +43,37 @@ final class LoadStats
 
     void measuring(final boolean on)
     {
+        measuringSinceNs = System.nanoTime();
         measuring = on;
+    }
+
+    /** Records one measured latency: into the thread's histogram and its maximum for the current second. */
+    void record(final Slot slot, final long nowNs, final long latencyUs)
+    {
+        slot.deliveredMeasured++;
+        slot.latencyUs.recordValue(latencyUs);
+        final int second = (int)Math.min(MAX_SECONDS - 1, Math.max(0, (nowNs - measuringSinceNs) / 1_000_000_000L));
+        if (latencyUs > slot.maxUsBySecond[second])
+        {
+            slot.maxUsBySecond[second] = latencyUs;
+        }
+    }
+
+    /**
+     * @param seconds how many seconds the window lasted.
+     * @return the longest latency of each second, in ms, over every thread. Call after the event loops terminated.
+     */
+    double[] maxMsBySecond(final int seconds)
+    {
+        final double[] max = new double[Math.min(seconds, MAX_SECONDS)];
+        for (final Slot s : slots)
+        {
+            for (int i = 0; i < max.length; i++)
+            {
+                max[i] = Math.max(max[i], s.maxUsBySecond[i] / 1000.0);
+            }
+        }
+        return max;
     }
 
     boolean measuring()

@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SSE load tool: N streams over T topics on a Ringcast server, a publisher at rate R for D seconds, then a report of
- * connected streams, delivered events/s, lost and duplicated events, publish-to-receive latency percentiles and this
- * process's own CPU use (so a saturated load tool is visible). Run from the main thread; see {@link LoadOptions#HELP}.
+ * connected streams, delivered events/s, lost and duplicated events, publish-to-receive latency percentiles (and the
+ * longest latency of each second), and this process's own CPU and GC time (so a saturated or pausing load tool is
+ * visible). Run from the main thread; see {@link LoadOptions#HELP}.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad --streams 1000 --topics 10 --rate 2000
@@ -176,6 +177,7 @@ public final class SseLoad implements StreamReader.Events
         publisher.start();
         Thread.sleep(options.warmupS() * 1000L);
         final long cpuStart = processCpuNs();
+        final long[] gcStart = gcCountAndMillis();
         final long serverCpuStart = serverCpuNs();
         final long wallStart = System.nanoTime();
         final long deliveredStart = stats.deliveredSnapshot();
@@ -190,6 +192,7 @@ public final class SseLoad implements StreamReader.Events
         final long wall = System.nanoTime() - wallStart;
         final long cpu = processCpuNs() - cpuStart;
         final long serverCpu = serverCpuNs() - serverCpuStart;
+        final long[] gcEnd = gcCountAndMillis();
         final long delivered = stats.deliveredSnapshot() - deliveredStart;
         final long behind = publisher.behind();
         publisher.stop();
@@ -197,6 +200,9 @@ public final class SseLoad implements StreamReader.Events
             " core (%.0f%% of %d cores); publisher behind schedule by %d events%n", wall / 1e9, delivered * 1e9 / wall,
             cpu / 1e9, 100.0 * cpu / wall, 100.0 * cpu / wall / Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().availableProcessors(), behind);
+        // the tool's own collections stall its reads, so their time shows up in the measured latency
+        System.out.printf(Locale.ROOT, "load tool GC over the window: %d collections, %d ms in total%n",
+            gcEnd[0] - gcStart[0], gcEnd[1] - gcStart[1]);
         if (options.serverPid() > 0)
         {
             System.out.printf(Locale.ROOT, "server pid %d CPU %.2f s = %.0f%% of one core over the window%n",
@@ -248,10 +254,29 @@ public final class SseLoad implements StreamReader.Events
         System.out.printf(Locale.ROOT, "RESULT latency ms p50=%.2f p99=%.2f p99.9=%.2f max=%.2f (n=%d)%n",
             h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
             h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, h.getTotalCount());
+        final StringBuilder series = new StringBuilder("RESULT max latency per second of the window, ms:");
+        for (final double ms : stats.maxMsBySecond(options.durationS()))
+        {
+            series.append(String.format(Locale.ROOT, " %.1f", ms));
+        }
+        System.out.println(series);
         if (publisher.firstError != null)
         {
             System.out.println("first publish error: " + publisher.firstError);
         }
+    }
+
+    /** @return the number of collections and their accumulated time in ms, summed over this JVM's collectors. */
+    private static long[] gcCountAndMillis()
+    {
+        long count = 0;
+        long millis = 0;
+        for (final java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     private static long processCpuNs()

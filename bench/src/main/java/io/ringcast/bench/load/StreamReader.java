@@ -181,8 +181,7 @@ final class StreamReader extends ChannelInboundHandlerAdapter
         }
         if (stats.measuring())
         {
-            slot.deliveredMeasured++;
-            slot.latencyUs.recordValue(Math.max(0, Math.min((now - sentNs) / 1000, 60_000_000L)));
+            stats.record(slot, now, Math.max(0, Math.min((now - sentNs) / 1000, 60_000_000L)));
         }
         seq = -1;
     }
