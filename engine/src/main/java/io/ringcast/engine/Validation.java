@@ -24,7 +24,7 @@ final class Validation
         if (star >= 0)
         {
             throw new InvalidEventException("topic '" + topic + "' must not contain '*' (at index " + star +
-                "): '*' marks a prefix in subscription patterns such as 'orders/*', so no subscription could name it");
+                "): '*' marks a prefix in subscription patterns such as 'orders/*', so an exact subscription could never name it");
         }
         return topic;
     }
