@@ -16,6 +16,15 @@ final class LoadOptions
         SINGLE, NDJSON
     }
 
+    /** The server under load: Ringcast's API, or nginx + Nchan (the peer of issue 3) with the same events. */
+    enum Target
+    {
+        /** {@code GET /events?topic=T}, {@code POST /publish} with {@code {"topic":T,"data":…}}. */
+        RINGCAST,
+        /** {@code GET /sub/T} (EventSource), {@code POST /pub/T} with the data object as the body: bench/peers/nchan. */
+        NCHAN
+    }
+
     static final String HELP = String.join("\n",
         "Usage: java -cp benchmarks.jar io.ringcast.bench.load.SseLoad [options]",
         "",
@@ -24,6 +33,8 @@ final class LoadOptions
         "(send time embedded in each payload, same clock) and the load tool's own CPU time.",
         "",
         "  --url URL               server base URL (default http://127.0.0.1:8080)",
+        "  --target ringcast|nchan the server's API: Ringcast's, or nginx + Nchan's /sub/T and /pub/T as configured",
+        "                          by bench/peers/nchan/nchan.sh (default ringcast)",
         "  --streams N             SSE streams to open (default 1000)",
         "  --topics T              topics, stream i reads topic i % T (default 10)",
         "  --rate R                events published per second in total; 0 = as fast as the publishers go (default 2000)",
@@ -38,7 +49,8 @@ final class LoadOptions
         "  --drain-ms MS           wait after the last publish for stragglers before counting losses (default 3000)",
         "  --token JWT             bearer token for publish and subscribe (when the server has auth on)",
         "  --prefix NAME           topic name prefix (default load)",
-        "  --server-pid PID        also report that local process's CPU time over the window (Linux /proc)",
+        "  --server-pid PID        also report the CPU time of that local process and its children (nginx's workers)",
+        "                          over the window (Linux /proc)",
         "  --help                  this text");
 
     private URI url = URI.create("http://127.0.0.1:8080");
@@ -48,6 +60,7 @@ final class LoadOptions
     private int durationS = 30;
     private int warmupS = 5;
     private Mode mode = Mode.SINGLE;
+    private Target target = Target.RINGCAST;
     private int batch = 100;
     private int publishers = 4;
     private int payloadBytes = 100;
@@ -113,6 +126,12 @@ final class LoadOptions
                 case "ndjson" -> Mode.NDJSON;
                 default -> throw new IllegalArgumentException("--mode is single or ndjson, got '" + value + "'");
             };
+            case "target" -> target = switch (value)
+            {
+                case "ringcast" -> Target.RINGCAST;
+                case "nchan" -> Target.NCHAN;
+                default -> throw new IllegalArgumentException("--target is ringcast or nchan, got '" + value + "'");
+            };
             case "batch" -> batch = integer(name, value);
             case "publishers" -> publishers = integer(name, value);
             case "payload" -> payloadBytes = integer(name, value);
@@ -151,6 +170,11 @@ final class LoadOptions
         positive("publishers", publishers);
         positive("threads", threads);
         positive("connect-concurrency", connectConcurrency);
+        if (target == Target.NCHAN && (mode == Mode.NDJSON || token != null))
+        {
+            throw new IllegalArgumentException("--target nchan publishes one event per POST without a token: " +
+                "drop --mode ndjson and --token");
+        }
         if (rate < 0 || warmupS < 0 || drainMs < 0 || payloadBytes < 0)
         {
             throw new IllegalArgumentException("--rate, --warmup, --drain-ms and --payload must not be negative");
@@ -216,6 +240,18 @@ final class LoadOptions
         return mode;
     }
 
+    Target target()
+    {
+        return target;
+    }
+
+    /** @return the request path of an SSE stream that reads one topic, on the target server. */
+    String subscribePath(final int topic)
+    {
+        return target == Target.NCHAN ? "/sub/" + topic(topic) :
+            "/events?topic=" + topic(topic) + (token == null ? "" : "&access_token=" + token);
+    }
+
     int batch()
     {
         return mode == Mode.SINGLE ? 1 : batch;
@@ -263,7 +299,7 @@ final class LoadOptions
 
     String describe()
     {
-        return "url=" + url + " streams=" + streams + " topics=" + topics + " rate=" + rate + "/s duration=" +
+        return "target=" + target.name().toLowerCase() + " url=" + url + " streams=" + streams + " topics=" + topics + " rate=" + rate + "/s duration=" +
             durationS + "s warmup=" + warmupS + "s mode=" + mode.name().toLowerCase() + (mode == Mode.NDJSON ?
             " batch=" + batch : "") + " publishers=" + publishers + " payload=" + payloadBytes + "B threads=" + threads;
     }

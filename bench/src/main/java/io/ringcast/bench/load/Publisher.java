@@ -148,13 +148,15 @@ final class Publisher
         final ByteBuf body = c.channel.alloc().buffer(batch * (options.payloadBytes() + 80));
         c.topics = new int[batch];
         final long now = System.nanoTime();
+        final boolean nchan = options.target() == LoadOptions.Target.NCHAN;
         for (int i = 0; i < batch; i++)
         {
             final int topic = nextTopic;
             nextTopic = (nextTopic + 1) % options.topics();
             c.topics[i] = topic;
-            body.writeCharSequence("{\"topic\":\"" + options.topic(topic) + "\",\"data\":{\"s\":" +
-                topicSequence[topic]++ + ",\"t\":" + now + ",\"p\":\"" + padding + "\"}}", StandardCharsets.US_ASCII);
+            final String data = "{\"s\":" + topicSequence[topic]++ + ",\"t\":" + now + ",\"p\":\"" + padding + "\"}";
+            body.writeCharSequence(nchan ? data : "{\"topic\":\"" + options.topic(topic) + "\",\"data\":" + data + "}",
+                StandardCharsets.US_ASCII);
             if (options.mode() == LoadOptions.Mode.NDJSON)
             {
                 body.writeByte('\n');
@@ -162,8 +164,8 @@ final class Publisher
         }
         issued += batch;
         requests++;
-        final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/publish",
-            body);
+        final String path = nchan ? "/pub/" + options.topic(c.topics[0]) : "/publish";
+        final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, body);
         request.headers().set(HttpHeaderNames.HOST, options.host())
             .set(HttpHeaderNames.CONTENT_TYPE,
                 options.mode() == LoadOptions.Mode.NDJSON ? "application/x-ndjson" : "application/json")
@@ -188,7 +190,8 @@ final class Publisher
         {
             busy = false;
             final int code = response.status().code();
-            if (code == 202)
+            // Ringcast answers 202; Nchan 201 when the channel has subscribers, 202 when it has none
+            if (code == 202 || code == 201 && options.target() == LoadOptions.Target.NCHAN)
             {
                 accepted += topics.length;
             }

@@ -143,8 +143,7 @@ public final class SseLoad implements StreamReader.Events
             connecting.acquire();
             final StreamReader reader = new StreamReader(i % options.topics(), stats, this);
             readers.add(reader);
-            final String path = "/events?topic=" + options.topic(reader.topic()) +
-                (options.token() == null ? "" : "&access_token=" + options.token());
+            final String path = options.subscribePath(reader.topic());
             bootstrap.handler(new ChannelInitializer<SocketChannel>()
             {
                 @Override
@@ -205,29 +204,58 @@ public final class SseLoad implements StreamReader.Events
             gcEnd[0] - gcStart[0], gcEnd[1] - gcStart[1]);
         if (options.serverPid() > 0)
         {
-            System.out.printf(Locale.ROOT, "server pid %d CPU %.2f s = %.0f%% of one core over the window%n",
+            System.out.printf(Locale.ROOT, "server pid %d (and children) CPU %.2f s = %.0f%% of one core over the window%n",
                 options.serverPid(), serverCpu / 1e9, 100.0 * serverCpu / wall);
         }
         Thread.sleep(options.drainMs());
     }
 
-    /** @return user + system CPU of {@code --server-pid} from /proc (clock ticks of 10 ms), or 0. */
+    /**
+     * @return user + system CPU of {@code --server-pid} and of its child processes (nginx's workers) from /proc, in
+     * clock ticks of 10 ms, or 0.
+     */
     private long serverCpuNs()
     {
-        if (options.serverPid() <= 0)
+        final long pid = options.serverPid();
+        if (pid <= 0)
         {
             return 0;
         }
-        try
+        long ticks = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc")))
         {
-            final String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + options.serverPid() +
-                "/stat"));
-            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+            for (final java.nio.file.Path proc : (Iterable<java.nio.file.Path>)procs::iterator)
+            {
+                final String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit))
+                {
+                    continue;
+                }
+                final String[] fields = statFields(proc);
+                // fields after "pid (comm) ": [0] state, [1] ppid, ..., [11] utime, [12] stime
+                if (fields != null && (name.equals(Long.toString(pid)) || fields[1].equals(Long.toString(pid))))
+                {
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
         }
         catch (final java.io.IOException | RuntimeException ex)
         {
             return 0;
+        }
+        return ticks * 10_000_000L;
+    }
+
+    private static String[] statFields(final java.nio.file.Path proc)
+    {
+        try
+        {
+            final String stat = java.nio.file.Files.readString(proc.resolve("stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return null; // the process ended meanwhile
         }
     }
 

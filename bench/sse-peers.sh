@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs the SSE load tool against Ringcast and against nginx + Nchan (issue 3's peer), the same workloads one after
+# the other in one run, and prints each RESULT line beside its peer's. The load tool and the server share this
+# machine's cores, as in the issue's own Nchan figures.
+#
+#   bench/sse-peers.sh                    # workloads A and B, Ringcast then Nchan, 3 rounds
+#   bench/sse-peers.sh --only A --rounds 1
+#   bench/sse-peers.sh --no-build         # reuse transport-netty/target/ringcast-server.jar and bench/target/benchmarks.jar
+#
+# Workloads (issue 3): A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
+# events/s; C = 100 streams / 1 topic / single-event POSTs at 12,400/s (Ringcast) - Nchan is run at 6,200/s, its
+# own ceiling in the issue, and at 12,400/s. Each run starts once the 1-minute load average is below 1.0.
+# Needs root for the first 'nchan.sh install' (apt). Output: bench/results/sse-peers-<UTC timestamp>.log
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+only="A,B"; rounds=3; build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) only="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+JAVA="${JAVA:-java}"
+RC_PORT=18080
+NCHAN_PORT=18090
+log="bench/results/sse-peers-$(date -u +%Y%m%dT%H%MZ).log"
+mkdir -p bench/results
+ulimit -n "$(ulimit -Hn)"
+
+if [ "$build" = 1 ]; then
+  echo "== building (the whole reactor: -pl bench -am would not rebuild the server jar)"
+  mvn -B -q package -DskipTests
+fi
+bench/peers/nchan/nchan.sh install >/dev/null
+
+workload() {
+  case "$1" in
+    A) echo "--streams 1000 --topics 10 --rate 2000 --duration 30 --warmup 10 --threads 2 --publishers 8" ;;
+    B) echo "--streams 10000 --topics 100 --rate 1000 --duration 30 --warmup 10 --threads 2 --publishers 8" ;;
+    C) echo "--streams 100 --topics 1 --rate 12400 --duration 15 --warmup 5 --threads 2 --publishers 16" ;;
+    C6200) echo "--streams 100 --topics 1 --rate 6200 --duration 15 --warmup 5 --threads 2 --publishers 16" ;;
+  esac
+}
+
+quiet() {
+  for _ in $(seq 120); do
+    awk '{exit !($1 < 1.0)}' /proc/loadavg && return
+    sleep 2
+  done
+}
+
+server_pid=""
+start_server() {
+  case "$1" in
+    ringcast)
+      "$JAVA" @transport-netty/jvm.options -jar transport-netty/target/ringcast-server.jar --port "$RC_PORT" \
+        >/tmp/ringcast-sse-peers-server.log 2>&1 &
+      server_pid=$!
+      for _ in $(seq 100); do curl -sf "http://127.0.0.1:$RC_PORT/healthz" >/dev/null && return; sleep 0.2; done
+      echo "ringcast did not start; see /tmp/ringcast-sse-peers-server.log" >&2; exit 1 ;;
+    nchan)
+      server_pid=$(bench/peers/nchan/nchan.sh start "$NCHAN_PORT") ;;
+  esac
+}
+
+stop_server() {
+  case "$1" in
+    ringcast) kill "$server_pid" 2>/dev/null || true; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
+    nchan) bench/peers/nchan/nchan.sh stop; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
+  esac
+}
+
+run_one() { # target workload-name
+  local target="$1" name="$2" port=$RC_PORT
+  [ "$target" = nchan ] && port=$NCHAN_PORT
+  quiet
+  start_server "$target"
+  echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg)"
+  # shellcheck disable=SC2046
+  "$JAVA" @transport-netty/jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
+    --target "$target" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
+    | grep -v '^  t='
+  stop_server "$target"
+}
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc: $(nproc)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "kernel: $(uname -r)  java: $("$JAVA" -version 2>&1 | head -1)  nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2)  nchan: $(dpkg-query -W -f='${Version}' libnginx-mod-nchan)"
+  echo "git: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"
+  for round in $(seq "$rounds"); do
+    for name in ${only//,/ }; do
+      if [ "$name" = C ]; then
+        run_one ringcast C; run_one nchan C6200; run_one nchan C
+      else
+        run_one ringcast "$name"; run_one nchan "$name"
+      fi
+    done
+  done
+  echo "== summary (p99 by workload and server)"
+} 2>&1 | tee "$log"
+awk '/^== [A-Z]/ {w=$2; t=$3} /RESULT latency/ {print w, t, $4, $5, $6}' "$log" | tee -a "$log"
+echo "log: $log"
