@@ -39,7 +39,7 @@ final class LoadOptions
         "  --topics T              topics, stream i reads topic i % T (default 10)",
         "  --rate R                events published per second in total; 0 = as fast as the publishers go (default 2000)",
         "  --duration D            measured seconds (default 30)",
-        "  --warmup W              seconds published before measuring; latency is not recorded then (default 5)",
+        "  --warmup W              seconds published before the measured window; not reported (default 5)",
         "  --mode single|ndjson    one event per POST, or NDJSON batches (default single)",
         "  --batch B               events per NDJSON POST (default 100)",
         "  --publishers P          publishing HTTP connections, one request in flight each (default 4)",

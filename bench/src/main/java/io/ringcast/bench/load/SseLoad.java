@@ -12,15 +12,11 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SseLoad implements StreamReader.Events
 {
+    /** How long before the window the server's CPU time is first read. */
+    private static final long SERVER_CPU_LEAD_MS = 3_000;
+
     private final LoadOptions options;
     private final LoadStats stats = new LoadStats();
     private final List<StreamReader> readers = new ArrayList<>();
@@ -49,6 +48,8 @@ public final class SseLoad implements StreamReader.Events
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger closedEarly = new AtomicInteger();
     private final AtomicInteger firstFailureStatus = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstStreamError =
+        new java.util.concurrent.atomic.AtomicReference<>();
     private Semaphore connecting;
     private volatile boolean finishing;
 
@@ -91,6 +92,12 @@ public final class SseLoad implements StreamReader.Events
             firstFailureStatus.compareAndSet(0, status);
         }
         connecting.release();
+    }
+
+    @Override
+    public void failed(final StreamReader reader, final Throwable cause)
+    {
+        firstStreamError.compareAndSet(null, cause.toString());
     }
 
     @Override
@@ -149,7 +156,7 @@ public final class SseLoad implements StreamReader.Events
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
-                    ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 65536), reader);
+                    ch.pipeline().addLast(reader);
                 }
             }).connect(options.host(), options.port()).addListener((ChannelFutureListener)f ->
             {
@@ -160,9 +167,8 @@ public final class SseLoad implements StreamReader.Events
                     return;
                 }
                 channels.add(f.channel());
-                final FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-                get.headers().set(HttpHeaderNames.HOST, options.host()).set(HttpHeaderNames.ACCEPT, "text/event-stream");
-                f.channel().writeAndFlush(get);
+                f.channel().writeAndFlush(Unpooled.copiedBuffer("GET " + path + " HTTP/1.1\r\nHost: " + options.host() +
+                    "\r\nAccept: text/event-stream\r\n\r\n", StandardCharsets.US_ASCII));
             });
         }
         connecting.acquire(options.connectConcurrency());
@@ -173,11 +179,23 @@ public final class SseLoad implements StreamReader.Events
 
     private void measure(final Publisher publisher) throws InterruptedException
     {
+        // the first calls load and initialise the management beans: do that now, not when the window opens, where it
+        // once took enough CPU from this 2-core machine to show in the window's first second
+        processCpuNs();
+        gcCountAndMillis();
+        serverCpuNs();
+        stats.warmupStarts();
         publisher.start();
-        Thread.sleep(options.warmupS() * 1000L);
+        // The server's CPU is sampled a few seconds before the window opens, not at its opening: reading another
+        // process's /proc stat took milliseconds and was followed by a stall of tens of ms in the first second of
+        // the window, for every server measured. The server's figure covers those seconds and the window.
+        final long serverLeadMs = Math.min(SERVER_CPU_LEAD_MS, options.warmupS() * 1000L);
+        Thread.sleep(options.warmupS() * 1000L - serverLeadMs);
+        final long serverCpuStart = serverCpuNs();
+        final long serverWallStart = System.nanoTime();
+        Thread.sleep(serverLeadMs);
         final long cpuStart = processCpuNs();
         final long[] gcStart = gcCountAndMillis();
-        final long serverCpuStart = serverCpuNs();
         final long wallStart = System.nanoTime();
         final long deliveredStart = stats.deliveredSnapshot();
         stats.measuring(true);
@@ -191,6 +209,7 @@ public final class SseLoad implements StreamReader.Events
         final long wall = System.nanoTime() - wallStart;
         final long cpu = processCpuNs() - cpuStart;
         final long serverCpu = serverCpuNs() - serverCpuStart;
+        final long serverWall = System.nanoTime() - serverWallStart;
         final long[] gcEnd = gcCountAndMillis();
         final long delivered = stats.deliveredSnapshot() - deliveredStart;
         final long behind = publisher.behind();
@@ -204,8 +223,9 @@ public final class SseLoad implements StreamReader.Events
             gcEnd[0] - gcStart[0], gcEnd[1] - gcStart[1]);
         if (options.serverPid() > 0)
         {
-            System.out.printf(Locale.ROOT, "server pid %d (and children) CPU %.2f s = %.0f%% of one core over the window%n",
-                options.serverPid(), serverCpu / 1e9, 100.0 * serverCpu / wall);
+            System.out.printf(Locale.ROOT, "server pid %d (and children) CPU %.2f s = %.0f%% of one core over the " +
+                "window and the %d s before it%n", options.serverPid(), serverCpu / 1e9, 100.0 * serverCpu / serverWall,
+                serverLeadMs / 1000);
         }
         Thread.sleep(options.drainMs());
     }
@@ -288,6 +308,16 @@ public final class SseLoad implements StreamReader.Events
             series.append(String.format(Locale.ROOT, " %.1f", ms));
         }
         System.out.println(series);
+        final StringBuilder warmup = new StringBuilder("warm-up (not measured) max latency per second, ms:");
+        for (final double ms : stats.maxMsBySecond(LoadStats.WARMUP, options.warmupS()))
+        {
+            warmup.append(String.format(Locale.ROOT, " %.1f", ms));
+        }
+        System.out.println(warmup);
+        if (firstStreamError.get() != null)
+        {
+            System.out.println("first stream error: " + firstStreamError.get());
+        }
         if (publisher.firstError != null)
         {
             System.out.println("first publish error: " + publisher.firstError);
