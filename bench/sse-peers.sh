@@ -3,13 +3,15 @@
 # the other in one run, and prints each RESULT line beside its peer's. The load tool and the server share this
 # machine's cores, as in the issue's own Nchan figures.
 #
-#   bench/sse-peers.sh                    # workloads A and B, Ringcast then Nchan, 3 rounds
+#   bench/sse-peers.sh                    # workloads A and B: Ringcast, then Nchan with 1 and with 2 nginx workers
+#                                         # (nchan1, nchan2: the fairest Nchan setting differs by workload), 3 rounds
 #   bench/sse-peers.sh --only A --rounds 1
 #   bench/sse-peers.sh --no-build         # reuse transport-netty/target/ringcast-server.jar and bench/target/benchmarks.jar
 #
 # Workloads (issue 3): A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
-# events/s; C = 100 streams / 1 topic / single-event POSTs at 12,400/s (Ringcast) - Nchan is run at 6,200/s, its
-# own ceiling in the issue, and at 12,400/s. Each run starts once the 1-minute load average is below 1.0.
+# events/s (both with a 20 s warm-up: with 10 s, B had not settled on 2 cores and its first measured seconds carried
+# the start-up backlog); C = 100 streams / 1 topic / single-event POSTs as fast as 16 connections get answers (the
+# publish ceiling). Each run starts once the 1-minute load average is below 1.0.
 # Needs root for the first 'nchan.sh install' (apt). Output: bench/results/sse-peers-<UTC timestamp>.log
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,10 +42,9 @@ bench/peers/nchan/nchan.sh install >/dev/null
 
 workload() {
   case "$1" in
-    A) echo "--streams 1000 --topics 10 --rate 2000 --duration 30 --warmup 10 --threads 2 --publishers 8" ;;
-    B) echo "--streams 10000 --topics 100 --rate 1000 --duration 30 --warmup 10 --threads 2 --publishers 8" ;;
-    C) echo "--streams 100 --topics 1 --rate 12400 --duration 15 --warmup 5 --threads 2 --publishers 16" ;;
-    C6200) echo "--streams 100 --topics 1 --rate 6200 --duration 15 --warmup 5 --threads 2 --publishers 16" ;;
+    A) echo "--streams 1000 --topics 10 --rate 2000 --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
+    B) echo "--streams 10000 --topics 100 --rate 1000 --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
+    C) echo "--streams 100 --topics 1 --rate 0 --duration 15 --warmup 5 --threads 2 --publishers 16" ;;
   esac
 }
 
@@ -63,27 +64,28 @@ start_server() {
       server_pid=$!
       for _ in $(seq 100); do curl -sf "http://127.0.0.1:$RC_PORT/healthz" >/dev/null && return; sleep 0.2; done
       echo "ringcast did not start; see /tmp/ringcast-sse-peers-server.log" >&2; exit 1 ;;
-    nchan)
-      server_pid=$(bench/peers/nchan/nchan.sh start "$NCHAN_PORT") ;;
+    nchan1|nchan2)
+      server_pid=$(WORKERS="${1#nchan}" bench/peers/nchan/nchan.sh start "$NCHAN_PORT") ;;
   esac
 }
 
 stop_server() {
   case "$1" in
     ringcast) kill "$server_pid" 2>/dev/null || true; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
-    nchan) bench/peers/nchan/nchan.sh stop; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
+    nchan*) bench/peers/nchan/nchan.sh stop; while kill -0 "$server_pid" 2>/dev/null && \
+      ! grep -q '^State:.*Z' "/proc/$server_pid/status" 2>/dev/null; do sleep 0.2; done ;;
   esac
 }
 
 run_one() { # target workload-name
-  local target="$1" name="$2" port=$RC_PORT
-  [ "$target" = nchan ] && port=$NCHAN_PORT
+  local target="$1" name="$2" port=$RC_PORT tool=ringcast
+  [ "$target" != ringcast ] && port=$NCHAN_PORT && tool=nchan
   quiet
   start_server "$target"
   echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg)"
   # shellcheck disable=SC2046
   "$JAVA" @transport-netty/jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
-    --target "$target" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
+    --target "$tool" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
     | grep -v '^  t='
   stop_server "$target"
 }
@@ -94,14 +96,11 @@ run_one() { # target workload-name
   echo "git: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"
   for round in $(seq "$rounds"); do
     for name in ${only//,/ }; do
-      if [ "$name" = C ]; then
-        run_one ringcast C; run_one nchan C6200; run_one nchan C
-      else
-        run_one ringcast "$name"; run_one nchan "$name"
-      fi
+      run_one ringcast "$name"; run_one nchan1 "$name"; run_one nchan2 "$name"
     done
   done
   echo "== summary (p99 by workload and server)"
 } 2>&1 | tee "$log"
-awk '/^== [A-Z]/ {w=$2; t=$3} /RESULT latency/ {print w, t, $4, $5, $6}' "$log" | tee -a "$log"
+awk '/^== [A-Z]/ {w=$2; t=$3} /RESULT delivered/ {d=$2} /RESULT latency/ {print w, t, d, $4, $5, $6}' "$log" \
+  | tee -a "$log"
 echo "log: $log"
