@@ -19,26 +19,74 @@ import java.util.concurrent.locks.LockSupport;
  * the waiter publishes a {@code parked} flag before parking and re-checks; a publisher unparks only when the flag is
  * set (one volatile read per publish otherwise).
  *
- * <p>Thread-safety: {@link #waitFor} is called by the single dispatcher thread; {@link #signalAllWhenBlocking()} and
- * {@link #commandPending()} by any thread.
+ * <p>With a {@link DispatchDriver} nothing waits here: {@code parked} then means "the driver is idle", and a publish or
+ * command that finds it so claims the flag (compare-and-set) and calls {@link DispatchDriver#wakeup()}, once per idle
+ * period. The driver thread marks itself busy and idle around each {@link Engine#dispatch()}
+ * ({@link #driverBusy()}, {@link #driverIdle}).
+ *
+ * <p>Thread-safety: {@link #waitFor}, {@link #driverBusy()} and {@link #driverIdle} are called by the single
+ * dispatcher (or driver) thread; {@link #signalAllWhenBlocking()} and {@link #commandPending()} by any thread.
  */
 final class DispatcherWaitStrategy implements WaitStrategy
 {
     private static final int SPIN_TRIES = 200;
     private static final int YIELD_TRIES = 20;
 
+    private static final java.lang.invoke.VarHandle PARKED;
+
+    static
+    {
+        try
+        {
+            PARKED = java.lang.invoke.MethodHandles.lookup().findVarHandle(
+                DispatcherWaitStrategy.class, "parked", boolean.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final WaitStrategyKind kind;
+    private final DispatchDriver driver;
     private final boolean parks;
     private final long housekeepingNanos;
     private volatile boolean parked;
     private volatile boolean commandPending;
     private volatile Thread waiter;
 
-    DispatcherWaitStrategy(final WaitStrategyKind kind, final long housekeepingIntervalMs)
+    DispatcherWaitStrategy(
+        final WaitStrategyKind kind, final long housekeepingIntervalMs, final DispatchDriver driver)
     {
         this.kind = kind;
-        this.parks = kind == WaitStrategyKind.BLOCKING;
+        this.driver = driver;
+        this.parks = kind == WaitStrategyKind.BLOCKING || driver != null;
         this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(housekeepingIntervalMs);
+        this.parked = driver != null; // a driven dispatcher starts idle: the first publish wakes it
+    }
+
+    /** Driver thread: a dispatch is running; publishes need not wake the driver until {@link #driverIdle}. */
+    void driverBusy()
+    {
+        parked = false;
+    }
+
+    /**
+     * Driver thread, at the end of a dispatch: marks the driver idle, then re-checks for work that arrived before the
+     * mark became visible (the same Dekker handshake as the parking waiter's).
+     *
+     * @param nextSequence the next ring sequence the dispatcher will take.
+     * @param ring         the ring.
+     * @return {@code true} when there is more work and this call took the wake-up back: dispatch again.
+     */
+    boolean driverIdle(final long nextSequence, final com.lmax.disruptor.RingBuffer<?> ring)
+    {
+        parked = true; // volatile store, then the loads below: StoreLoad-ordered
+        if (ring.isAvailable(nextSequence) || commandPending)
+        {
+            return PARKED.compareAndSet(this, true, false);
+        }
+        return false;
     }
 
     @Override
@@ -116,7 +164,14 @@ final class DispatcherWaitStrategy implements WaitStrategy
         VarHandle.fullFence();
         if (parked)
         {
-            LockSupport.unpark(waiter);
+            if (driver == null)
+            {
+                LockSupport.unpark(waiter);
+            }
+            else if (PARKED.compareAndSet(this, true, false))
+            {
+                driver.wakeup();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.ringcast.engine;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The Ringcast engine: one Disruptor ring, one dispatcher thread, one bounded queue per subscription.
+ * The Ringcast engine: one Disruptor ring, one dispatcher thread, one bounded queue per subscription. The dispatcher
+ * can instead run on a thread the application owns, such as the network event loop that receives the publishes
+ * ({@link EngineConfig#dispatchDriver}, {@link #dispatch()}).
  *
  * <pre>{@code
  * try (Engine engine = Engine.start(new EngineConfig()))
@@ -58,7 +61,14 @@ public final class Engine implements AutoCloseable
     private final DispatcherWaitStrategy waitStrategy;
     private final Dispatcher dispatcher;
     private final BatchEventProcessor<Slot> processor;
+    /** The engine's own dispatcher thread, or {@code null} when a {@link DispatchDriver} runs the dispatcher. */
     private final Thread dispatcherThread;
+    private final DispatchDriver driver;
+    /** Reads the ring for a driven dispatcher ({@code null} with the engine's own thread). */
+    private final EventPoller<Slot> poller;
+    private final EventPoller.Handler<Slot> pollHandler = this::dispatchSlot;
+    /** The thread that called {@link #dispatch()} first; every later call must come from it. */
+    private volatile Thread driverThread;
     private final EventLog eventLog;
     private final ErrorHandler errorHandler;
     private final EngineMetrics metrics;
@@ -79,7 +89,9 @@ public final class Engine implements AutoCloseable
         this.idBase = EventIds.base(startMillis);
         this.eventLog = config.eventLog();
         this.errorHandler = config.errorHandler();
-        this.waitStrategy = new DispatcherWaitStrategy(config.waitStrategy(), config.housekeepingIntervalMs());
+        this.driver = config.dispatchDriver();
+        this.waitStrategy = new DispatcherWaitStrategy(
+            config.waitStrategy(), config.housekeepingIntervalMs(), config.dispatchDriver());
         this.ring = RingBuffer.create(
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
             Slot::new,
@@ -90,10 +102,20 @@ public final class Engine implements AutoCloseable
         this.dispatcher = new Dispatcher(this, config, idBase, history, commands, waitStrategy);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), dispatcher);
         this.processor.setExceptionHandler(new DispatcherExceptionHandler());
-        ring.addGatingSequences(processor.getSequence());
+        if (driver == null)
+        {
+            this.poller = null;
+            ring.addGatingSequences(processor.getSequence());
+            this.dispatcherThread = new Thread(processor, "ringcast-dispatcher-" + config.nodeId());
+            this.dispatcherThread.setDaemon(true);
+        }
+        else
+        {
+            this.poller = ring.newPoller();
+            ring.addGatingSequences(poller.getSequence());
+            this.dispatcherThread = null;
+        }
         this.metrics = new EngineMetrics(this);
-        this.dispatcherThread = new Thread(processor, "ringcast-dispatcher-" + config.nodeId());
-        this.dispatcherThread.setDaemon(true);
     }
 
     /**
@@ -106,7 +128,10 @@ public final class Engine implements AutoCloseable
     public static Engine start(final EngineConfig config)
     {
         final Engine engine = new Engine(config);
-        engine.dispatcherThread.start();
+        if (engine.dispatcherThread != null)
+        {
+            engine.dispatcherThread.start();
+        }
         return engine;
     }
 
@@ -317,7 +342,7 @@ public final class Engine implements AutoCloseable
      */
     public Subscription subscribe(final Filter filter, final SubscribeOptions options)
     {
-        if (Thread.currentThread() == dispatcherThread)
+        if (Thread.currentThread() == dispatcherThread || Thread.currentThread() == driverThread)
         {
             throw new IllegalStateException("subscribe() would deadlock on the dispatcher thread; use subscribeAsync()");
         }
@@ -488,6 +513,11 @@ public final class Engine implements AutoCloseable
             return;
         }
         final long deadline = System.nanoTime() + SHUTDOWN_TIMEOUT_NS;
+        if (driver != null)
+        {
+            closeDriven(deadline);
+            return;
+        }
         while (processor.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0 &&
             dispatcherThread.isAlive())
         {
@@ -502,16 +532,160 @@ public final class Engine implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        shutdownReplays();
+        terminated = true;
+    }
+
+    /**
+     * Driven close: the driver dispatches what is published, then shuts the dispatcher down on its own thread
+     * ({@link #dispatch()} sees the closed flag). Called on the driver thread, it does that itself.
+     */
+    private void closeDriven(final long deadline)
+    {
+        synchronized (this)
+        {
+            final Thread current = Thread.currentThread();
+            if (driverThread == null || driverThread == current)
+            {
+                // on the driver thread, or no dispatch ever ran: finish here. A first dispatch() racing with this
+                // takes the same lock and then finds the engine terminated.
+                driverThread = current;
+                dispatchAvailable();
+                shutdownDriven();
+                return;
+            }
+        }
+        waitStrategy.commandPending(); // wakes the driver, whose next dispatch() finishes and shuts down
+        awaitDrivenTermination(deadline);
+        if (!terminated)
+        {
+            onError("close", new IllegalStateException("the dispatch driver did not call dispatch() within " +
+                TimeUnit.NANOSECONDS.toSeconds(SHUTDOWN_TIMEOUT_NS) + " s of close(); subscriptions were not closed"));
+        }
+    }
+
+    private void awaitDrivenTermination(final long deadline)
+    {
+        while (!terminated && System.nanoTime() - deadline < 0 && Thread.currentThread() != driverThread)
+        {
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private void shutdownDriven()
+    {
+        try
+        {
+            dispatcher.onShutdown();
+        }
+        catch (final Throwable t)
+        {
+            onError("dispatcher-shutdown", t);
+        }
+        shutdownReplays();
+        terminated = true;
+    }
+
+    private void shutdownReplays()
+    {
         final ExecutorService executor = replayExecutor;
         if (executor != null)
         {
             executor.shutdownNow();
         }
-        terminated = true;
+    }
+
+    /**
+     * Runs the dispatcher once on the calling thread, for an engine configured with a {@link DispatchDriver}:
+     * dispatches every event published so far (one batch: subscribers are woken at its end), applies queued
+     * subscription commands and does housekeeping when due. After {@link #close()} it finishes the published
+     * events and closes every subscription.
+     *
+     * @return {@code true} when more work arrived meanwhile and this call kept the wake-up for it: call again (the
+     * driver was not woken for it); {@code false} when the dispatcher is idle (the next publish or command wakes the
+     * driver).
+     * @throws IllegalStateException when the engine runs its own dispatcher thread, or when called from a thread other
+     *                               than the one that called it first.
+     */
+    public boolean dispatch()
+    {
+        if (driver == null)
+        {
+            throw new IllegalStateException("this engine runs its own dispatcher thread; dispatch() is only for an " +
+                "engine configured with EngineConfig.dispatchDriver(...)");
+        }
+        final Thread current = Thread.currentThread();
+        if (driverThread != current)
+        {
+            synchronized (this)
+            {
+                if (terminated)
+                {
+                    return false;
+                }
+                if (driverThread == null)
+                {
+                    driverThread = current;
+                }
+                else
+                {
+                    throw new IllegalStateException("dispatch() must always run on the same thread: it ran on '" +
+                        driverThread.getName() + "' and is now called on '" + current.getName() + "'");
+                }
+            }
+        }
+        if (terminated)
+        {
+            return false;
+        }
+        waitStrategy.driverBusy();
+        dispatchAvailable();
+        if (closed.get())
+        {
+            shutdownDriven();
+            return false;
+        }
+        return waitStrategy.driverIdle(poller.getSequence().get() + 1, ring);
+    }
+
+    private void dispatchAvailable()
+    {
+        boolean any = false;
+        try
+        {
+            any = poller.poll(pollHandler) == EventPoller.PollState.PROCESSING;
+        }
+        catch (final Throwable t)
+        {
+            onError("dispatcher", t); // not reached: dispatchSlot handles its own failures
+        }
+        if (!any)
+        {
+            dispatcher.onTimeout(poller.getSequence().get());
+        }
+    }
+
+    /** The poller's handler: one slot through the dispatcher; a failure is reported and the slot skipped. */
+    private boolean dispatchSlot(final Slot slot, final long sequence, final boolean endOfBatch)
+    {
+        try
+        {
+            dispatcher.onEvent(slot, sequence, endOfBatch);
+        }
+        catch (final Throwable t)
+        {
+            onError("dispatcher", t);
+        }
+        return true;
     }
 
     private void awaitTermination()
     {
+        if (driver != null)
+        {
+            awaitDrivenTermination(System.nanoTime() + SHUTDOWN_TIMEOUT_NS);
+            return;
+        }
         try
         {
             dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(SHUTDOWN_TIMEOUT_NS));

@@ -42,6 +42,7 @@ public final class EngineConfig
     private EventIdFormatter idFormatter;
     private EventLog eventLog;
     private ErrorHandler errorHandler;
+    private DispatchDriver dispatchDriver;
 
     /** @param size ring slots, a power of two in [{@value #MIN_RING_SIZE}, 2^24]. Default {@value #DEFAULT_RING_SIZE}. */
     public EngineConfig ringSize(final int size)
@@ -101,6 +102,25 @@ public final class EngineConfig
     public int commandQueueCapacity()
     {
         return commandQueueCapacity;
+    }
+
+    /**
+     * Runs the dispatcher on the caller's thread instead of the engine's own: see {@link DispatchDriver}. The wait
+     * strategy does not apply then (nothing waits: the driver is woken).
+     *
+     * @param driver the driver, or {@code null} for the engine's own dispatcher thread (the default).
+     * @return this.
+     */
+    public EngineConfig dispatchDriver(final DispatchDriver driver)
+    {
+        this.dispatchDriver = driver;
+        return this;
+    }
+
+    /** @return the dispatch driver, or {@code null} when the engine runs its own dispatcher thread. */
+    public DispatchDriver dispatchDriver()
+    {
+        return dispatchDriver;
     }
 
     /** @param kind how the dispatcher waits. Default {@link WaitStrategyKind#BLOCKING}. */
