@@ -82,6 +82,8 @@ final class CommandLine
             (c, v) -> c.slowClientPolicy(policy(v))),
         new Option("wait-strategy", "KIND", "engine dispatcher wait: blocking (default), yielding, busy-spin",
             (c, v) -> c.waitStrategy(waitStrategy(v))),
+        new Option("dispatcher", "WHERE", "engine dispatcher on: auto (the event loop if there is one, else its own " +
+            "thread; default), loop, thread", (c, v) -> c.dispatcher(dispatcher(v))),
         new Option("native-transport", "BOOL", "use epoll when available (default true)",
             (c, v) -> c.nativeTransport(bool("native-transport", v))),
         new Option("pg-url", "JDBC_URL", "PostgreSQL relay across replicas (other --pg-* flags go to the relay too)",
@@ -256,6 +258,17 @@ final class CommandLine
             case "yielding" -> io.ringcast.engine.WaitStrategyKind.YIELDING;
             case "busy-spin", "busy_spin" -> io.ringcast.engine.WaitStrategyKind.BUSY_SPIN;
             default -> throw new UsageException("'" + value + "' is not a wait strategy; use blocking, yielding or busy-spin");
+        };
+    }
+
+    private static DispatcherPlacement dispatcher(final String value)
+    {
+        return switch (value.trim().toLowerCase(Locale.ROOT))
+        {
+            case "auto" -> DispatcherPlacement.AUTO;
+            case "loop" -> DispatcherPlacement.LOOP;
+            case "thread" -> DispatcherPlacement.THREAD;
+            default -> throw new UsageException("'" + value + "' is not a dispatcher placement; use auto, loop or thread");
         };
     }
 

@@ -72,7 +72,19 @@ public final class RingcastServer implements AutoCloseable
         this.config = config;
         final Authenticator authenticator = Authenticator.of(config);
         this.replication = Replications.create(config.settings(), config.nodeId());
-        this.engine = startEngine(config, replication);
+        final boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+        this.workerGroup = eventLoops(epoll, config.effectiveIoThreads(), "ringcast-io");
+        final LoopDispatchDriver driver = config.dispatchOnEventLoop() ?
+            new LoopDispatchDriver(workerGroup.next()) : null;
+        try
+        {
+            this.engine = startEngine(config, replication, driver);
+        }
+        catch (final RuntimeException e)
+        {
+            workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         final ServerMetrics metrics = new ServerMetrics();
         this.resumes = replication == null ? null : resumeExecutor();
         this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
@@ -80,12 +92,11 @@ public final class RingcastServer implements AutoCloseable
             replication == null ? null : replication.replication(), resumes);
         this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
-        final boolean epoll = config.nativeTransport() && Epoll.isAvailable();
         this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
-        this.workerGroup = eventLoops(epoll, config.effectiveIoThreads(), "ringcast-io");
         this.serverChannel = bind(epoll);
-        LOG.info("ringcast listening on http://{}:{}/ (demo page there; transport {}, node '{}', auth {}, " +
-            "replication {})", config.bindAddress(), port(), epoll ? "epoll" : "nio", config.nodeId(),
+        LOG.info("ringcast listening on http://{}:{}/ (demo page there; transport {}, {} event loop(s), dispatcher " +
+            "on {}, node '{}', auth {}, replication {})", config.bindAddress(), port(), epoll ? "epoll" : "nio",
+            config.effectiveIoThreads(), driver != null ? "the event loop" : "its own thread", config.nodeId(),
             authenticator == null ? "OFF" : "JWT", replication == null ? "none" : replication.name());
         if (authenticator == null)
         {
@@ -94,7 +105,8 @@ public final class RingcastServer implements AutoCloseable
         }
     }
 
-    private static Engine startEngine(final ServerConfig config, final Replications.Found replication)
+    private static Engine startEngine(
+        final ServerConfig config, final Replications.Found replication, final LoopDispatchDriver driver)
     {
         final EngineConfig engineConfig = new EngineConfig()
             .ringSize(config.ringSize())
@@ -102,17 +114,18 @@ public final class RingcastServer implements AutoCloseable
             .defaultQueueCapacity(config.queueCapacity())
             .nodeId(config.nodeId())
             .waitStrategy(config.waitStrategy())
+            .dispatchDriver(driver)
             .encoder(new SseFrames())
             .errorHandler(new LoggingErrorHandler());
         if (replication == null)
         {
-            return Engine.start(engineConfig);
+            return started(engineConfig, driver);
         }
         Engine engine = null;
         try
         {
             replication.replication().configure(engineConfig);
-            engine = Engine.start(engineConfig);
+            engine = started(engineConfig, driver);
             replication.replication().start(engine);
             return engine;
         }
@@ -125,6 +138,16 @@ public final class RingcastServer implements AutoCloseable
             }
             throw e;
         }
+    }
+
+    private static Engine started(final EngineConfig engineConfig, final LoopDispatchDriver driver)
+    {
+        final Engine engine = Engine.start(engineConfig);
+        if (driver != null)
+        {
+            driver.start(engine, engineConfig.housekeepingIntervalMs());
+        }
+        return engine;
     }
 
     private static ExecutorService resumeExecutor()

@@ -63,6 +63,7 @@ public final class ServerConfig
     private SlowClientPolicy slowClientPolicy = SlowClientPolicy.DISCONNECT;
     private boolean nativeTransport = true;
     private WaitStrategyKind waitStrategy = WaitStrategyKind.BLOCKING;
+    private DispatcherPlacement dispatcher = DispatcherPlacement.AUTO;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
     /** @param address the address to listen on; a non-loopback address requires a JWT key. Default 127.0.0.1. */
@@ -279,6 +280,29 @@ public final class ServerConfig
     public int effectiveIoThreads()
     {
         return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    /**
+     * @param placement where the engine's dispatcher runs. {@link DispatcherPlacement#AUTO} (the default): on the
+     *                  event loop when there is exactly one (no thread hand-off per publish, one thread less competing
+     *                  for the cores; see docs/BENCHMARKS.md), on its own thread otherwise.
+     */
+    public ServerConfig dispatcher(final DispatcherPlacement placement)
+    {
+        this.dispatcher = java.util.Objects.requireNonNull(placement, "placement");
+        return this;
+    }
+
+    public DispatcherPlacement dispatcher()
+    {
+        return dispatcher;
+    }
+
+    /** @return {@code true} when the dispatcher runs on an event loop, {@link #dispatcher()} resolved. */
+    public boolean dispatchOnEventLoop()
+    {
+        return dispatcher == DispatcherPlacement.LOOP ||
+            dispatcher == DispatcherPlacement.AUTO && effectiveIoThreads() == 1;
     }
 
     /** @param secret HS256 secret, at least {@value #MIN_JWT_SECRET_BYTES} bytes; {@code null} for none. */
