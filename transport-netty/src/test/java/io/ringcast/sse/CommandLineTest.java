@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,20 @@ class CommandLineTest
         assertEquals("4", c.settings().get("pg-pool"));
         assertEquals("n7", c.settings().get("node-id"));
         c.validate();
+    }
+
+    @Test
+    void shouldPlaceTheDispatcher()
+    {
+        final ServerConfig auto = CommandLine.parse(new String[0], Map.of());
+        assertEquals(DispatcherPlacement.AUTO, auto.dispatcher());
+        assertEquals(auto.effectiveIoThreads() == 1, auto.dispatchOnEventLoop());
+        assertFalse(CommandLine.parse(new String[] {"--dispatcher", "thread"}, Map.of()).dispatchOnEventLoop());
+        assertTrue(CommandLine.parse(new String[0], Map.of("RINGCAST_DISPATCHER", "loop")).dispatchOnEventLoop());
+        assertFalse(CommandLine.parse(new String[] {"--io-threads", "3"}, Map.of()).dispatchOnEventLoop());
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--dispatcher", "gpu"}, Map.of())).getMessage()
+            .contains("use auto, loop or thread"));
     }
 
     @Test

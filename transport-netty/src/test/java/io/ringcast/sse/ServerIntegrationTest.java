@@ -119,6 +119,31 @@ class ServerIntegrationTest
     }
 
     @Test
+    void shouldDeliverWhereverTheDispatcherRuns() throws Exception
+    {
+        // the other placements than the default one here: its own thread with one loop, a loop among two
+        for (final ServerConfig config : List.of(
+            new ServerConfig().ioThreads(1).dispatcher(DispatcherPlacement.THREAD),
+            new ServerConfig().ioThreads(2).dispatcher(DispatcherPlacement.LOOP)))
+        {
+            start(config);
+            final List<SseTestClient> streams = new ArrayList<>();
+            for (int i = 0; i < 4; i++) // spread over the loops
+            {
+                streams.add(stream("/events?topic=p"));
+            }
+            awaitSubscriptions(4);
+            final String id = publishedId("{\"topic\":\"p\",\"data\":1}");
+            for (final SseTestClient s : streams)
+            {
+                assertEquals(id, s.nextEvent().id(), config.dispatcher().name());
+                s.close();
+            }
+            server.close();
+        }
+    }
+
+    @Test
     void shouldSendCommentHeartbeatsOnAnIdleStream() throws Exception
     {
         start(new ServerConfig().heartbeatIntervalMs(100).retryMs(500));
