@@ -3,6 +3,7 @@ package io.ringcast.relay.pg;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Message;
 import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,7 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Faults.</b> Any {@link SQLException} closes the connection; the reader reconnects with exponential backoff
  * and jitter, LISTENs again and reads on from its in-memory cursor, so a killed backend or a PostgreSQL restart
- * loses and repeats nothing. It wakes on NOTIFY and at least every {@link RelayConfig#pollIntervalMs()}.
+ * loses and repeats nothing. It wakes on NOTIFY and at least every {@link RelayConfig#pollIntervalMs()}; its own
+ * node's NOTIFYs wake it only while another origin's announced batch is still unread ({@link ReadTrigger}).
  *
  * <p><b>Retention gaps.</b> The pruner records the highest {@code (xid, id)} it deleted. If that passes the
  * reader's cursor, rows the reader never read may be gone: it counts a gap, logs it, and reads on.
@@ -81,6 +83,7 @@ final class OutboxReader implements Runnable
     private final Engine engine;
     private final long startAtMs;
     private final Backoff backoff;
+    private final ReadTrigger trigger;
     private final AtomicLong firstRelayedId = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastRelayedId = new AtomicLong(-1);
     private volatile boolean running = true;
@@ -104,6 +107,7 @@ final class OutboxReader implements Runnable
         this.engine = engine;
         this.startAtMs = startAtMs;
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
+        this.trigger = new ReadTrigger(config.nodeId());
     }
 
     void start()
@@ -126,7 +130,7 @@ final class OutboxReader implements Runnable
                     connect();
                 }
                 readUntilCaughtUp();
-                connection.unwrap(PGConnection.class).getNotifications((int)config.pollIntervalMs());
+                awaitReason();
             }
             catch (final SQLException e)
             {
@@ -203,6 +207,39 @@ final class OutboxReader implements Runnable
         lastError = reason;
     }
 
+    /**
+     * Waits for a NOTIFY that {@link ReadTrigger} says needs a read, or for the poll interval to pass, whichever
+     * comes first. The NOTIFYs of this node's own batches are counted and skipped while no other origin is pending.
+     */
+    private void awaitReason() throws SQLException
+    {
+        final PGConnection pg = connection.unwrap(PGConnection.class);
+        final long deadlineNs = System.nanoTime() + config.pollIntervalMs() * 1_000_000L;
+        while (running)
+        {
+            final long leftMs = (deadlineNs - System.nanoTime()) / 1_000_000L;
+            if (leftMs <= 0)
+            {
+                return;
+            }
+            final PGNotification[] notifications = pg.getNotifications((int)leftMs);
+            if (notifications == null || notifications.length == 0)
+            {
+                return;
+            }
+            boolean read = false;
+            for (final PGNotification n : notifications)
+            {
+                read |= trigger.onNotification(n.getParameter());
+            }
+            if (read)
+            {
+                return;
+            }
+            counters.ownNotifiesSkipped.addAndGet(notifications.length);
+        }
+    }
+
     private void readUntilCaughtUp() throws SQLException
     {
         final long now = System.nanoTime();
@@ -260,9 +297,13 @@ final class OutboxReader implements Runnable
                     final long xid = rs.getLong(1);
                     final long id = rs.getLong(2);
                     final String origin = rs.getString(3);
-                    if (!self.equals(origin) && rs.getLong(5) >= startAtMs && !inject(rs, origin))
+                    if (!self.equals(origin))
                     {
-                        break;
+                        if (rs.getLong(5) >= startAtMs && !inject(rs, origin))
+                        {
+                            break;
+                        }
+                        trigger.onRowRead(origin, rs.getLong(4));
                     }
                     cursorXid = xid;
                     cursorId = id;

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code offer}s local events into a bounded single-producer queue, and a writer thread that drains the queue in
  * batches of at most {@link RelayConfig#batchSize()} and commits each batch in ONE transaction: a binary
  * {@code COPY ... FROM STDIN} of the batch (encoded by {@link BinaryCopyBuffer} into one reusable array) plus one
- * {@code pg_notify} whose payload is only the origin node id.
+ * {@code pg_notify} whose payload is the origin node id and the batch's last {@code origin_seq} ({@link ReadTrigger}).
  *
  * <p><b>Buffering policy.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
  * with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
@@ -331,7 +331,7 @@ final class OutboxWriter implements EventStage, Runnable
             try (PreparedStatement ps = c.prepareStatement(NOTIFY_SQL))
             {
                 ps.setString(1, config.channel());
-                ps.setString(2, config.nodeId());
+                ps.setString(2, ReadTrigger.payload(config.nodeId(), events.get(events.size() - 1).id()));
                 ps.executeQuery().close();
             }
             copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
@@ -458,7 +458,7 @@ final class OutboxWriter implements EventStage, Runnable
                 ps.setArray(i + 2, arrays[i]);
             }
             ps.setString(9, config.channel());
-            ps.setString(10, config.nodeId());
+            ps.setString(10, ReadTrigger.payload(config.nodeId(), seq[seq.length - 1]));
             try (ResultSet rs = ps.executeQuery())
             {
                 rs.next();

@@ -148,7 +148,7 @@ public final class RelayConfig
         return bufferEvents;
     }
 
-    /** @param ms longest the reader waits for a NOTIFY before it reads anyway. */
+    /** @param ms longest the reader waits for a NOTIFY that needs a read before it reads anyway; at most half the retention. */
     public RelayConfig pollIntervalMs(final long ms)
     {
         this.pollIntervalMs = ms;
@@ -268,6 +268,10 @@ public final class RelayConfig
         require(bufferEvents >= batchSize && bufferEvents <= (1 << 26),
             "pg-buffer-events must be in pg-batch-size.." + (1 << 26) + ", got " + bufferEvents);
         require(pollIntervalMs >= 10, "pollIntervalMs must be >= 10, got " + pollIntervalMs);
+        // the reader passes this node's own rows only when it reads, at the latest at a poll (ReadTrigger): they
+        // must not reach retention first, or the pruner would look like it overtook the reader
+        require(pollIntervalMs <= retentionMs / 2, "pollIntervalMs must be at most half of pg-retention-ms (" +
+            retentionMs + "), got " + pollIntervalMs);
         require(pruneIntervalMs >= 10, "pruneIntervalMs must be >= 10, got " + pruneIntervalMs);
         require(writerLingerUs >= 0 && writerLingerUs <= 100_000,
             "pg-linger-us must be in 0..100000, got " + writerLingerUs);

@@ -26,6 +26,8 @@ final class RelayCounters
     final AtomicLong lagMs = new AtomicLong();
     /** Reader and writer threads. */
     final AtomicLong reconnects = new AtomicLong();
+    /** Reader thread: NOTIFYs of this node's own batches that did not make the reader read. */
+    final AtomicLong ownNotifiesSkipped = new AtomicLong();
     /** Reader thread: times the reader found the pruner ahead of its cursor. */
     final AtomicLong gaps = new AtomicLong();
     /** Pruner thread. */
@@ -43,6 +45,8 @@ final class RelayCounters
         sink.counter("relay_ring_full_retries_total", "re-injections retried because the ring was full",
             ringFullRetries.get());
         sink.gauge("relay_lag_ms", "origin publish to local re-injection, last relayed event", lagMs.get());
+        sink.counter("relay_own_notifies_skipped_total",
+            "NOTIFYs of this node's own batches that needed no outbox read", ownNotifiesSkipped.get());
         sink.counter("relay_reconnects_total", "PostgreSQL reconnections by the writer and the reader",
             reconnects.get());
         sink.counter("relay_gaps_total", "times the reader fell behind retention", gaps.get());

@@ -41,6 +41,10 @@ class RelayConfigTest
         assertMessage("pg-batch-size", Map.of("pg-url", URL, "pg-batch-size", "0"));
         assertMessage("pg-linger-us", Map.of("pg-url", URL, "pg-linger-us", "-1"));
         assertMessage("pg-buffer-events", Map.of("pg-url", URL, "pg-batch-size", "100", "pg-buffer-events", "10"));
+        new RelayConfig().url(URL).nodeId("n").retentionMs(1_000).validate(); // the default poll, 500 ms, fits
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new RelayConfig().url(URL).nodeId("n").retentionMs(1_000).pollIntervalMs(501).validate());
+        assertEquals("pollIntervalMs must be at most half of pg-retention-ms (1000), got 501", e.getMessage());
     }
 
     @Test
