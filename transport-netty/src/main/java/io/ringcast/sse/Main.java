@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar ringcast-server.jar [flags]}: parses flags ({@link CommandLine}), starts a {@link RingcastServer}
- * and closes it gracefully on SIGTERM / SIGINT through a shutdown hook. {@code java.util.logging} (used by the
+ * and closes it gracefully on SIGTERM / SIGINT ({@link StopSignals}; a shutdown hook covers every other way out). {@code java.util.logging} (used by the
  * PostgreSQL relay) is routed into SLF4J / logback. Exit codes: 2 for invalid flags or settings,
  * 1 when the server cannot start, 0 after a clean shutdown.
  */
@@ -70,20 +70,23 @@ public final class Main
             System.exit(1);
             return;
         }
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        // any way out of the JVM closes the server; close() runs once, whoever calls it first
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ringcast-shutdown"));
+        final CountDownLatch stopRequested = new CountDownLatch(1);
+        if (!StopSignals.install(stopRequested::countDown))
         {
-            server.close();
-            stopped.countDown();
-        }, "ringcast-shutdown"));
+            log.debug("SIGTERM left to the JVM: a clean shutdown exits with 143");
+        }
         try
         {
-            stopped.await();
+            stopRequested.await(); // without our handler the hook closes the server and the JVM exits meanwhile
         }
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
         }
+        server.close();
+        System.exit(0);
     }
 
     /**

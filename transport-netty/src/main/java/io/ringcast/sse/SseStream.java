@@ -479,10 +479,6 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             // flush everything still queued, writable or not: it is bounded by the queue capacity
         }
-        if (reason == CloseReason.SLOW_CONSUMER)
-        {
-            metrics.slowClientDisconnects.increment();
-        }
         end();
     }
 
