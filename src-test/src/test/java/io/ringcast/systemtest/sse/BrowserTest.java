@@ -134,4 +134,34 @@ class BrowserTest
         Await.until(WAIT, "a live event after the resume", () -> received() >= 41);
         assertEquals(published, receivedIds());
     }
+
+    @Test
+    void shouldShowTypedEventsPublishedElsewhereOnceTheirTypeIsInTheTypesField()
+    {
+        final Api api = server.api();
+        browser.get("http://127.0.0.1:" + proxy.port() + "/?topic=browser/typed&types=created&connect");
+        Await.until(WAIT, "the page's stream to take events", () ->
+        {
+            api.publish("browser/typed", "\"probe\"");
+            return received() >= 1;
+        });
+        assertEquals("created", browser.findElement(By.id("types")).getAttribute("value"));
+        final long created = api.publish("browser/typed", "created", "{\"n\":1}", null);
+        Await.until(WAIT, "the typed event in the page", () -> receivedIds().contains(Long.toString(created)),
+            () -> receivedIds().toString());
+        assertEquals("created", js("return window.ringcast.received.find(e => e.id === '" + created + "').type;"));
+
+        browser.findElement(By.id("types")).sendKeys(",updated");
+        browser.findElement(By.id("disconnect")).click();
+        browser.findElement(By.id("connect")).click(); // a new stream, now also listening for "updated"
+        Await.until(WAIT, "the page to reconnect", () -> (Long)js("return window.ringcast.opens;") >= 2);
+        Await.until(WAIT, "the new stream to take events", () ->
+        {
+            final long probe = api.publish("browser/typed", "\"probe again\"");
+            return receivedIds().contains(Long.toString(probe));
+        });
+        final long updated = api.publish("browser/typed", "updated", "{\"n\":2}", null);
+        Await.until(WAIT, "the second typed event in the page", () -> receivedIds().contains(Long.toString(updated)),
+            () -> receivedIds().toString());
+    }
 }
