@@ -184,6 +184,8 @@ public final class SseLoad implements StreamReader.Events
         processCpuNs();
         gcCountAndMillis();
         serverCpuNs();
+        serverRunQueueWaitNs();
+        RunQueue.waitNs("self");
         stats.warmupStarts();
         publisher.start();
         // The server's CPU is sampled a few seconds before the window opens, not at its opening: reading another
@@ -192,6 +194,8 @@ public final class SseLoad implements StreamReader.Events
         final long serverLeadMs = Math.min(SERVER_CPU_LEAD_MS, options.warmupS() * 1000L);
         Thread.sleep(options.warmupS() * 1000L - serverLeadMs);
         final long serverCpuStart = serverCpuNs();
+        final long serverWaitStart = serverRunQueueWaitNs();
+        final long toolWaitStart = RunQueue.waitNs("self");
         final long serverWallStart = System.nanoTime();
         Thread.sleep(serverLeadMs);
         final long cpuStart = processCpuNs();
@@ -209,6 +213,8 @@ public final class SseLoad implements StreamReader.Events
         final long wall = System.nanoTime() - wallStart;
         final long cpu = processCpuNs() - cpuStart;
         final long serverCpu = serverCpuNs() - serverCpuStart;
+        final long serverWait = serverRunQueueWaitNs() - serverWaitStart;
+        final long toolWait = RunQueue.waitNs("self") - toolWaitStart;
         final long serverWall = System.nanoTime() - serverWallStart;
         final long[] gcEnd = gcCountAndMillis();
         final long delivered = stats.deliveredSnapshot() - deliveredStart;
@@ -226,6 +232,13 @@ public final class SseLoad implements StreamReader.Events
             System.out.printf(Locale.ROOT, "server pid %d (and children) CPU %.2f s = %.0f%% of one core over the " +
                 "window and the %d s before it%n", options.serverPid(), serverCpu / 1e9, 100.0 * serverCpu / serverWall,
                 serverLeadMs / 1000);
+        }
+        // both sides share the cores: how long each one's threads were runnable but waited for a CPU
+        if (toolWaitStart >= 0 && serverWaitStart >= 0)
+        {
+            System.out.printf(Locale.ROOT, "waiting for a CPU (run queue, all threads) over the same span: load tool " +
+                "%.0f ms/s, server %.0f ms/s%n", toolWait / 1e6 / (serverWall / 1e9),
+                options.serverPid() > 0 ? serverWait / 1e6 / (serverWall / 1e9) : Double.NaN);
         }
         Thread.sleep(options.drainMs());
     }
@@ -264,6 +277,37 @@ public final class SseLoad implements StreamReader.Events
             return 0;
         }
         return ticks * 10_000_000L;
+    }
+
+    /** @return run-queue wait of {@code --server-pid} and its child processes' threads ({@link RunQueue}), or 0. */
+    private long serverRunQueueWaitNs()
+    {
+        final long pid = options.serverPid();
+        if (pid <= 0)
+        {
+            return 0;
+        }
+        long total = Math.max(0, RunQueue.waitNs(Long.toString(pid)));
+        try (java.util.stream.Stream<java.nio.file.Path> procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc")))
+        {
+            for (final java.nio.file.Path proc : (Iterable<java.nio.file.Path>)procs::iterator)
+            {
+                final String name = proc.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit))
+                {
+                    final String[] fields = statFields(proc);
+                    if (fields != null && fields[1].equals(Long.toString(pid)))
+                    {
+                        total += Math.max(0, RunQueue.waitNs(name));
+                    }
+                }
+            }
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            return total;
+        }
+        return total;
     }
 
     private static String[] statFields(final java.nio.file.Path proc)

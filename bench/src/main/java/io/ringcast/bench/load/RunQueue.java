@@ -1,0 +1,62 @@
+package io.ringcast.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * How long a process's threads waited for a CPU: the second field of {@code /proc/<pid>/task/<tid>/schedstat}, the
+ * time each thread spent runnable on a run queue but not running (Linux, {@code CONFIG_SCHED_INFO}), summed over the
+ * threads alive at the time of the call. Load tool and server share the machine's cores; this is how much each was
+ * held back by the other (and by everything else) between two calls.
+ *
+ * <p>Threads: stateless; any thread.
+ */
+final class RunQueue
+{
+    private RunQueue()
+    {
+    }
+
+    /**
+     * @param pid a process id, or {@code "self"}.
+     * @return nanoseconds its threads spent waiting on a run queue since they started, or -1 where /proc has no
+     *         schedstat (another OS, or a kernel without it).
+     */
+    static long waitNs(final String pid)
+    {
+        long total = 0;
+        boolean any = false;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", pid, "task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                final long wait = taskWaitNs(task.resolve("schedstat"));
+                if (wait >= 0)
+                {
+                    total += wait;
+                    any = true;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return -1;
+        }
+        return any ? total : -1;
+    }
+
+    private static long taskWaitNs(final Path schedstat)
+    {
+        try
+        {
+            final String[] fields = Files.readString(schedstat).trim().split(" ");
+            return Long.parseLong(fields[1]);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return -1; // the thread ended meanwhile
+        }
+    }
+}
