@@ -84,6 +84,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private ScheduledFuture<?> heartbeat;
     private FrameBatch batch;
     private boolean resumePending;
+    /** A replica resume runs on the resume executor; its outcome ({@link #attach} or {@link #refuse}) answers. */
+    private boolean replicaResumeRunning;
     private boolean resumePollScheduled;
     private boolean wroteSinceHeartbeat;
     private boolean headWritten;
@@ -168,6 +170,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         final StreamSettings settings = server.streams;
         final SseStream stream = new SseStream(ctx, server.metrics, settings, lastEventId, http10);
         stream.resumePending = false;
+        stream.replicaResumeRunning = true;
         // the wake-up adapter has no onRegistered: the head follows the resume, which returns once registered
         final SubscribeOptions options = SubscribeOptions.defaults()
             .queueCapacity(settings.queueCapacity())
@@ -221,6 +224,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
 
     private void attach(final ResumedStream r)
     {
+        replicaResumeRunning = false;
         if (ended)
         {
             r.close();
@@ -232,6 +236,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
 
     private void refuse(final ServerContext server, final HttpError e)
     {
+        replicaResumeRunning = false;
         if (ended)
         {
             return;
@@ -451,6 +456,11 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     {
         if (ended)
         {
+            return;
+        }
+        if (!headWritten && replicaResumeRunning && reason == CloseReason.CLOSED_BY_CONSUMER)
+        {
+            // a replica resume that failed closed its own subscription; its refusal, on its way, is the answer
             return;
         }
         if (!headWritten)

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A replication provider for tests, configured by the setting {@code fake-replication}; records its life cycle. With
  * {@code fake-replication=blocking-resume}, {@link Replication#resume} blocks until {@link #RESUME_GATE} opens, then
- * declines (returns {@code null}).
+ * declines (returns {@code null}). With {@code fake-replication=failing-resume} it does what a store that cannot be
+ * reached does: registers the live subscription, closes it again, and throws.
  */
 public final class FakeReplicationProvider implements ReplicationProvider
 {
@@ -49,6 +50,7 @@ public final class FakeReplicationProvider implements ReplicationProvider
         }
         CALLS.add("create " + nodeId);
         final boolean blockingResume = "blocking-resume".equals(settings.get("fake-replication"));
+        final boolean failingResume = "failing-resume".equals(settings.get("fake-replication"));
         return new Replication()
         {
             @Override
@@ -60,6 +62,17 @@ public final class FakeReplicationProvider implements ReplicationProvider
                 {
                     RESUMES_ENTERED.incrementAndGet();
                     RESUME_GATE.await();
+                }
+                if (failingResume)
+                {
+                    final io.ringcast.engine.Subscription s = engine.subscribe(filter, options);
+                    s.close();
+                    while (!s.isClosed())
+                    {
+                        Thread.sleep(1);
+                    }
+                    Thread.sleep(20); // the connection attempt fails after the close has reached the stream
+                    throw new java.sql.SQLException("Connection to 127.0.0.1:5432 refused");
                 }
                 return null;
             }

@@ -369,6 +369,23 @@ class ServerIntegrationTest
     }
 
     @Test
+    void shouldAnswer503ResumeUnavailableWhenTheReplicationCannotReachItsStore() throws Exception
+    {
+        start(new ServerConfig().nodeId("n1").setting("fake-replication", "failing-resume"));
+        for (int i = 0; i < 20; i++)
+        {
+            final HttpResponse<String> refused = client.send(HttpRequest.newBuilder(uri("/events?topic=a"))
+                .header("Last-Event-ID", "t=1,n2=" + i).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
+            assertTrue(refused.body().contains("\"error\":\"resume_unavailable\"") &&
+                refused.body().contains("Connection to 127.0.0.1:5432 refused"), refused.body());
+        }
+        assertEquals(20, metric("ringcast_http_server_errors_total"));
+        await(() -> metric("ringcast_streams_open") == 0, "no stream left open");
+    }
+
+    @Test
     void shouldRefuseToStartWhenTheReplicationRefusesItsSettings()
     {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

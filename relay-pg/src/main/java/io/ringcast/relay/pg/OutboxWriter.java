@@ -72,6 +72,8 @@ final class OutboxWriter implements EventStage, Runnable
     private final RelayCounters counters;
     private final OneToOneConcurrentArrayQueue<Event> queue;
     private final List<Event> batch;
+    /** Events of the batch being written (or retried), for {@link #buffered()} on other threads. */
+    private volatile int batchInWrite;
     private final Backoff backoff;
     private final AtomicLong committedId = new AtomicLong(-1);
     private final AtomicLong firstDroppedId = new AtomicLong(Long.MAX_VALUE);
@@ -176,9 +178,11 @@ final class OutboxWriter implements EventStage, Runnable
             try
             {
                 lastWriteStartNs = System.nanoTime();
+                batchInWrite = batch.size();
                 write(batch);
                 committedId.lazySet(batch.get(batch.size() - 1).id());
                 batch.clear();
+                batchInWrite = 0;
                 backoff.reset();
                 idleSinceNs = System.nanoTime();
             }
@@ -528,8 +532,9 @@ final class OutboxWriter implements EventStage, Runnable
         return lastDropMs != 0 && System.currentTimeMillis() - lastDropMs < DROP_DEGRADES_MS;
     }
 
+    /** @return local events not yet in the outbox: the queue plus the batch being written or retried. Any thread. */
     int buffered()
     {
-        return queue.size();
+        return queue.size() + batchInWrite;
     }
 }

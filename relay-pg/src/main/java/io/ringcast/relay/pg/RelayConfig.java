@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public final class RelayConfig
 {
+    /** The settings {@link #fromSettings} reads; any other {@code pg-} name is refused as a typo. */
+    static final java.util.List<String> SETTINGS =
+        java.util.List.of("pg-url", "pg-retention-ms", "pg-batch-size", "pg-buffer-events", "pg-linger-us");
     public static final long DEFAULT_RETENTION_MS = 3_600_000;
     public static final int DEFAULT_BATCH_SIZE = 1_000;
     public static final int MAX_BATCH_SIZE = 50_000;
@@ -49,6 +52,15 @@ public final class RelayConfig
      */
     public static RelayConfig fromSettings(final Map<String, String> settings, final String defaultNodeId)
     {
+        for (final String name : settings.keySet())
+        {
+            if (name.startsWith("pg-") && !SETTINGS.contains(name))
+            {
+                throw new IllegalArgumentException("unknown relay setting " + name + " (flag --" + name +
+                    " or variable RINGCAST_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') +
+                    "); the relay's settings are " + String.join(", ", SETTINGS));
+            }
+        }
         final RelayConfig c = new RelayConfig()
             .url(settings.get("pg-url"))
             .nodeId(settings.getOrDefault("node-id", defaultNodeId));

@@ -51,6 +51,7 @@ final class RelayCounters
             reconnects.get());
         sink.counter("relay_gaps_total", "times the reader fell behind retention", gaps.get());
         sink.counter("relay_rows_pruned_total", "outbox rows deleted by retention", rowsPruned.get());
-        sink.gauge("relay_buffered_events", "local events waiting for the writer", buffered);
+        sink.gauge("relay_buffered_events", "local events not yet in the outbox (queued or in the batch being written)",
+            buffered);
     }
 }

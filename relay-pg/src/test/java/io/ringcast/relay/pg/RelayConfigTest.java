@@ -41,6 +41,10 @@ class RelayConfigTest
         assertMessage("pg-batch-size", Map.of("pg-url", URL, "pg-batch-size", "0"));
         assertMessage("pg-linger-us", Map.of("pg-url", URL, "pg-linger-us", "-1"));
         assertMessage("pg-buffer-events", Map.of("pg-url", URL, "pg-batch-size", "100", "pg-buffer-events", "10"));
+        assertEquals("unknown relay setting pg-retention-msx (flag --pg-retention-msx or variable " +
+            "RINGCAST_PG_RETENTION_MSX); the relay's settings are pg-url, pg-retention-ms, pg-batch-size, " +
+            "pg-buffer-events, pg-linger-us", assertThrows(IllegalArgumentException.class,
+                () -> RelayConfig.fromSettings(Map.of("pg-url", URL, "pg-retention-msx", "5"), "n")).getMessage());
         new RelayConfig().url(URL).nodeId("n").retentionMs(1_000).validate(); // the default poll, 500 ms, fits
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> new RelayConfig().url(URL).nodeId("n").retentionMs(1_000).pollIntervalMs(501).validate());
