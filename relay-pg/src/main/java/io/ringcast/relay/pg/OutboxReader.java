@@ -359,20 +359,25 @@ final class OutboxReader implements Runnable
         return xa > xb || xa == xb && ia > ib;
     }
 
-    void close(final long timeoutMs)
+    /**
+     * Stops the reader: it has nothing to finish (its cursor lives in memory), so it is interrupted at once, out of a
+     * backoff or a wait for ring space. Returns when the thread ended or at {@code deadlineNs}
+     * ({@link System#nanoTime}) plus at most {@link OutboxWriter#CLOSE_GRACE_MS}; the thread is a daemon.
+     */
+    void close(final long deadlineNs)
     {
         running = false;
         final Thread t = thread;
         if (t != null)
         {
+            t.interrupt();
             try
             {
-                t.join(timeoutMs);
+                t.join(Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000L));
                 if (t.isAlive())
                 {
-                    t.interrupt();
                     Connections.closeQuietly(connection);
-                    t.join(timeoutMs);
+                    t.join(OutboxWriter.CLOSE_GRACE_MS);
                 }
             }
             catch (final InterruptedException e)

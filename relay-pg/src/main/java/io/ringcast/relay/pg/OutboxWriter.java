@@ -61,6 +61,8 @@ final class OutboxWriter implements EventStage, Runnable
         " FROM STDIN (FORMAT binary)";
     private static final String NOTIFY_SQL = "SELECT pg_notify(?, ?)";
     private static final String UNIQUE_VIOLATION = "23505";
+    /** How long {@link #close} waits past its deadline for a thread it has interrupted. */
+    static final long CLOSE_GRACE_MS = 100;
     /** Encoded rows are handed to the driver whenever this much is buffered. */
     private static final int COPY_FLUSH_BYTES = 64 * 1024;
     /** Payloads at least this large go to the driver directly instead of through the buffer. */
@@ -474,21 +476,29 @@ final class OutboxWriter implements EventStage, Runnable
 
     // ------------------------------------------------------------------------------------------- any thread
 
-    /** Stops after writing what is queued, waiting at most {@code timeoutMs} for PostgreSQL. */
-    void close(final long timeoutMs)
+    /**
+     * Stops after writing what is queued while PostgreSQL answers, until {@code deadlineNs} ({@link System#nanoTime}).
+     * A writer without a connection (PostgreSQL down) is woken from its backoff and stops at once: what it holds is
+     * not relayed. Returns by the deadline plus at most {@value #CLOSE_GRACE_MS} ms; the thread is a daemon.
+     */
+    void close(final long deadlineNs)
     {
         running = false;
         final Thread t = thread;
         if (t != null)
         {
             LockSupport.unpark(t);
+            if (!connected)
+            {
+                t.interrupt();
+            }
             try
             {
-                t.join(timeoutMs);
+                t.join(Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000L));
                 if (t.isAlive())
                 {
                     t.interrupt();
-                    t.join(timeoutMs);
+                    t.join(CLOSE_GRACE_MS);
                 }
             }
             catch (final InterruptedException e)

@@ -199,12 +199,14 @@ public final class PgRelay implements Replication
             return;
         }
         closed = true;
+        // one budget for everything: the reader stops at once, the writer flushes while PostgreSQL answers
+        final long deadlineNs = System.nanoTime() + CLOSE_TIMEOUT_MS * 1_000_000L;
         pruner.close();
         final OutboxReader r = reader;
         if (r != null)
         {
-            r.close(CLOSE_TIMEOUT_MS);
+            r.close(deadlineNs);
         }
-        writer.close(CLOSE_TIMEOUT_MS);
+        writer.close(deadlineNs);
     }
 }
