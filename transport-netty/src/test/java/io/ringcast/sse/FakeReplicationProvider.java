@@ -67,7 +67,8 @@ public final class FakeReplicationProvider implements ReplicationProvider
                 {
                     final io.ringcast.engine.Subscription s = engine.subscribe(filter, options);
                     s.close();
-                    while (!s.isClosed())
+                    final long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (!s.isClosed() && System.nanoTime() < deadline)
                     {
                         Thread.sleep(1);
                     }
