@@ -274,4 +274,28 @@ class HostileRequestsTest
             .issuer("https://idp.example").claim("sub", 42))), 401, "'sub' must be a non-empty string");
         assertNothingLoggedAtWarn();
     }
+
+    @Test
+    void shouldOpenAStreamOnAConnectionThatPublishedBefore() throws Exception
+    {
+        final EmbeddedChannel channel = channel();
+        assertTrue(exchange(channel, post("application/json", "{\"topic\":\"t\",\"data\":1}".getBytes()))
+            .startsWith("HTTP/1.1 202"));
+        channel.writeInbound(Unpooled.copiedBuffer("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n",
+            StandardCharsets.US_ASCII));
+        String out = "";
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!out.contains("retry:") && System.nanoTime() < deadline)
+        {
+            out += output(channel);
+        }
+        assertTrue(out.contains("retry:"), out);
+        final EmbeddedChannel other = channel;
+        engines.get(0).tryPublish(io.ringcast.engine.Message.builder("t").payload("2".getBytes()).build());
+        while (!out.contains("data: 2") && System.nanoTime() < deadline)
+        {
+            out += output(channel);
+        }
+        assertTrue(out.contains("data: 2"), out);
+    }
 }
