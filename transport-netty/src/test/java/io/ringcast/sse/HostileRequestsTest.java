@@ -230,6 +230,20 @@ class HostileRequestsTest
     }
 
     @Test
+    void shouldRefuseAmbiguousFramingAndClose()
+    {
+        final EmbeddedChannel both = channel();
+        assertError(exchange(both, "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+            "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400, "Content-Length");
+        assertFalse(both.isActive());
+        final EmbeddedChannel twice = channel();
+        assertError(exchange(twice, "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+            "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}"), 400, "");
+        assertFalse(twice.isActive());
+        assertNothingLoggedAtWarn();
+    }
+
+    @Test
     void shouldAnswerHeadOnHealthAndMetricsWithoutABody()
     {
         final EmbeddedChannel channel = channel();
