@@ -1,4 +1,8 @@
-package io.ringcast.sse;
+package io.ringcast.server;
+
+import io.ringcast.sse.DispatcherPlacement;
+import io.ringcast.sse.ServerConfig;
+import io.ringcast.sse.SlowClientPolicy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
