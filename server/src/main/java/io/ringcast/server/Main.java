@@ -32,8 +32,7 @@ public final class Main
         final ServerConfig config;
         try
         {
-            config = CommandLine.parse(args, System.getenv());
-            config.validate();
+            config = CommandLine.parseAndValidate(args, System.getenv());
         }
         catch (final IllegalArgumentException | CommandLine.UsageException e)
         {
