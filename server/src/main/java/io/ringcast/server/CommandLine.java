@@ -79,6 +79,9 @@ final class CommandLine
         new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on", ServerConfig::jwtSecret),
         new Option("jwt-key-file", "FILE", "PEM public key or JWK (RSA: RS*/PS*, EC: ES*); turns auth on",
             (c, v) -> c.jwtKeyFile(Path.of(v))),
+        new Option("tls-cert", "FILE", "PEM certificate chain; with --tls-key serves HTTPS, HTTP/2 by ALPN (reloaded " +
+            "when the file changes)", (c, v) -> c.tlsCert(Path.of(v))),
+        new Option("tls-key", "FILE", "PEM private key (PKCS#8) of --tls-cert", (c, v) -> c.tlsKey(Path.of(v))),
         new Option("cors-origins", "LIST", "comma-separated allowed origins, or * (default none)",
             (c, v) -> c.corsOrigins(v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList())),
