@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

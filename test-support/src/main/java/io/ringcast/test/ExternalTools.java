@@ -1,4 +1,4 @@
-package io.ringcast.sse;
+package io.ringcast.test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * Command-line tools the tests drive (curl with HTTP/2, openssl): found on the PATH, else installed with apt-get
  * (we run as root), else the test fails with a message saying what to install. Never skips.
  */
-final class ExternalTools
+public final class ExternalTools
 {
     private ExternalTools()
     {
@@ -21,7 +21,7 @@ final class ExternalTools
      * @param aptPackage the Debian package that provides it.
      * @return the executable's path.
      */
-    static synchronized Path ensure(final String command, final String aptPackage) throws Exception
+    public static synchronized Path ensure(final String command, final String aptPackage) throws Exception
     {
         Path found = find(command);
         if (found != null)
@@ -67,7 +67,7 @@ final class ExternalTools
     }
 
     /** Runs a command to completion; fails with its output when it does not exit 0. */
-    static String run(final List<String> command) throws IOException, InterruptedException
+    public static String run(final List<String> command) throws IOException, InterruptedException
     {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         final String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -85,7 +85,7 @@ final class ExternalTools
      *
      * @param commonName the certificate's subject CN.
      */
-    static void selfSignedCertificate(final Path dir, final String commonName) throws Exception
+    public static void selfSignedCertificate(final Path dir, final String commonName) throws Exception
     {
         final Path openssl = ensure("openssl", "openssl");
         final Path key = dir.resolve("key.pem.tmp");
