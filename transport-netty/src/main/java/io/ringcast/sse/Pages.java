@@ -132,6 +132,10 @@ final class Pages
         out.counter("http_request_timeouts_total", "Requests cut off by the request timeout",
             metrics.requestTimeouts.sum());
         out.counter("http_idle_timeouts_total", "Keep-alive connections closed when idle", metrics.idleTimeouts.sum());
+        out.counter("http2_connections_total", "Connections that spoke HTTP/2 (ALPN h2 or prior-knowledge h2c)",
+            metrics.http2Connections.sum());
+        out.counter("tls_handshake_failures_total", "TLS connections closed because the handshake failed",
+            metrics.tlsHandshakeFailures.sum());
         if (replication != null)
         {
             try
