@@ -40,7 +40,8 @@ import java.util.List;
  *   <li>{@code GET /events} opens an {@link SseStream}; the connection then carries only that stream.</li>
  *   <li>{@code POST /publish} collects the body (bounded by {@code maxBodyBytes}), parses it with
  *       {@link PublishParser} and publishes with {@code tryPublish*}, which never blocks the event loop.</li>
- *   <li>{@code GET /metrics}, {@code GET /healthz}, {@code GET /} answer from {@link Pages}.</li>
+ *   <li>{@code GET /metrics}, {@code GET /healthz}, {@code GET /stats} answer from {@link Pages}.</li>
+ *   <li>{@code GET /}, {@code GET /ringcast.js} and the dashboard's files answer from {@link StaticAssets}.</li>
  * </ul>
  * A request is answered once it is complete (its last content read), except refusals of a {@code POST} head, which
  * are answered at once and close the connection. One instance per channel; event loop only.
@@ -52,7 +53,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
 
     private enum Route
     {
-        EVENTS, PUBLISH, METRICS, HEALTH, INDEX
+        EVENTS, PUBLISH, METRICS, HEALTH, STATS, ASSET
     }
 
     private final ServerContext server;
@@ -226,8 +227,9 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
                     server.pages.accepting(server.shuttingDown()) ?
                         HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                     server.pages.health(server.shuttingDown()), keepAlive);
-                case INDEX -> Responses.write(ctx, HttpResponseStatus.OK, "text/html; charset=utf-8",
-                    Unpooled.wrappedBuffer(server.pages.demoPage()), keepAlive);
+                case STATS -> Responses.json(ctx, HttpResponseStatus.OK,
+                    server.pages.stats(server.metrics.openConnections.intValue(), server.shuttingDown()), keepAlive);
+                case ASSET -> StaticAssets.write(ctx, r, new QueryStringDecoder(r.uri()).path(), keepAlive);
                 default -> throw new IllegalStateException("unrouted " + route);
             }
         }
@@ -255,9 +257,18 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
             case "/publish" -> { route = Route.PUBLISH; allowed = HttpMethod.POST; }
             case "/metrics" -> { route = Route.METRICS; allowed = HttpMethod.GET; }
             case "/healthz" -> { route = Route.HEALTH; allowed = HttpMethod.GET; }
-            case "/", "/index.html" -> { route = Route.INDEX; allowed = HttpMethod.GET; }
-            default -> throw new HttpError(HttpResponseStatus.NOT_FOUND, "not_found", "no resource at " + path +
-                "; endpoints: GET /events, POST /publish, GET /metrics, GET /healthz, GET /");
+            case "/stats" -> { route = Route.STATS; allowed = HttpMethod.GET; }
+            default ->
+            {
+                if (!StaticAssets.exists(path))
+                {
+                    throw new HttpError(HttpResponseStatus.NOT_FOUND, "not_found", "no resource at " + path +
+                        "; endpoints: GET /events, POST /publish, GET /metrics, GET /healthz, GET /stats, GET /, " +
+                        "GET /ringcast.js");
+                }
+                route = Route.ASSET;
+                allowed = HttpMethod.GET;
+            }
         }
         if (!method.equals(allowed))
         {
@@ -305,6 +316,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         final QueryStringDecoder query = new QueryStringDecoder(r.uri());
         final List<String> topics = query.parameters().get("topic");
         final Filter filter = Topics.filter(topics);
+        final boolean envelope = EnvelopeFrames.requested(first(query, "envelope"));
         final Principal principal = authenticate(r, query);
         for (final String topic : topics)
         {
@@ -329,6 +341,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         if (lastEventId != null && server.replication != null && !isDecimal(lastEventId))
         {
             stream = SseStream.openResumed(ctx, server, filter, lastEventId, source[0], user, http10);
+            stream.envelope(envelope);
             return;
         }
         final long resumeAfter = resumePoint(lastEventId, source[0]);
@@ -336,6 +349,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         {
             stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, server.streams,
                 server.metrics);
+            stream.envelope(envelope);
         }
         catch (final IllegalArgumentException e)
         {
