@@ -7,6 +7,7 @@ const MAX_ROWS = 500;
 const $ = id => document.getElementById(id);
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 // State read by the browser tests: the events the console received, its (re)connections, the dashboard's samples.
 const page = window.ringcast = { received: [], ids: [], opens: 0, resets: 0, errors: 0, client: null };
@@ -25,7 +26,8 @@ function chart(id, lines, yLabel) {
     legend: { live: false },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
     axes: [
-      { stroke: "#6b7686", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#eef1f5" } },
+      { stroke: "#6b7686", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#eef1f5" },
+        values: (u, ticks) => ticks.map(t => clock.format(new Date(t * 1000))) },
       { stroke: "#6b7686", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#eef1f5" }, size: 56,
         values: (u, vals) => vals.map(v => compact(v)), label: yLabel },
     ],
@@ -85,6 +87,7 @@ function sample(stats) {
     dash.charts.loss.setData([series.t, series.drops, series.cuts]);
     dash.charts.lag.setData([series.t, series.lag]);
   }
+  $("c-lag").closest("figure").hidden = !stats.replication;
   tiles(stats, publish, deliver);
 }
 
