@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import io.ringcast.systemtest.relay.support.PostgresServer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whatever the type; refusals are shown in place. Screenshots at 1280 and 420 px wide are written to
  * {@code target/screenshots/}.
  */
-@Timeout(180)
+@Timeout(300)
 class DashboardBrowserTest
 {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static TestServer server;
     private static HeadlessBrowser browser;
 
@@ -192,6 +193,53 @@ class DashboardBrowserTest
         type("pub-data", "{not json");
         id("publish").click();
         Await.until(WAIT, "the bad JSON explained", () -> id("pub-result").getText().startsWith("Data is not JSON"));
+    }
+
+    @Test
+    void shouldShowTheRelaysStateAndLagWhenReplicasRelayThroughPostgres() throws Exception
+    {
+        final String url = PostgresServer.shared().freshDatabase("dashboard_relay");
+        try (TestServer a = TestServer.start(c -> c.nodeId("eu-1").setting("pg-url", url));
+             TestServer b = TestServer.start(c -> c.nodeId("us-1").setting("pg-url", url)))
+        {
+            browser.driver.get("http://127.0.0.1:" + a.port() + "/");
+            final AtomicBoolean publishing = new AtomicBoolean(true);
+            final Thread load = new Thread(() ->
+            {
+                int n = 0;
+                while (publishing.get())
+                {
+                    b.api().publish("orders/us", "created", "{\"n\":" + n++ + "}", null);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+            }, "dashboard-relay-load");
+            load.start();
+            try
+            {
+                Await.until(WAIT, "the relay's state on the dashboard",
+                    () -> id("t-relay").getText().equals("postgres: ok"), () -> id("t-relay").getText());
+                Await.until(WAIT, "the relay lag on its tile and its chart",
+                    () -> id("t-lag").getText().endsWith(" ms") && (Boolean)browser.js(
+                        "return window.ringcastDashboard.charts.lag.data[1].some(v => v != null);"),
+                    () -> id("t-lag").getText());
+                assertTrue(id("c-lag").isDisplayed(), "the relay lag chart is shown with a replication");
+                Await.until(WAIT, "relayed events counted as published on this node",
+                    () -> tile("t-publish") > 0, () -> id("t-publish").getText());
+                type("topic", "orders/*");
+                id("connect").click();
+                Await.until(WAIT, "relayed events in the console",
+                    () -> browser.number("return window.ringcast.received.length;") >= 5);
+                Await.until(WAIT, "a few samples", () -> browser.number("return window.ringcastDashboard.samples;") >= 6);
+            }
+            finally
+            {
+                publishing.set(false);
+                load.join();
+            }
+            browser.js("window.ringcast.client.close();");
+            assertTrue(Files.size(browser.screenshot("dashboard-relay-1280", 1280)) > 20_000);
+            browser.width(1280);
+        }
     }
 
     private void assertRow(final String eventId, final String topic, final String type, final boolean isPrivate,
