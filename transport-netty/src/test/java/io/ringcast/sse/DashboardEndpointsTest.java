@@ -126,13 +126,25 @@ class DashboardEndpointsTest
     }
 
     @Test
-    void shouldReportTheReplicationsHealthAndItsMetricsByNameInStats() throws Exception
+    void shouldReportTheReplicationsHealthAndItsMetricsByNameInStatsToTheMetricsTokenOnly() throws Exception
     {
-        start(new ServerConfig().nodeId("n1").setting("fake-replication", "on"));
-        final String stats = get("/stats").body();
+        start(new ServerConfig().nodeId("n1").setting("fake-replication", "on").metricsToken("figures-0123456789"));
+        final HttpResponse<String> anonymous = get("/stats");
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.body().contains("--metrics-token"), anonymous.body());
+        final String stats = get("/stats", "Authorization", "Bearer figures-0123456789").body();
         assertTrue(stats.contains("\"status\":\"degraded\""), stats);
         assertTrue(stats.contains("\"replication\":{\"provider\":\"fake\",\"state\":\"degraded\",\"ok\":false," +
             "\"detail\":\"peer unreachable\",\"metrics\":{\"relay_written_total\":7,\"relay_lag_seconds\":0.25}}"), stats);
+    }
+
+    @Test
+    void shouldLeaveOutTheReplicationsDetailWithoutAMetricsToken() throws Exception
+    {
+        start(new ServerConfig().nodeId("n1").setting("fake-replication", "on"));
+        final String stats = get("/stats").body();
+        assertTrue(stats.contains("\"state\":\"degraded\",\"ok\":false,\"detail\":null,"), stats);
+        assertEquals(200, get("/stats", "Authorization", "Bearer anything").statusCode());
     }
 
     @Test
