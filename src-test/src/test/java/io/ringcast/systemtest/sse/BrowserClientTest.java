@@ -147,6 +147,32 @@ class BrowserClientTest
     }
 
     @Test
+    void shouldReopenWithAFreshTokenWhenTheHubEndsTheStreamAtTheTokensExpiry()
+    {
+        final String shortLived = Tokens.expiringIn(2, "alice", List.of("orders/*"));
+        startClient("{ topics: 'orders/*', token: () => ++window.log.tokenCalls === 1 ? '" + shortLived + "' : '" +
+            ALICE + "' }");
+        browser.js("window.client.on('token-expired', e => window.log.expired = e);");
+        Await.until(WAIT, "the client to open", () -> openStates() >= 1, () -> log("states").toString());
+        Await.until(WAIT, "the stream registered", () -> subscriptions() >= 1);
+        final Api api = server.api();
+        final List<String> ids = new ArrayList<>();
+        ids.add(Long.toString(api.publish("orders/eu", "created", "{\"n\":1}", null, PUBLISHER)));
+        Await.until(WAIT, "the token-expired event and a reopened stream",
+            () -> browser.js("return window.log.expired;") != null && openStates() >= 2,
+            () -> log("states").toString());
+        assertEquals("token-expired", log("expired.reason"));
+        assertEquals(2L, browser.number("return window.log.tokenCalls;"));
+        assertEquals(List.of(), log("errors"), "no 401 round trip: the client asked for a fresh token at once");
+        Await.until(WAIT, "the reopened stream registered", () -> subscriptions() >= 1);
+        ids.add(Long.toString(api.publish("orders/eu", "created", "{\"n\":2}", null, PUBLISHER)));
+        Await.until(WAIT, "the event after the reopen", () -> count("all") >= 2, () -> log("all").toString());
+        assertEquals(ids, log("all.map(e => e.id)"));
+        browser.js("window.client.close();");
+        Await.until(WAIT, "the server to drop the closed stream", () -> subscriptions() == 0);
+    }
+
+    @Test
     void shouldSignalAResetWhenResumingFromAnIdOlderThanTheHistory()
     {
         final Api api = server.api();
@@ -161,6 +187,7 @@ class BrowserClientTest
         Await.until(WAIT, "the retained events after the reset", () -> count("all") >= 8);
         assertEquals("orders/old", log("all[0].topic"));
         browser.js("window.client.close();");
+        Await.until(WAIT, "the server to drop the closed stream", () -> subscriptions() == 0);
     }
 
     @Test

@@ -242,6 +242,24 @@ class DashboardBrowserTest
         }
     }
 
+    @Test
+    void shouldAskForTheMetricsTokenWhenTheHubProtectsItsFigures()
+    {
+        try (TestServer guarded = TestServer.start(c -> c.metricsToken("dashboard-figures-token")))
+        {
+            browser.driver.get("http://127.0.0.1:" + guarded.port() + "/");
+            Await.until(WAIT, "the dashboard to ask for the metrics token", () -> id("figures-auth").isDisplayed());
+            assertEquals("figures need the metrics token", id("health").getText());
+            type("metrics-token", "dashboard-figures-token");
+            id("metrics-token").submit();
+            Await.until(WAIT, "the figures once the token is given",
+                () -> browser.number("return window.ringcastDashboard.samples;") >= 1, () -> id("health").getText());
+            assertEquals("ok", id("health").getText());
+            assertFalse(id("figures-auth").isDisplayed());
+            browser.js("sessionStorage.clear();");
+        }
+    }
+
     private void assertRow(final String eventId, final String topic, final String type, final boolean isPrivate,
         final String data)
     {

@@ -26,6 +26,11 @@ final class Tokens
         return sign(SECRET, claims(sub, subscribe, publish).expirationTime(inSeconds(600)).build());
     }
 
+    static String expiringIn(final long seconds, final String sub, final List<String> subscribe)
+    {
+        return sign(SECRET, claims(sub, subscribe, List.of()).expirationTime(inSeconds(seconds)).build());
+    }
+
     static String expired(final String sub, final List<String> subscribe)
     {
         return sign(SECRET, claims(sub, subscribe, List.of()).expirationTime(inSeconds(-120)).build());

@@ -119,10 +119,22 @@ function health(kind, text) {
   $("health").textContent = text;
 }
 
+// A hub started with --metrics-token shows its figures only to a holder of that token (kept for this tab only).
+function statsHeaders() {
+  const token = sessionStorage.getItem("ringcast.metricsToken");
+  return token ? { Authorization: "Bearer " + token } : {};
+}
+
 async function poll() {
   try {
-    const response = await fetch("/stats", { cache: "no-store" });
+    const response = await fetch("/stats", { cache: "no-store", headers: statsHeaders() });
+    if (response.status === 401) {
+      $("figures-auth").hidden = false;
+      health("warn", sessionStorage.getItem("ringcast.metricsToken") ? "wrong metrics token" : "figures need the metrics token");
+      return;
+    }
     if (!response.ok) throw new Error("HTTP " + response.status);
+    $("figures-auth").hidden = true;
     sample(await response.json());
   } catch (e) {
     health("bad", "hub unreachable");
@@ -272,6 +284,11 @@ async function publish() {
   }
 }
 
+$("figures-auth").addEventListener("submit", e => {
+  e.preventDefault();
+  sessionStorage.setItem("ringcast.metricsToken", $("metrics-token").value.trim());
+  $("metrics-token").value = "";
+});
 $("watch-form").addEventListener("submit", e => { e.preventDefault(); connect(); });
 $("disconnect").addEventListener("click", disconnect);
 $("publish-form").addEventListener("submit", e => { e.preventDefault(); publish(); });

@@ -22,6 +22,8 @@ const RETRY_MAX_MS = 30000;
  *   - "reset"    { reason, lastEventId }: the hub could not replay everything since lastEventId; reload your state.
  *   - "state"    "connecting" | "open" | "reconnecting" | "closed" (closed: by close(), or after a refusal that a
  *                retry cannot fix, such as 400 or 403; the "error" event says why).
+ *   - "token-expired" { reason, expiredAt }: the hub ended the stream as its token expired; the client reopens
+ *                at once, asking the token hook for a fresh token, and resumes after the last event.
  *   - "error"    { status, error, detail, retrying }: the hub refused the stream (the JSON error it answered with) or
  *                could not be reached (status 0).
  *
@@ -97,6 +99,12 @@ export class Ringcast {
     };
     source.onmessage = e => this.deliver(e);
     source.addEventListener("reset", e => this.emit("reset", parse(e.data)));
+    source.addEventListener("token-expired", e => {
+      // the hub ends a stream when its token expires: reopen at once with a fresh token, after the last event
+      this.emit("token-expired", parse(e.data));
+      this.stopSource();
+      this.open("reconnecting");
+    });
     source.onerror = () => {
       if (this.source !== source) return;
       if (source.readyState === EventSource.CONNECTING) {
