@@ -1,6 +1,7 @@
 package io.ringcast.server;
 
 import io.ringcast.sse.DispatcherPlacement;
+import io.ringcast.sse.InvalidSettingException;
 import io.ringcast.sse.ServerConfig;
 import io.ringcast.sse.SlowClientPolicy;
 
