@@ -26,6 +26,13 @@ final class Tokens
         return sign(SECRET, claims(sub, subscribe, publish).expirationTime(inSeconds(600)).build());
     }
 
+    /** @return a token that may publish anywhere, private events to any user included ({@code publish_private}). */
+    static String publisherOfPrivateEvents(final String sub)
+    {
+        return sign(SECRET, claims(sub, List.of(), List.of("*")).claim("publish_private", List.of("*"))
+            .expirationTime(inSeconds(600)).build());
+    }
+
     static String expiringIn(final long seconds, final String sub, final List<String> subscribe)
     {
         return sign(SECRET, claims(sub, subscribe, List.of()).expirationTime(inSeconds(seconds)).build());
