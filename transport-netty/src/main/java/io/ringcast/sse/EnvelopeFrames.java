@@ -57,8 +57,8 @@ final class EnvelopeFrames
         {
             return true;
         }
-        throw HttpError.badRequest("invalid 'envelope' parameter '" + value + "': use 1 (or true) for JSON envelopes, " +
-            "0 (or false) or leave it out for plain frames");
+        throw HttpError.badRequest("invalid 'envelope' parameter '" + RequestTarget.printable(value) +
+            "': use 1 (or true) for JSON envelopes, 0 (or false) or leave it out for plain frames");
     }
 
     /**

@@ -26,7 +26,7 @@ function chart(id, lines, yLabel) {
     legend: { live: false },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
     axes: [
-      { stroke: "#6b7686", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#eef1f5" },
+      { stroke: "#6b7686", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#eef1f5" }, space: 80,
         values: (u, ticks) => ticks.map(t => clock.format(new Date(t * 1000))) },
       { stroke: "#6b7686", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#eef1f5" }, size: 56,
         values: (u, vals) => vals.map(v => compact(v)), label: yLabel },
