@@ -29,7 +29,17 @@ final class Tokens
     /** @return a token that may publish anywhere, private events to any user included ({@code publish_private}). */
     static String publisherOfPrivateEvents(final String sub)
     {
-        return sign(SECRET, claims(sub, List.of(), List.of("*")).claim("publish_private", List.of("*"))
+        return publisherOfPrivateEvents(sub, List.of("*"), List.of("*"));
+    }
+
+    /**
+     * @param publish        the topics it may publish to.
+     * @param publishPrivate the topics it may publish private events to any user on ({@code publish_private}).
+     */
+    static String publisherOfPrivateEvents(final String sub, final List<String> publish,
+        final List<String> publishPrivate)
+    {
+        return sign(SECRET, claims(sub, List.of(), publish).claim("publish_private", publishPrivate)
             .expirationTime(inSeconds(600)).build());
     }
 
