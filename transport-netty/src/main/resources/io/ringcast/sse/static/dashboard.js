@@ -24,7 +24,7 @@ function chart(id, lines, yLabel) {
     width: Math.max(200, target.clientWidth), height: 170,
     cursor: { drag: { x: false, y: false } },
     legend: { live: false },
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
+    scales: { x: { time: true, range: timeRange }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
     axes: [
       { stroke: "#6b7686", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#eef1f5" }, space: 80,
         values: (u, ticks) => ticks.map(t => clock.format(new Date(t * 1000))) },
@@ -37,6 +37,12 @@ function chart(id, lines, yLabel) {
   const u = new uPlot(opts, [[], ...lines.map(() => [])], target);
   new ResizeObserver(() => u.setSize({ width: Math.max(200, target.clientWidth), height: 170 })).observe(target);
   return u;
+}
+
+// At least the last minute, so that a chart with one sample or none has a sensible time axis.
+function timeRange(u, min, max) {
+  const end = max == null ? Date.now() / 1000 : max;
+  return [min == null || end - min < 60 ? end - 60 : min, end];
 }
 
 function compact(v) {
