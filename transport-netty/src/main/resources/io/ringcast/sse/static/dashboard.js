@@ -178,7 +178,6 @@ function cell(row, className, text) {
 
 function addRow(row) {
   const body = $("events");
-  row.classList.add("fresh");
   body.prepend(row);
   while (body.rows.length > MAX_ROWS) body.lastElementChild.remove();
   $("events-empty").hidden = true;
