@@ -132,6 +132,10 @@ function statsHeaders() {
 }
 
 async function poll() {
+  if (document.hidden) { // a background tab does not poll; the next sample's rates span the gap
+    setTimeout(poll, POLL_MS);
+    return;
+  }
   try {
     const response = await fetch("/stats", { cache: "no-store", headers: statsHeaders() });
     if (response.status === 401) {
