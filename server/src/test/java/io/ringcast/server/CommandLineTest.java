@@ -1,5 +1,8 @@
-package io.ringcast.sse;
+package io.ringcast.server;
 
+import io.ringcast.sse.DispatcherPlacement;
+import io.ringcast.sse.ServerConfig;
+import io.ringcast.sse.SlowClientPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -48,8 +51,9 @@ class CommandLineTest
     @Test
     void shouldNameTheBadFlag()
     {
-        assertTrue(assertThrows(CommandLine.UsageException.class,
-            () -> CommandLine.parse(new String[] {"--prot", "1"}, Map.of())).getMessage().contains("--prot"));
+        final String misspelt = assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--prot", "1"}, Map.of())).getMessage();
+        assertTrue(misspelt.contains("unknown flag --prot; did you mean --port?"), misspelt);
         assertTrue(assertThrows(CommandLine.UsageException.class,
             () -> CommandLine.parse(new String[] {"--port", "x"}, Map.of())).getMessage().contains("--port"));
         assertTrue(assertThrows(CommandLine.UsageException.class,
@@ -112,8 +116,63 @@ class CommandLineTest
         final String help = CommandLine.help();
         for (final String flag : CommandLine.flagNames())
         {
-            assertTrue(help.contains("--" + flag + " "), flag);
+            assertTrue(help.contains("--" + flag + "="), flag);
             assertTrue(help.contains("RINGCAST_" + flag.toUpperCase().replace('-', '_')), flag);
         }
+    }
+
+    @Test
+    void shouldPrintUsageAndVersionAndRefuseStrayArguments()
+    {
+        final CommandLine.Request help = CommandLine.read(new String[] {"--help"}, Map.of());
+        assertEquals(CommandLine.Action.PRINT, help.action());
+        assertTrue(help.text().contains("--port=PORT") && help.text().contains("token"), help.text());
+        final CommandLine.Request tokenHelp = CommandLine.read(new String[] {"token", "--help"}, Map.of());
+        assertTrue(tokenHelp.text().contains("--subscribe=PATTERN"), tokenHelp.text());
+        assertTrue(CommandLine.read(new String[] {"--version"}, Map.of()).text().startsWith("ringcast-server "));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"serve"}, Map.of())).getMessage()
+            .contains("unexpected argument 'serve'"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"@flags.txt"}, Map.of())).getMessage()
+            .contains("unexpected argument '@flags.txt'"), "no argument files");
+    }
+
+    @Test
+    void shouldReadTheTokenSubcommandWithTheKeyFromTheEnvironmentOrAFlag()
+    {
+        final CommandLine.Request fromEnv = CommandLine.read(new String[] {"token", "--sub", "alice",
+            "--subscribe", "orders/*,news/*", "--subscribe", "chat/1", "--ttl", "15m"},
+            Map.of("RINGCAST_JWT_SECRET", "env-secret"));
+        assertEquals(CommandLine.Action.TOKEN, fromEnv.action());
+        assertEquals("env-secret", fromEnv.config().jwtSecret());
+        assertEquals("alice", fromEnv.token().subject());
+        assertEquals(List.of("orders/*", "news/*", "chat/1"), fromEnv.token().subscribe());
+        assertEquals(List.of(), fromEnv.token().publish());
+        assertEquals(java.time.Duration.ofMinutes(15), fromEnv.token().ttl());
+        assertEquals("flag-secret", CommandLine.read(new String[] {"token", "--publish", "a", "--jwt-secret",
+            "flag-secret"}, Map.of("RINGCAST_JWT_SECRET", "env-secret")).config().jwtSecret());
+        assertEquals("flag-secret", CommandLine.read(new String[] {"--jwt-secret", "flag-secret", "token",
+            "--publish", "a"}, Map.of()).config().jwtSecret());
+        assertEquals(java.time.Duration.ofHours(1), CommandLine.read(new String[] {"token", "--publish", "a"},
+            Map.of()).token().ttl(), "default ttl");
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.read(new String[] {"token", "--sub", "a"}, Map.of())).getMessage()
+            .contains("give --subscribe and/or --publish"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.read(new String[] {"token", "--publish", "a", "--ttl", "soon"}, Map.of())).getMessage()
+            .contains("--ttl 'soon' is not a duration"));
+    }
+
+    @Test
+    void shouldReadDurationsInTheUsualForms()
+    {
+        assertEquals(java.time.Duration.ofSeconds(90), TokenCommand.duration("90s"));
+        assertEquals(java.time.Duration.ofSeconds(90), TokenCommand.duration("90"));
+        assertEquals(java.time.Duration.ofHours(12), TokenCommand.duration("12h"));
+        assertEquals(java.time.Duration.ofDays(7), TokenCommand.duration("7d"));
+        assertEquals(java.time.Duration.ofMinutes(90), TokenCommand.duration("PT1H30M"));
+        assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("0s"));
+        assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("-5m"));
     }
 }
