@@ -357,7 +357,7 @@ class AdversarialHttpTest
     {
         final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         final ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-            "io.ringcast.sse.Main").redirectErrorStream(true);
+            "io.ringcast.server.Main").redirectErrorStream(true);
         builder.environment().put("RINGCAST_JWT_SECRT", "x");
         final Process process = builder.start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
