@@ -23,10 +23,26 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
     private final ServerContext server;
 
+    private ChannelHandlerContext context;
+
     PublishHandler(final ServerContext server)
     {
         super(FullHttpRequest.class, true);
         this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        context = ctx;
+    }
+
+    /** Only an admitted publish: over HTTP/2 a bodiless request of any route arrives as one full request too. */
+    @Override
+    public boolean acceptInboundMessage(final Object msg) throws Exception
+    {
+        return super.acceptInboundMessage(msg) && context != null &&
+            context.channel().attr(PublishAdmission.GRANT).get() != null;
     }
 
     @Override

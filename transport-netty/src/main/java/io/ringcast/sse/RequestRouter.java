@@ -53,6 +53,13 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         if (msg instanceof HttpRequest r)
         {
             onRequest(ctx, r);
+            if (refusal != null && msg instanceof LastHttpContent)
+            {
+                // a full request (HTTP/2 without a body): nothing more will come for it
+                final HttpError error = refusal;
+                refusal = null;
+                Refusals.refuse(server, ctx, error, true);
+            }
             return;
         }
         if (msg instanceof HttpContent c && (refusal != null || c.decoderResult().isFailure()))
