@@ -23,26 +23,28 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
     private final ServerContext server;
 
-    private ChannelHandlerContext context;
-
     PublishHandler(final ServerContext server)
     {
         super(FullHttpRequest.class, true);
         this.server = server;
     }
 
+    /**
+     * Takes the aggregated request of a {@code POST /publish} only: over HTTP/2 a request without a body arrives whole
+     * (a {@link FullHttpRequest}) and belongs to the handlers after this one.
+     */
     @Override
-    public void handlerAdded(final ChannelHandlerContext ctx)
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
     {
-        context = ctx;
-    }
-
-    /** Only an admitted publish: over HTTP/2 a bodiless request of any route arrives as one full request too. */
-    @Override
-    public boolean acceptInboundMessage(final Object msg) throws Exception
-    {
-        return super.acceptInboundMessage(msg) && context != null &&
-            context.channel().attr(PublishAdmission.GRANT).get() != null;
+        final Route.Routed routed = ctx.channel().attr(Route.CURRENT).get();
+        if (routed != null && routed.route() == Route.PUBLISH)
+        {
+            super.channelRead(ctx, msg);
+        }
+        else
+        {
+            ctx.fireChannelRead(msg);
+        }
     }
 
     @Override
