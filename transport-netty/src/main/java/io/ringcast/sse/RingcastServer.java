@@ -216,6 +216,12 @@ public final class RingcastServer implements AutoCloseable
         return engine;
     }
 
+    /** @return what the connections share, with the server's own counters; for tests in this package. */
+    ServerContext context()
+    {
+        return context;
+    }
+
     /** @return the settings the server runs with. */
     public ServerConfig config()
     {

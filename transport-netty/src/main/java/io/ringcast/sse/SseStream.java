@@ -2,8 +2,11 @@ package io.ringcast.sse;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -37,6 +40,15 @@ import java.util.concurrent.TimeUnit;
  * once. It stops while the channel is not writable and resumes from {@link #onWritabilityChanged()}; meanwhile the
  * engine queue absorbs events, and when it overflows the slow-client policy applies (disconnect: the engine closes
  * the subscription, the stream flushes what is queued and ends).
+ *
+ * <p>Bounds in bytes: the channel's high water mark is the stream's byte budget
+ * ({@link StreamSettings#streamBufferBytes()}), and a drain takes about as many events as fit in the room left, so
+ * the bytes written and not yet taken by the socket stay near that budget. An event that arrives while the channel is
+ * unwritable does not fit: the {@link SlowClientPolicy} applies ({@link CutOff#STREAM_BUDGET}; disconnect, or drop and
+ * count). The stream's unwritten bytes also count toward the server's total ({@link ServerMetrics#pendingBytes}); a
+ * behind stream that finds the total over {@link StreamSettings#pendingBytesBudget()} is treated the same way
+ * ({@link CutOff#GLOBAL_BUDGET}). While bytes are unwritten, an empty marker write with a promise tracks when they
+ * reach the socket; a marker older than the write timeout cuts the stream off ({@link CutOff#WRITE_TIMEOUT}).
  *
  * <p>Resume from a replication position ({@link #openResumed}, when {@code Last-Event-ID} is not a decimal local id
  * and a replication is configured): {@link io.ringcast.engine.spi.Replication#resume} runs on the server's bounded
@@ -98,6 +110,25 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
      */
     private ChannelHandlerContext rawOutput;
     private boolean ended;
+    /** Flushing what is left after the engine closed the subscription: the budgets do not cut it short. */
+    private boolean closing;
+
+    /** This stream's share of {@link ServerMetrics#pendingBytes}: its channel's unwritten bytes when last read. */
+    private long accountedBytes;
+    /** Size of the last frame drained, to size the next drain to the room left in the byte budget. */
+    private int lastFrameBytes = 1;
+    /** An empty write with a promise is queued behind unwritten bytes; its completion shows the socket progressed. */
+    private boolean markerOutstanding;
+    private long markerWrittenNanos;
+    private boolean writeTimeoutScheduled;
+    /** The event taken by {@link #takeOne()}, held only until the bound's policy decided about it. */
+    private Event taken;
+    private final EventHandler take = e -> taken = e;
+    private int droppedNow;
+    private final EventHandler drop = e -> droppedNow++;
+    private final ChannelFutureListener markerDone = this::markerDone;
+    private final Runnable afterMarker = this::afterMarker;
+    private final Runnable writeTimeoutCheck = this::checkWriteTimeout;
 
     private SseStream(
         final ChannelHandlerContext ctx, final ServerMetrics metrics, final StreamSettings settings,
@@ -262,6 +293,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
         headWritten = true;
         rawOutput = ctx.pipeline().context("http");
+        final int budget = settings.streamBufferBytes();
+        ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(budget / 2, budget));
         final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -318,17 +351,161 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
         if (!ctx.channel().isWritable())
         {
+            // the stream's byte budget is used up: an event waiting now does not fit
+            if (takeOne())
+            {
+                overBound(CutOff.STREAM_BUDGET);
+            }
             return;
         }
-        if (drainOnce() == batchLimit)
+        if (accountedBytes > 0 && metrics.pendingBytes.get() > settings.pendingBytesBudget())
+        {
+            account();
+            if (accountedBytes > 0 && metrics.pendingBytes.get() > settings.pendingBytesBudget() && takeOne())
+            {
+                overBound(CutOff.GLOBAL_BUDGET);
+                return;
+            }
+        }
+        if (drainOnce() && !ended)
         {
             loop.execute(this);
         }
     }
 
+    /**
+     * @return how many events the next drain may take: about as many as fit in the room left in the stream's and the
+     *         server's budgets of unwritten bytes, at least one.
+     */
+    private int limit()
+    {
+        final long room = Math.min(settings.streamBufferBytes() - accountedBytes,
+            settings.pendingBytesBudget() - metrics.pendingBytes.get());
+        return (int)Math.max(1, Math.min(batchLimit, room / lastFrameBytes));
+    }
+
+    /**
+     * Takes one waiting event into {@link #taken}, or re-arms the engine's wake-up when none waits (so an event that
+     * arrives later calls {@link #onAvailable()} and is judged then).
+     *
+     * @return {@code true} when an event was waiting.
+     */
+    private boolean takeOne()
+    {
+        taken = null;
+        final int n = resumed != null ? resumed.drain(take, 1) : subscription.drain(take, 1);
+        return n > 0;
+    }
+
+    /**
+     * A waiting event ({@link #taken}) does not fit within {@code bound}: the slow-client policy applies. Disconnect
+     * cuts the connection now (the client resumes from history with its last id); drop discards every event waiting
+     * now, counts them, and keeps the stream.
+     */
+    private void overBound(final CutOff bound)
+    {
+        taken = null;
+        if (settings.slowClientPolicy() == SlowClientPolicy.DISCONNECT)
+        {
+            cutOff(bound);
+            return;
+        }
+        droppedNow = 1;
+        while ((resumed != null ? resumed.drain(drop, batchLimit) : subscription.drain(drop, batchLimit)) ==
+            batchLimit)
+        {
+            // bounded by the engine queue's capacity
+        }
+        metrics.framesDropped[bound.ordinal()].add(droppedNow);
+        droppedNow = 0;
+    }
+
+    /** Cuts the connection at once: a flush would not complete, and its buffers must not stay pinned. */
+    private void cutOff(final CutOff cause)
+    {
+        if (ended)
+        {
+            return;
+        }
+        metrics.cutOff(cause);
+        ended = true;
+        release();
+        ctx.close();
+    }
+
+    /** Brings this stream's share of the global count of unwritten bytes up to date; arms the marker if behind. */
+    private void account()
+    {
+        final ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        final long pending = out == null || ended ? 0 : out.totalPendingWriteBytes();
+        if (pending != accountedBytes)
+        {
+            metrics.pendingBytes.addAndGet(pending - accountedBytes);
+            accountedBytes = pending;
+        }
+        if (pending > 0 && !markerOutstanding && !ended)
+        {
+            writeMarker();
+        }
+    }
+
+    /** An empty write whose promise completes once everything written before it has reached the socket. */
+    private void writeMarker()
+    {
+        markerOutstanding = true;
+        markerWrittenNanos = System.nanoTime();
+        final ChannelHandlerContext out = rawOutput != null ? rawOutput : ctx;
+        out.writeAndFlush(Unpooled.EMPTY_BUFFER, out.newPromise().addListener(markerDone));
+        if (!writeTimeoutScheduled)
+        {
+            writeTimeoutScheduled = true;
+            loop.schedule(writeTimeoutCheck, settings.writeTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void markerDone(final ChannelFuture future)
+    {
+        markerOutstanding = false;
+        if (future.isSuccess() && !ended)
+        {
+            // the channel is still inside its write loop, which counts the marker's entry out after this returns
+            loop.execute(afterMarker);
+        }
+    }
+
+    private void afterMarker()
+    {
+        if (!ended)
+        {
+            account();
+        }
+    }
+
+    private void checkWriteTimeout()
+    {
+        writeTimeoutScheduled = false;
+        if (ended || !markerOutstanding)
+        {
+            return;
+        }
+        final long waited = System.nanoTime() - markerWrittenNanos;
+        if (waited >= settings.writeTimeoutNanos())
+        {
+            cutOff(CutOff.WRITE_TIMEOUT);
+            return;
+        }
+        writeTimeoutScheduled = true;
+        loop.schedule(writeTimeoutCheck, settings.writeTimeoutNanos() - waited, TimeUnit.NANOSECONDS);
+    }
+
     /** Called by the router when the channel becomes writable again. */
     void onWritabilityChanged()
     {
+        if (ended)
+        {
+            return;
+        }
+        account();
         if (ctx.channel().isWritable())
         {
             run();
@@ -352,11 +529,15 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         if (r != null && !r.caughtUp())
         {
             // catching up after a replica resume: this client's position, not the node's stamp, is its id
-            batch.add(SseFrames.frame(r.position(), event.type(), event.payload()));
+            final byte[] frame = SseFrames.frame(r.position(), event.type(), event.payload());
+            batch.add(frame);
+            lastFrameBytes = frame.length;
         }
         else
         {
-            batch.add(SseFrames.frameOf(event));
+            final byte[] frame = SseFrames.frameOf(event);
+            batch.add(frame);
+            lastFrameBytes = frame.length;
         }
     }
 
@@ -396,14 +577,16 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         return true;
     }
 
-    private int drainOnce()
+    /** @return {@code true} when the drain took its whole limit: more may be waiting and no wake-up will come. */
+    private boolean drainOnce()
     {
         final FrameBatch b = FrameBatch.current();
         batch = b;
         final int n;
+        final int limit = limit();
         try
         {
-            n = resumed != null ? resumed.drain(this, batchLimit) : subscription.drain(this, batchLimit);
+            n = resumed != null ? resumed.drain(this, limit) : subscription.drain(this, limit);
         }
         finally
         {
@@ -427,8 +610,16 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
                 raw.writeAndFlush(chunk(b, bytes), raw.voidPromise());
             }
             wroteSinceHeartbeat = true;
+            account();
+            if (accountedBytes > 0 && metrics.pendingBytes.get() > settings.pendingBytesBudget() &&
+                settings.slowClientPolicy() == SlowClientPolicy.DISCONNECT && !closing)
+            {
+                // this write left the stream behind with the server over its budget: it is the slow client
+                cutOff(CutOff.GLOBAL_BUDGET);
+                return false;
+            }
         }
-        return n;
+        return n == limit;
     }
 
     /** One buffer holding the batch, framed as an HTTP/1.1 chunk ({@code <hex size>\r\n<frames>\r\n}) unless HTTP/1.0. */
@@ -458,6 +649,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             return;
         }
+        closing = true;
         if (!headWritten && replicaResumeRunning && reason == CloseReason.CLOSED_BY_CONSUMER)
         {
             // a replica resume that failed closed its own subscription; its refusal, on its way, is the answer
@@ -475,17 +667,14 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         if (reason == CloseReason.SLOW_CONSUMER)
         {
             // the client stopped reading: a flush would never complete, so cut the connection now
-            metrics.slowClientDisconnects.increment();
-            ended = true;
-            release();
-            ctx.close();
+            cutOff(CutOff.QUEUE);
             return;
         }
         if (resumePending && subscription.resumeOutcome() != ResumeOutcome.PENDING)
         {
             checkResume();
         }
-        while (drainOnce() == batchLimit)
+        while (!ended && drainOnce())
         {
             // flush everything still queued, writable or not: it is bounded by the queue capacity
         }
@@ -514,6 +703,11 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private void release()
     {
         metrics.openStreams.decrement();
+        if (accountedBytes != 0)
+        {
+            metrics.pendingBytes.addAndGet(-accountedBytes);
+            accountedBytes = 0;
+        }
         if (heartbeat != null)
         {
             heartbeat.cancel(false);
