@@ -65,6 +65,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
     private boolean publishInFlight;
     private Principal publisher;
     private SseStream stream;
+    /** The current request is {@code GET /events} from a client that does not ask for JSON refusals. */
+    private boolean eventStreamClient;
 
     RequestRouter(final ServerContext server)
     {
@@ -142,6 +144,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         releaseBody();
         request = null;
         discarding = false;
+        eventStreamClient = isEventsPath(r.uri()) && !StreamRefusal.wantsJson(r);
         final DecoderResult result = r.decoderResult();
         if (result.isFailure())
         {
@@ -328,14 +331,15 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         final boolean http10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0);
         if (lastEventId != null && server.replication != null && !isDecimal(lastEventId))
         {
-            stream = SseStream.openResumed(ctx, server, filter, lastEventId, source[0], user, http10);
+            stream = SseStream.openResumed(ctx, server, filter, lastEventId, source[0], user, http10,
+                !eventStreamClient);
             return;
         }
         final long resumeAfter = resumePoint(lastEventId, source[0]);
         try
         {
-            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, server.streams,
-                server.metrics);
+            stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, !eventStreamClient,
+                server.streams, server.metrics);
         }
         catch (final IllegalArgumentException e)
         {
@@ -474,6 +478,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
     private void refuse(final ChannelHandlerContext ctx, final HttpError e, final boolean keepAlive)
     {
         server.metrics.countError(e.status.code());
+        if (eventStreamClient && StreamRefusal.temporary(e))
+        {
+            StreamRefusal.writeAndClose(ctx, e, false, server.streams.retryMs());
+            return;
+        }
         final FullHttpResponse response = Responses.error(e);
         if (e instanceof MethodNotAllowed m)
         {
@@ -489,6 +498,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         discarding = true;
         ctx.channel().config().setAutoRead(false);
         refuse(ctx, e, false);
+    }
+
+    private static boolean isEventsPath(final String uri)
+    {
+        return uri.startsWith("/events") && (uri.length() == 7 || uri.charAt(7) == '?');
     }
 
     private static HttpError decoderError(final Throwable cause)

@@ -90,7 +90,7 @@ public final class RingcastServer implements AutoCloseable
         this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
             replication == null ? null : replication.replication(), replication == null ? null : replication.name()),
             replication == null ? null : replication.replication(), resumes);
-        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics, config.retryMs());
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
         this.serverChannel = bind(epoll);

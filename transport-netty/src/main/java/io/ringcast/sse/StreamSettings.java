@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * @param slowClientPolicy    what a stream does at any of its bounds.
  * @param drainBatch          most events per flush.
  * @param heartbeatIntervalMs comment-line period of an idle stream.
+ * @param retryMs             the reconnection delay sent to clients.
  * @param retryFrame          the first frame of every stream.
  * @param streamBufferBytes   per-stream budget of unwritten bytes.
  * @param pendingBytesBudget  budget of unwritten bytes of all streams together.
@@ -23,6 +24,7 @@ record StreamSettings(
     SlowClientPolicy slowClientPolicy,
     int drainBatch,
     long heartbeatIntervalMs,
+    long retryMs,
     byte[] retryFrame,
     int streamBufferBytes,
     long pendingBytesBudget,
@@ -37,6 +39,7 @@ record StreamSettings(
             config.slowClientPolicy(),
             config.drainBatch(),
             config.heartbeatIntervalMs(),
+            config.retryMs(),
             SseFrames.retry(config.retryMs()),
             config.streamBufferBytes(),
             config.effectivePendingBytesBudget(),
