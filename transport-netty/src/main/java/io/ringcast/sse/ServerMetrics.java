@@ -33,6 +33,7 @@ final class ServerMetrics
     final LongAdder requestTimeouts = new LongAdder();
     final LongAdder idleTimeouts = new LongAdder();
     final LongAdder authFailures = new LongAdder();
+    final LongAdder tokenExpiries = new LongAdder();
     final LongAdder clientErrors = new LongAdder();
     final LongAdder serverErrors = new LongAdder();
 

@@ -454,6 +454,27 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
     }
 
+    /**
+     * Ends the stream with {@code frame} as its last frame (written after everything already sent); used when the
+     * stream's token expires.
+     *
+     * @return {@code false} when the stream has not started yet (its head is not written): call again later.
+     */
+    boolean endWith(final byte[] frame)
+    {
+        switch (state)
+        {
+            case ENDED, FLUSHING:
+                return true;
+            case REGISTERING, REPLICA_RESUMING:
+                return false;
+            default:
+                writeFrames(frame);
+                end();
+                return true;
+        }
+    }
+
     /** Cuts the connection at once: a flush would not complete, and its buffers must not stay pinned. */
     private void cutOff(final CutOff cause)
     {

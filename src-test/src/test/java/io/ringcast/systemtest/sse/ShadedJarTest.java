@@ -22,7 +22,7 @@ class ShadedJarTest
 {
     static Path serverJar()
     {
-        final Path jar = Path.of(System.getProperty("ringcast.server.jar", "../transport-netty/target/ringcast-server.jar"));
+        final Path jar = Path.of(System.getProperty("ringcast.server.jar", "../server/target/ringcast-server.jar"));
         assertTrue(Files.isRegularFile(jar), "the shaded server jar exists (built by the reactor): " + jar.toAbsolutePath());
         return jar;
     }

@@ -1,4 +1,9 @@
-package io.ringcast.sse;
+package io.ringcast.server;
+
+import io.ringcast.sse.DispatcherPlacement;
+import io.ringcast.sse.InvalidSettingException;
+import io.ringcast.sse.ServerConfig;
+import io.ringcast.sse.SlowClientPolicy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,10 +83,18 @@ final class CommandLine
             (c, v) -> c.writeTimeoutMs(number("write-timeout-ms", v))),
         new Option("io-threads", "N", "Netty event loops, 0 = cores - 1, at least 1 (default 0)",
             (c, v) -> c.ioThreads(integer("io-threads", v))),
-        new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on", ServerConfig::jwtSecret),
+        new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on. A flag's value shows in " +
+            "'ps': prefer the variable", ServerConfig::jwtSecret),
         new Option("jwt-key-file", "FILE", "PEM public key or JWK (RSA: RS*/PS*, EC: ES*); turns auth on",
             (c, v) -> c.jwtKeyFile(Path.of(v))),
-        new Option("cors-origins", "LIST", "comma-separated allowed origins, or * (default none)",
+        new Option("jwt-audience", "AUD", "a token's 'aud' must hold this (default: any)", ServerConfig::jwtAudience),
+        new Option("jwt-issuer", "ISS", "a token's 'iss' must equal this (default: any)", ServerConfig::jwtIssuer),
+        new Option("jwt-allow-no-exp", "BOOL", "accept tokens without 'exp', which never expire (default false: " +
+            "refused)", (c, v) -> c.jwtAllowNoExp(bool("jwt-allow-no-exp", v))),
+        new Option("metrics-token", "TOKEN", "GET /metrics then needs 'Authorization: Bearer TOKEN' (>= 16 bytes; " +
+            "default: open). Shows in 'ps': prefer the variable", ServerConfig::metricsToken),
+        new Option("cors-origins", "LIST", "comma-separated allowed origins, sent with credentials; or * for any " +
+            "origin, then never with credentials (no cookies, no Authorization) (default none)",
             (c, v) -> c.corsOrigins(v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList())),
         new Option("node-id", "ID", "this node's id, [A-Za-z0-9._-]{1,64} (default " + ServerConfig.DEFAULT_NODE_ID +
@@ -115,13 +128,50 @@ final class CommandLine
      */
     static ServerConfig parse(final String[] args, final Map<String, String> env)
     {
+        return parse(args, env, new java.util.HashMap<>());
+    }
+
+    /**
+     * Parses and validates: a setting {@link ServerConfig#validate()} refuses is reported naming the flag or the
+     * environment variable its value came from.
+     *
+     * @throws UsageException for anything {@link #parse(String[], Map)} refuses or an invalid setting.
+     */
+    static ServerConfig parseAndValidate(final String[] args, final Map<String, String> env)
+    {
+        final Map<String, String> sources = new java.util.HashMap<>();
+        final ServerConfig config = parse(args, env, sources);
+        try
+        {
+            config.validate();
+        }
+        catch (final InvalidSettingException e)
+        {
+            final String source = sources.get(e.setting());
+            throw new UsageException(source == null ? e.getMessage() : source + ": " + e.getMessage());
+        }
+        return config;
+    }
+
+    private static ServerConfig parse(final String[] args, final Map<String, String> env,
+        final Map<String, String> sources)
+    {
         final ServerConfig config = new ServerConfig();
+        for (final String name : env.keySet())
+        {
+            if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && findEnv(name) == null)
+            {
+                throw new UsageException("unknown environment variable " + name + "; the RINGCAST_* variables are " +
+                    "the flags' (--help lists them) and RINGCAST_PG_* for the relay");
+            }
+        }
         for (final Option option : OPTIONS)
         {
             final String value = env.get(option.env());
             if (value != null)
             {
                 apply(config, option, value, option.env());
+                sources.put(option.name(), option.env());
             }
         }
         for (final Map.Entry<String, String> e : env.entrySet())
@@ -162,6 +212,7 @@ final class CommandLine
             if (option != null)
             {
                 apply(config, option, value, "--" + name);
+                sources.put(option.name(), "--" + name);
             }
             else
             {
@@ -196,6 +247,18 @@ final class CommandLine
         {
             b.append(" ".repeat(column)).append(env).append('\n');
         }
+    }
+
+    private static Option findEnv(final String variable)
+    {
+        for (final Option o : OPTIONS)
+        {
+            if (o.env().equals(variable))
+            {
+                return o;
+            }
+        }
+        return null;
     }
 
     private static Option find(final String name)

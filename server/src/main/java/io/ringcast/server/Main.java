@@ -1,5 +1,7 @@
-package io.ringcast.sse;
+package io.ringcast.server;
 
+import io.ringcast.sse.RingcastServer;
+import io.ringcast.sse.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -30,8 +32,7 @@ public final class Main
         final ServerConfig config;
         try
         {
-            config = CommandLine.parse(args, System.getenv());
-            config.validate();
+            config = CommandLine.parseAndValidate(args, System.getenv());
         }
         catch (final IllegalArgumentException | CommandLine.UsageException e)
         {
@@ -48,7 +49,7 @@ public final class Main
         if (g1 && missesJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(),
             Runtime.version().feature()))
         {
-            log.info("started without transport-netty/jvm.options (java @transport-netty/jvm.options -jar ...): on " +
+            log.info("started without server/jvm.options (java @server/jvm.options -jar ...): on " +
                 "this JDK, G1's concurrent card refinement costs about a quarter of the server's CPU with many sparse " +
                 "streams (docs/BENCHMARKS.md, \"JVM options\")");
         }

@@ -1,5 +1,8 @@
-package io.ringcast.sse;
+package io.ringcast.server;
 
+import io.ringcast.sse.DispatcherPlacement;
+import io.ringcast.sse.ServerConfig;
+import io.ringcast.sse.SlowClientPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
