@@ -14,7 +14,7 @@ PORT=18081
 log="bench/results/sse-slow-clients-$(date -u +%Y%m%dT%H%MZ).log"
 mkdir -p bench/results
 if [ "$build" = 1 ]; then mvn -B -q package -DskipTests; fi
-"$JAVA" -Xmx512m @transport-netty/jvm.options -jar transport-netty/target/ringcast-server.jar --port "$PORT" "$@" \
+"$JAVA" -Xmx512m @server/jvm.options -jar server/target/ringcast-server.jar --port "$PORT" "$@" \
   >/tmp/ringcast-slow-clients-server.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT

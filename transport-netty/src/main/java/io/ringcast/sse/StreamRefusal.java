@@ -43,6 +43,30 @@ final class StreamRefusal
         return accept != null && accept.contains("application/json") && !accept.contains("text/event-stream");
     }
 
+    /** @return {@code true} for {@code GET /events} from a client that does not ask for JSON refusals. */
+    static boolean eventStreamClient(final HttpRequest request)
+    {
+        final String uri = request.uri();
+        return uri.startsWith("/events") && (uri.length() == 7 || uri.charAt(7) == '?') && !wantsJson(request);
+    }
+
+    /**
+     * Refuses a {@code GET /events} request and counts it: the event-stream form (then close) for a temporary
+     * refusal of a client that did not ask for JSON, else the JSON answer of {@link Refusals#refuse}.
+     */
+    static void refuse(final ServerContext server, final ChannelHandlerContext ctx, final HttpError e,
+        final boolean wantsJson, final boolean keepAlive)
+    {
+        if (wantsJson || !temporary(e))
+        {
+            Refusals.refuse(server, ctx, e, keepAlive);
+            return;
+        }
+        server.metrics.countError(e.status.code());
+        ctx.channel().config().setAutoRead(false);
+        Responses.writeAndClose(ctx, eventStream(e, server.streams.retryMs()));
+    }
+
     /** @return {@code true} when {@code e} is a refusal that passes with time. */
     static boolean temporary(final HttpError e)
     {
