@@ -8,6 +8,7 @@ import io.ringcast.sse.SlowClientPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +17,9 @@ import java.util.function.BiConsumer;
 /**
  * The server's flags: each {@code --name value} (or {@code --name=value}) is also read from the environment variable
  * {@code RINGCAST_NAME} (upper case, dashes as underscores); a flag overrides its variable. Flags starting with
- * {@code --pg-} (and {@code RINGCAST_PG_*} variables) go to the replication settings as they are. Stateless.
+ * {@code --pg-} (and {@code RINGCAST_PG_*} variables) go to the replication settings as they are. The flags are parsed
+ * and the usage is printed by picocli, from the one table below; {@code token} is a subcommand ({@link TokenCommand}).
+ * Stateless.
  */
 final class CommandLine
 {
@@ -87,6 +90,9 @@ final class CommandLine
             "'ps': prefer the variable", ServerConfig::jwtSecret),
         new Option("jwt-key-file", "FILE", "PEM public key or JWK (RSA: RS*/PS*, EC: ES*); turns auth on",
             (c, v) -> c.jwtKeyFile(Path.of(v))),
+        new Option("tls-cert", "FILE", "PEM certificate chain; with --tls-key serves HTTPS, HTTP/2 by ALPN (reloaded " +
+            "when the file changes)", (c, v) -> c.tlsCert(Path.of(v))),
+        new Option("tls-key", "FILE", "PEM private key (PKCS#8) of --tls-cert", (c, v) -> c.tlsKey(Path.of(v))),
         new Option("jwt-audience", "AUD", "a token's 'aud' must hold this (default: any)", ServerConfig::jwtAudience),
         new Option("jwt-issuer", "ISS", "a token's 'iss' must equal this (default: any)", ServerConfig::jwtIssuer),
         new Option("jwt-allow-no-exp", "BOOL", "accept tokens without 'exp', which never expire (default false: " +
@@ -114,52 +120,95 @@ final class CommandLine
     {
     }
 
-    /** @return {@code true} when the arguments ask for help. */
-    static boolean wantsHelp(final String[] args)
+    /** What the command line asks for. */
+    enum Action
     {
-        return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+        /** Start the server with {@link Request#config()}. */
+        SERVE,
+        /** Print {@link Request#text()} (usage or version) and exit 0. */
+        PRINT,
+        /** Mint a token for {@link Request#config()}'s key: {@link Request#token()}. */
+        TOKEN
     }
 
     /**
-     * @param args the command-line arguments.
+     * A parsed command line.
+     *
+     * @param action what to do.
+     * @param config the server's settings from the environment and the flags (not yet validated).
+     * @param token  the token to mint, for {@link Action#TOKEN}.
+     * @param text    the text to print, for {@link Action#PRINT}.
+     * @param sources for each setting name, the flag or environment variable its value came from.
+     */
+    record Request(Action action, ServerConfig config, TokenRequest token, String text, Map<String, String> sources)
+    {
+        /**
+         * Validates {@link #config()}: a setting {@link ServerConfig#validate()} refuses is reported naming the flag
+         * or the environment variable its value came from.
+         *
+         * @return the validated configuration.
+         * @throws UsageException for an invalid setting.
+         */
+        ServerConfig validatedConfig()
+        {
+            try
+            {
+                config.validate();
+            }
+            catch (final InvalidSettingException e)
+            {
+                final String source = sources.get(e.setting());
+                throw new UsageException(source == null ? e.getMessage() : source + ": " + e.getMessage());
+            }
+            return config;
+        }
+    }
+
+    /**
+     * @param args the command-line arguments (server flags only).
      * @param env  the environment.
      * @return the configuration (not yet validated).
-     * @throws UsageException for an unknown flag, a missing value or an unparsable number.
+     * @throws UsageException for an unknown flag, a missing value, an unparsable number or a subcommand.
      */
     static ServerConfig parse(final String[] args, final Map<String, String> env)
     {
-        return parse(args, env, new java.util.HashMap<>());
+        final Request request = read(args, env);
+        if (request.action() != Action.SERVE)
+        {
+            throw new UsageException("expected server flags only, got " + Arrays.toString(args));
+        }
+        return request.config();
     }
 
     /**
-     * Parses and validates: a setting {@link ServerConfig#validate()} refuses is reported naming the flag or the
-     * environment variable its value came from.
+     * Parses and validates server flags only.
      *
-     * @throws UsageException for anything {@link #parse(String[], Map)} refuses or an invalid setting.
+     * @throws UsageException for anything {@link #parse(String[], Map)} refuses or an invalid setting, naming the flag
+     *                        or the environment variable the value came from.
      */
     static ServerConfig parseAndValidate(final String[] args, final Map<String, String> env)
     {
-        final Map<String, String> sources = new java.util.HashMap<>();
-        final ServerConfig config = parse(args, env, sources);
-        try
-        {
-            config.validate();
-        }
-        catch (final InvalidSettingException e)
-        {
-            final String source = sources.get(e.setting());
-            throw new UsageException(source == null ? e.getMessage() : source + ": " + e.getMessage());
-        }
-        return config;
+        parse(args, env);
+        return read(args, env).validatedConfig();
     }
 
-    private static ServerConfig parse(final String[] args, final Map<String, String> env,
-        final Map<String, String> sources)
+    /**
+     * Reads the environment's {@code RINGCAST_*} variables, then the flags (picocli), which win over them; flags and
+     * variables starting with {@code --pg-} / {@code RINGCAST_PG_} go to the relay's settings as they are.
+     *
+     * @param args the command-line arguments: server flags, optionally followed by {@code token} and its options.
+     * @param env  the environment.
+     * @return what to do.
+     * @throws UsageException naming the flag or variable at fault and what is accepted.
+     */
+    static Request read(final String[] args, final Map<String, String> env)
     {
         final ServerConfig config = new ServerConfig();
+        final Map<String, String> sources = new HashMap<>();
         for (final String name : env.keySet())
         {
-            if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && findEnv(name) == null)
+            if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && !name.startsWith("RINGCAST_TEST_") &&
+                findEnv(name) == null)
             {
                 throw new UsageException("unknown environment variable " + name + "; the RINGCAST_* variables are " +
                     "the flags' (--help lists them) and RINGCAST_PG_* for the relay");
@@ -182,71 +231,184 @@ final class CommandLine
                     e.getValue());
             }
         }
+        final List<String> rest = relaySettings(args, config);
+        final TokenCommand tokenCommand = new TokenCommand();
+        final picocli.CommandLine parser = parser(tokenCommand);
+        final picocli.CommandLine.ParseResult parsed;
+        try
+        {
+            parsed = parser.parseArgs(rest.toArray(new String[0]));
+        }
+        catch (final picocli.CommandLine.ParameterException e)
+        {
+            throw usage(e);
+        }
+        final picocli.CommandLine.ParseResult token = parsed.subcommand();
+        for (final picocli.CommandLine.ParseResult result : token == null ? List.of(parsed) : List.of(parsed, token))
+        {
+            if (result.isUsageHelpRequested())
+            {
+                return new Request(Action.PRINT, config, null,
+                    result.commandSpec().commandLine().getUsageMessage(picocli.CommandLine.Help.Ansi.AUTO), sources);
+            }
+            if (result.isVersionHelpRequested())
+            {
+                return new Request(Action.PRINT, config, null, "ringcast-server " + version() + "\n", sources);
+            }
+            for (final picocli.CommandLine.Model.OptionSpec spec : result.matchedOptions())
+            {
+                final Option option = find(spec.longestName().substring(2));
+                if (option != null)
+                {
+                    apply(config, option, spec.getValue(), spec.longestName());
+                    sources.put(option.name(), spec.longestName());
+                }
+            }
+        }
+        return token == null ? new Request(Action.SERVE, config, null, null, sources) :
+            new Request(Action.TOKEN, config, tokenCommand.request(), null, sources);
+    }
+
+    /** @return the usage text, without colours. */
+    static String help()
+    {
+        return parser(new TokenCommand()).getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+    }
+
+    /** @return the server's version, from the jar's manifest. */
+    static String version()
+    {
+        final String version = CommandLine.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+
+    /** Takes {@code --pg-NAME VALUE} and {@code --pg-NAME=VALUE} out of the arguments into the relay's settings. */
+    private static List<String> relaySettings(final String[] args, final ServerConfig config)
+    {
+        final List<String> rest = new ArrayList<>(args.length);
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() == 2)
+            if (!arg.startsWith("--pg-") || find(arg.substring(2).split("=", 2)[0]) != null)
             {
-                throw new UsageException("unexpected argument '" + arg + "'; flags look like --port 8080");
+                rest.add(arg);
+                continue;
             }
             final int eq = arg.indexOf('=');
-            final String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-            final Option option = find(name);
-            if (option == null && !name.startsWith("pg-"))
-            {
-                throw new UsageException("unknown flag --" + name + "; --help lists them");
-            }
-            final String value;
             if (eq >= 0)
             {
-                value = arg.substring(eq + 1);
+                config.setting(arg.substring(2, eq), arg.substring(eq + 1));
             }
             else if (i + 1 < args.length)
             {
-                value = args[++i];
+                config.setting(arg.substring(2), args[++i]);
             }
             else
             {
-                throw new UsageException("flag --" + name + " needs a value");
-            }
-            if (option != null)
-            {
-                apply(config, option, value, "--" + name);
-                sources.put(option.name(), "--" + name);
-            }
-            else
-            {
-                config.setting(name, value);
+                throw new UsageException("flag " + arg + " needs a value");
             }
         }
-        return config;
+        return rest;
     }
 
-    static String help()
+    private static picocli.CommandLine parser(final TokenCommand tokenCommand)
     {
-        final StringBuilder b = new StringBuilder(4096)
-            .append("Usage: java -jar ringcast-server.jar [--flag value | --flag=value]...\n\n")
-            .append("Ringcast SSE hub: GET /events, POST /publish, GET /metrics, GET /healthz, GET / (demo).\n")
-            .append("Every flag can also be set by the environment variable shown; a flag wins over it.\n\n");
+        final picocli.CommandLine.Model.CommandSpec spec = picocli.CommandLine.Model.CommandSpec.create()
+            .name("ringcast-server")
+            .mixinStandardHelpOptions(true)
+            .version("ringcast-server " + version());
+        spec.usageMessage()
+            .description("Ringcast SSE hub: GET /events, POST /publish, GET /metrics, GET /healthz, GET / (demo).",
+                "Every flag can also be set by the environment variable shown; a flag wins over it.")
+            .footerHeading("%nRelay settings:%n")
+            .footer("  --pg-NAME=VALUE     any other relay setting, passed to the relay as given (env RINGCAST_PG_NAME)",
+                "",
+                "Exit codes: 0 after a clean shutdown (SIGTERM), 1 when the server cannot start, 2 for bad flags.",
+                "'ringcast-server token --help' shows how to mint a token for the configured key.")
+            .width(110)
+            .longOptionsMaxWidth(34)
+            .sortOptions(false)
+            .abbreviateSynopsis(true);
         for (final Option o : OPTIONS)
         {
-            helpLine(b, "--" + o.name() + " " + o.argument(), o.help(), "env " + o.env());
+            spec.addOption(picocli.CommandLine.Model.OptionSpec.builder("--" + o.name())
+                .paramLabel(o.argument())
+                .type(String.class)
+                .description(o.help() + " (env " + o.env() + ")")
+                .scopeType(KEY_FLAGS.contains(o.name()) ? picocli.CommandLine.ScopeType.INHERIT :
+                    picocli.CommandLine.ScopeType.LOCAL)
+                .build());
         }
-        helpLine(b, "--pg-* VALUE", "other relay settings, passed to the relay as given", "env RINGCAST_PG_*");
-        helpLine(b, "--help", "this text", null);
-        b.append("\nExit codes: 0 after a clean shutdown (SIGTERM), 1 when the server cannot start, 2 for bad flags.\n");
-        return b.toString();
+        final picocli.CommandLine parser = new picocli.CommandLine(spec)
+            .setExpandAtFiles(false)
+            .setOverwrittenOptionsAllowed(true);
+        parser.addSubcommand("token", new picocli.CommandLine(tokenCommand)
+            .setExpandAtFiles(false)
+            .setOverwrittenOptionsAllowed(true));
+        return parser;
     }
 
-    private static void helpLine(final StringBuilder b, final String flag, final String text, final String env)
+    /** The flags that name the key, accepted after {@code token} as well. */
+    private static final List<String> KEY_FLAGS = List.of("jwt-secret", "jwt-key-file");
+
+    private static UsageException usage(final picocli.CommandLine.ParameterException e)
     {
-        final int column = 36;
-        final String left = "  " + flag;
-        b.append(left).append(" ".repeat(Math.max(2, column - left.length()))).append(text).append('\n');
-        if (env != null)
+        if (e instanceof picocli.CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty())
         {
-            b.append(" ".repeat(column)).append(env).append('\n');
+            final String first = unmatched.getUnmatched().get(0);
+            if (first.startsWith("-"))
+            {
+                final String name = first.split("=", 2)[0];
+                final List<String> suggestions = similarFlags(name);
+                return new UsageException("unknown flag " + name +
+                    (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?") +
+                    " (--help lists them)");
+            }
+            return new UsageException("unexpected argument '" + first + "'; flags look like --port 8080");
         }
+        if (e instanceof picocli.CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty() &&
+            missing.getMissing().get(0) instanceof picocli.CommandLine.Model.OptionSpec option)
+        {
+            return new UsageException("flag " + option.longestName() + " needs a value");
+        }
+        return new UsageException(e.getMessage());
+    }
+
+    /** @return the flags within two edits of {@code flag} ({@code --prot} -> {@code --port}). */
+    static List<String> similarFlags(final String flag)
+    {
+        final List<String> similar = new ArrayList<>();
+        for (final Option o : OPTIONS)
+        {
+            if (editDistance(flag, "--" + o.name()) <= 2)
+            {
+                similar.add("--" + o.name());
+            }
+        }
+        return similar;
+    }
+
+    private static int editDistance(final String a, final String b)
+    {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            final int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static Option findEnv(final String variable)

@@ -69,8 +69,9 @@ class CommandLineTest
     @Test
     void shouldNameTheBadFlag()
     {
-        assertTrue(assertThrows(CommandLine.UsageException.class,
-            () -> CommandLine.parse(new String[] {"--prot", "1"}, Map.of())).getMessage().contains("--prot"));
+        final String misspelt = assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--prot", "1"}, Map.of())).getMessage();
+        assertTrue(misspelt.contains("unknown flag --prot; did you mean --port?"), misspelt);
         assertTrue(assertThrows(CommandLine.UsageException.class,
             () -> CommandLine.parse(new String[] {"--port", "x"}, Map.of())).getMessage().contains("--port"));
         assertTrue(assertThrows(CommandLine.UsageException.class,
@@ -94,13 +95,102 @@ class CommandLineTest
     }
 
     @Test
+    void shouldRefuseAMisspeltVariableNamingIt()
+    {
+        final CommandLine.UsageException e = assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[0], Map.of("RINGCAST_JWT_SECRT", "x")));
+        assertTrue(e.getMessage().contains("RINGCAST_JWT_SECRT"), e.getMessage());
+        CommandLine.parse(new String[0], Map.of("RINGCAST_PG_POOL_SIZE", "2", "OTHER_VARIABLE", "x"));
+    }
+
+    @Test
+    void shouldNameTheVariableOrFlagAnInvalidSettingCameFrom()
+    {
+        final String fromEnv = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parseAndValidate(
+            new String[0], Map.of("RINGCAST_JWT_SECRET", "short"))).getMessage();
+        assertTrue(fromEnv.startsWith("RINGCAST_JWT_SECRET: "), fromEnv);
+        final String fromFlag = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parseAndValidate(
+            new String[] {"--port", "70000"}, Map.of("RINGCAST_PORT", "1"))).getMessage();
+        assertTrue(fromFlag.startsWith("--port: "), fromFlag);
+    }
+
+    @Test
+    void shouldReadTheJwtClaimRulesAndTheMetricsToken()
+    {
+        final ServerConfig c = CommandLine.parseAndValidate(new String[] {"--jwt-audience", "hub",
+            "--jwt-issuer=https://idp", "--jwt-allow-no-exp", "true"},
+            Map.of("RINGCAST_JWT_SECRET", Tokens.SECRET, "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
+        assertEquals("hub", c.jwtAudience());
+        assertEquals("https://idp", c.jwtIssuer());
+        assertTrue(c.jwtAllowNoExp());
+        assertEquals("0123456789abcdef", c.metricsToken());
+        assertTrue(CommandLine.help().contains("never with credentials"));
+        assertTrue(CommandLine.help().contains("'ps'"));
+    }
+
+    @Test
     void shouldListEveryFlagAndItsVariableInHelp()
     {
         final String help = CommandLine.help();
         for (final String flag : CommandLine.flagNames())
         {
-            assertTrue(help.contains("--" + flag + " "), flag);
+            assertTrue(help.contains("--" + flag + "="), flag);
             assertTrue(help.contains("RINGCAST_" + flag.toUpperCase().replace('-', '_')), flag);
         }
+    }
+
+    @Test
+    void shouldPrintUsageAndVersionAndRefuseStrayArguments()
+    {
+        final CommandLine.Request help = CommandLine.read(new String[] {"--help"}, Map.of());
+        assertEquals(CommandLine.Action.PRINT, help.action());
+        assertTrue(help.text().contains("--port=PORT") && help.text().contains("token"), help.text());
+        final CommandLine.Request tokenHelp = CommandLine.read(new String[] {"token", "--help"}, Map.of());
+        assertTrue(tokenHelp.text().contains("--subscribe=PATTERN"), tokenHelp.text());
+        assertTrue(CommandLine.read(new String[] {"--version"}, Map.of()).text().startsWith("ringcast-server "));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"serve"}, Map.of())).getMessage()
+            .contains("unexpected argument 'serve'"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"@flags.txt"}, Map.of())).getMessage()
+            .contains("unexpected argument '@flags.txt'"), "no argument files");
+    }
+
+    @Test
+    void shouldReadTheTokenSubcommandWithTheKeyFromTheEnvironmentOrAFlag()
+    {
+        final CommandLine.Request fromEnv = CommandLine.read(new String[] {"token", "--sub", "alice",
+            "--subscribe", "orders/*,news/*", "--subscribe", "chat/1", "--ttl", "15m"},
+            Map.of("RINGCAST_JWT_SECRET", "env-secret"));
+        assertEquals(CommandLine.Action.TOKEN, fromEnv.action());
+        assertEquals("env-secret", fromEnv.config().jwtSecret());
+        assertEquals("alice", fromEnv.token().subject());
+        assertEquals(List.of("orders/*", "news/*", "chat/1"), fromEnv.token().subscribe());
+        assertEquals(List.of(), fromEnv.token().publish());
+        assertEquals(java.time.Duration.ofMinutes(15), fromEnv.token().ttl());
+        assertEquals("flag-secret", CommandLine.read(new String[] {"token", "--publish", "a", "--jwt-secret",
+            "flag-secret"}, Map.of("RINGCAST_JWT_SECRET", "env-secret")).config().jwtSecret());
+        assertEquals("flag-secret", CommandLine.read(new String[] {"--jwt-secret", "flag-secret", "token",
+            "--publish", "a"}, Map.of()).config().jwtSecret());
+        assertEquals(java.time.Duration.ofHours(1), CommandLine.read(new String[] {"token", "--publish", "a"},
+            Map.of()).token().ttl(), "default ttl");
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.read(new String[] {"token", "--sub", "a"}, Map.of())).getMessage()
+            .contains("give --subscribe and/or --publish"));
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.read(new String[] {"token", "--publish", "a", "--ttl", "soon"}, Map.of())).getMessage()
+            .contains("--ttl 'soon' is not a duration"));
+    }
+
+    @Test
+    void shouldReadDurationsInTheUsualForms()
+    {
+        assertEquals(java.time.Duration.ofSeconds(90), TokenCommand.duration("90s"));
+        assertEquals(java.time.Duration.ofSeconds(90), TokenCommand.duration("90"));
+        assertEquals(java.time.Duration.ofHours(12), TokenCommand.duration("12h"));
+        assertEquals(java.time.Duration.ofDays(7), TokenCommand.duration("7d"));
+        assertEquals(java.time.Duration.ofMinutes(90), TokenCommand.duration("PT1H30M"));
+        assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("0s"));
+        assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("-5m"));
     }
 }

@@ -80,6 +80,8 @@ public final class ServerConfig
     private SlowClientPolicy slowClientPolicy = SlowClientPolicy.DISCONNECT;
     private boolean nativeTransport = true;
     private WaitStrategyKind waitStrategy = WaitStrategyKind.BLOCKING;
+    private Path tlsCert;
+    private Path tlsKey;
     private DispatcherPlacement dispatcher = DispatcherPlacement.AUTO;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
@@ -442,7 +444,8 @@ public final class ServerConfig
 
     /**
      * @param token the bearer token {@code GET /metrics} requires ({@code Authorization: Bearer <token>}), at least
-     *              {@value #MIN_METRICS_TOKEN_BYTES} bytes; {@code null} (the default) leaves {@code /metrics} open.
+     *              {@value #MIN_METRICS_TOKEN_BYTES} bytes; {@code null} (the default) leaves {@code /metrics} open. {@code GET /stats} (the
+     *              dashboard's figures) requires the same token.
      */
     public ServerConfig metricsToken(final String token)
     {
@@ -507,6 +510,39 @@ public final class ServerConfig
     public boolean nativeTransport()
     {
         return nativeTransport;
+    }
+
+    /**
+     * @param file the server's certificate chain, PEM ({@code CERTIFICATE} blocks, leaf first); with
+     *             {@link #tlsKey(Path)} it turns TLS on (HTTP/2 by ALPN, HTTP/1.1 otherwise). {@code null} for none.
+     */
+    public ServerConfig tlsCert(final Path file)
+    {
+        this.tlsCert = file;
+        return this;
+    }
+
+    public Path tlsCert()
+    {
+        return tlsCert;
+    }
+
+    /** @param file the certificate's private key, PEM {@code PRIVATE KEY} (PKCS#8, unencrypted); {@code null} for none. */
+    public ServerConfig tlsKey(final Path file)
+    {
+        this.tlsKey = file;
+        return this;
+    }
+
+    public Path tlsKey()
+    {
+        return tlsKey;
+    }
+
+    /** @return {@code true} when a certificate and key are configured. */
+    public boolean tlsEnabled()
+    {
+        return tlsCert != null && tlsKey != null;
     }
 
     /** @param kind how the engine's dispatcher waits for events. Default {@link WaitStrategyKind#BLOCKING}. */
@@ -642,6 +678,17 @@ public final class ServerConfig
         {
             throw new InvalidSettingException("metrics-token",
                 "metrics-token must be at least " + MIN_METRICS_TOKEN_BYTES + " bytes");
+        }
+        if ((tlsCert == null) != (tlsKey == null))
+        {
+            throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
+        }
+        for (final Path file : tlsEnabled() ? List.of(tlsCert, tlsKey) : List.<Path>of())
+        {
+            if (!Files.isReadable(file))
+            {
+                throw new IllegalArgumentException("TLS file " + file + " does not exist or is not readable");
+            }
         }
         for (final String origin : corsOrigins)
         {

@@ -16,6 +16,9 @@ import java.util.List;
  * Builds each connection's pipeline, in this order (inbound top to bottom; each handler has one job):
  * <ol>
  *   <li>{@code limiter} {@link ConnectionLimiter} (shared): 503 and close beyond {@code maxConnections};</li>
+ *   <li>with TLS, Netty's {@code SslHandler} ({@link TlsContext}) and {@link AlpnProtocolSelector}; in clear text,
+ *       {@link PriorKnowledgeDetector}: each picks HTTP/2 ({@link Http2Pipeline}: the handlers from {@code timeouts}
+ *       on run once per stream, in its child channel) or HTTP/1.1, installs its handlers and steps aside;</li>
  *   <li>{@code bytes}: {@link RequestTimeouts#byteWatch()}, starts the request timeout on the first byte of a next
  *       request (a transport layer such as TLS goes in front of it, so it sees plain HTTP bytes);</li>
  *   <li>{@code http} {@link ServerCodec}: HTTP/1.1 with request-line and header size limits, no obs-fold, HEAD;
@@ -34,17 +37,20 @@ import java.util.List;
  * Every channel also joins the server's {@link ChannelGroup}, so shutdown can close what is left. Called by Netty
  * on the channel's event loop for each new channel.
  */
-final class ServerInitializer extends ChannelInitializer<SocketChannel>
+final class ServerInitializer extends ChannelInitializer<SocketChannel> implements HttpProtocols
 {
     private final ServerContext server;
     private final ConnectionLimiter limiter;
     private final ChannelGroup channels;
+    private final TlsContext tls;
 
-    ServerInitializer(final ServerContext server, final ConnectionLimiter limiter, final ChannelGroup channels)
+    ServerInitializer(final ServerContext server, final ConnectionLimiter limiter, final ChannelGroup channels,
+        final TlsContext tls)
     {
         this.server = server;
         this.limiter = limiter;
         this.channels = channels;
+        this.tls = tls;
     }
 
     /**
@@ -80,11 +86,35 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel>
     protected void initChannel(final SocketChannel channel)
     {
         channels.add(channel);
-        channel.pipeline().addLast("limiter", limiter);
-        configure(channel.pipeline(), server);
+        final ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("limiter", limiter);
+        if (tls != null)
+        {
+            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+            pipeline.addLast("protocol", new AlpnProtocolSelector(this, server.metrics));
+        }
+        else
+        {
+            pipeline.addLast("protocol",
+                new PriorKnowledgeDetector(this, server.config.requestTimeoutMs(), server.metrics));
+        }
     }
 
-    /** Adds every handler after the limiter, as listed in the class comment. */
+    @Override
+    public void http1(final ChannelPipeline pipeline)
+    {
+        configure(pipeline, server);
+    }
+
+    @Override
+    public void http2(final ChannelPipeline pipeline)
+    {
+        final ServerConfig config = server.config;
+        Http2Pipeline.install(pipeline, config, server.metrics, stream -> requestHandlers(stream, server,
+            new RequestTimeouts(config.requestTimeoutMs(), config.idleTimeoutMs(), server.metrics)));
+    }
+
+    /** Adds the HTTP/1.1 handlers after the protocol choice, as listed in the class comment. */
     static void configure(final ChannelPipeline pipeline, final ServerContext server)
     {
         final ServerConfig config = server.config;
@@ -92,6 +122,14 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel>
             config.requestTimeoutMs(), config.idleTimeoutMs(), server.metrics);
         pipeline.addLast("bytes", timeouts.byteWatch());
         pipeline.addLast("http", new ServerCodec(config.maxInitialLineBytes(), config.maxHeaderBytes(), 64 * 1024));
+        requestHandlers(pipeline, server, timeouts);
+    }
+
+    /** The handlers behind the HTTP codec: of an HTTP/1 connection, or of one HTTP/2 stream's child channel. */
+    private static void requestHandlers(final ChannelPipeline pipeline, final ServerContext server,
+        final RequestTimeouts timeouts)
+    {
+        final ServerConfig config = server.config;
         pipeline.addLast("timeouts", timeouts);
         final CorsConfig cors = cors(config.corsOrigins());
         if (cors != null)

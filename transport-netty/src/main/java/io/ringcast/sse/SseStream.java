@@ -128,6 +128,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private int lastFrameBytes = 1;
     /** Created the first time the stream holds unwritten bytes. */
     private Behind behind;
+    /** Frames are {@link EnvelopeFrames} built for this stream rather than the shared {@link SseFrames}. */
+    private boolean envelope;
 
     private SseStream(
         final ChannelHandlerContext ctx, final ServerMetrics metrics, final StreamSettings settings,
@@ -561,13 +563,24 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
     }
 
+    /**
+     * Makes this stream send {@link EnvelopeFrames}. Call on the event loop right after {@link #open} or
+     * {@link #openResumed}, before the stream's first drain.
+     */
+    void envelope(final boolean on)
+    {
+        envelope = on;
+    }
+
     @Override
     public void onEvent(final Event event)
     {
         final ResumedStream r = resumed;
-        final byte[] frame = r != null && !r.caughtUp() ?
-            // catching up after a replica resume: this client's position, not the node's stamp, is its id
-            SseFrames.frame(r.position(), event.type(), event.payload()) : SseFrames.frameOf(event);
+        final boolean catchingUp = r != null && !r.caughtUp();
+        // catching up after a replica resume: this client's position, not the node's stamp, is its id
+        final byte[] frame = envelope ?
+            EnvelopeFrames.frame(catchingUp ? r.position() : event.idString(), event) :
+            catchingUp ? SseFrames.frame(r.position(), event.type(), event.payload()) : SseFrames.frameOf(event);
         batch.add(frame);
         lastFrameBytes = frame.length;
     }

@@ -107,6 +107,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
     {
         final List<String> topics = target.all("topic");
         final Filter filter = Topics.filter(topics);
+        final boolean envelope = EnvelopeFrames.requested(target.first("envelope"));
         final Principal principal = server.authenticate(r, target);
         for (final String topic : topics)
         {
@@ -133,6 +134,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
         if (lastEventId != null && server.replication != null && !isDecimal(lastEventId))
         {
             stream = SseStream.openResumed(ctx, server, filter, lastEventId, source, user, http10, wantsJson);
+            stream.envelope(envelope);
         }
         else
         {
@@ -141,6 +143,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
             {
                 stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, wantsJson,
                     server.streams, server.metrics);
+                stream.envelope(envelope);
             }
             catch (final IllegalArgumentException e)
             {
