@@ -29,6 +29,24 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         this.server = server;
     }
 
+    /**
+     * Takes the aggregated request of a {@code POST /publish} only: over HTTP/2 a request without a body arrives whole
+     * (a {@link FullHttpRequest}) and belongs to the handlers after this one.
+     */
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+    {
+        final Route.Routed routed = ctx.channel().attr(Route.CURRENT).get();
+        if (routed != null && routed.route() == Route.PUBLISH)
+        {
+            super.channelRead(ctx, msg);
+        }
+        else
+        {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
