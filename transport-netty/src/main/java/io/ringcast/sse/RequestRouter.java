@@ -99,7 +99,16 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
             ctx.fireChannelRead(r);
             return;
         }
+        final boolean eventStreamClient = !result.isFailure() && StreamRefusal.eventStreamClient(r);
         ReferenceCountUtil.release(r);
+        if (eventStreamClient && server.shuttingDown())
+        {
+            // an EventSource must be told in a form it retries (StreamRefusal), not with a 503 it gives up on
+            closing = true;
+            refusal = null;
+            StreamRefusal.refuse(server, ctx, error, false, false);
+            return;
+        }
         if (result.isFailure() || server.shuttingDown() || mayHaveBody(r) ||
             error.status == HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED)
         {

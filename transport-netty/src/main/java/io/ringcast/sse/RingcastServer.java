@@ -91,7 +91,7 @@ public final class RingcastServer implements AutoCloseable
         this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
             replication == null ? null : replication.replication(), replication == null ? null : replication.name()),
             replication == null ? null : replication.replication(), resumes);
-        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics, config.retryMs());
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
         this.tls = tlsContext(config);
@@ -239,6 +239,12 @@ public final class RingcastServer implements AutoCloseable
     public Engine engine()
     {
         return engine;
+    }
+
+    /** @return what the connections share, with the server's own counters; for tests in this package. */
+    ServerContext context()
+    {
+        return context;
     }
 
     /** @return the settings the server runs with. */
