@@ -1,12 +1,14 @@
 package io.ringcast.server;
 
 import io.ringcast.sse.DispatcherPlacement;
+import io.ringcast.sse.InvalidSettingException;
 import io.ringcast.sse.ServerConfig;
 import io.ringcast.sse.SlowClientPolicy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,13 +78,21 @@ final class CommandLine
             ServerConfig.DEFAULT_DRAIN_BATCH + ")", (c, v) -> c.drainBatch(integer("drain-batch", v))),
         new Option("io-threads", "N", "Netty event loops, 0 = cores - 1, at least 1 (default 0)",
             (c, v) -> c.ioThreads(integer("io-threads", v))),
-        new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on", ServerConfig::jwtSecret),
+        new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on. A flag's value shows in " +
+            "'ps': prefer the variable", ServerConfig::jwtSecret),
         new Option("jwt-key-file", "FILE", "PEM public key or JWK (RSA: RS*/PS*, EC: ES*); turns auth on",
             (c, v) -> c.jwtKeyFile(Path.of(v))),
         new Option("tls-cert", "FILE", "PEM certificate chain; with --tls-key serves HTTPS, HTTP/2 by ALPN (reloaded " +
             "when the file changes)", (c, v) -> c.tlsCert(Path.of(v))),
         new Option("tls-key", "FILE", "PEM private key (PKCS#8) of --tls-cert", (c, v) -> c.tlsKey(Path.of(v))),
-        new Option("cors-origins", "LIST", "comma-separated allowed origins, or * (default none)",
+        new Option("jwt-audience", "AUD", "a token's 'aud' must hold this (default: any)", ServerConfig::jwtAudience),
+        new Option("jwt-issuer", "ISS", "a token's 'iss' must equal this (default: any)", ServerConfig::jwtIssuer),
+        new Option("jwt-allow-no-exp", "BOOL", "accept tokens without 'exp', which never expire (default false: " +
+            "refused)", (c, v) -> c.jwtAllowNoExp(bool("jwt-allow-no-exp", v))),
+        new Option("metrics-token", "TOKEN", "GET /metrics then needs 'Authorization: Bearer TOKEN' (>= 16 bytes; " +
+            "default: open). Shows in 'ps': prefer the variable", ServerConfig::metricsToken),
+        new Option("cors-origins", "LIST", "comma-separated allowed origins, sent with credentials; or * for any " +
+            "origin, then never with credentials (no cookies, no Authorization) (default none)",
             (c, v) -> c.corsOrigins(v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList())),
         new Option("node-id", "ID", "this node's id, [A-Za-z0-9._-]{1,64} (default " + ServerConfig.DEFAULT_NODE_ID +
@@ -116,14 +126,36 @@ final class CommandLine
     /**
      * A parsed command line.
      *
-     * @param action what to do.
-     * @param config the server's settings from the environment and the flags (not yet validated).
-     * @param token  the token to mint, for {@link Action#TOKEN}.
-     * @param text   the text to print, for {@link Action#PRINT}.
+     * @param action  what to do.
+     * @param config  the server's settings from the environment and the flags (not yet validated).
+     * @param token   the token to mint, for {@link Action#TOKEN}.
+     * @param text    the text to print, for {@link Action#PRINT}.
+     * @param sources where each setting came from, by option name: {@code --port} or {@code RINGCAST_PORT}.
      */
-    record Request(Action action, ServerConfig config, TokenRequest token, String text)
+    record Request(Action action, ServerConfig config, TokenRequest token, String text, Map<String, String> sources)
     {
+        /**
+         * @return the validated configuration.
+         * @throws UsageException for an invalid setting, naming the flag or the environment variable it came from.
+         */
+        ServerConfig validatedConfig()
+        {
+            try
+            {
+                config.validate();
+            }
+            catch (final InvalidSettingException e)
+            {
+                final String source = sources.get(e.setting());
+                throw new UsageException(source == null ? e.getMessage() : source + ": " + e.getMessage());
+            }
+            return config;
+        }
     }
+
+    /** {@code RINGCAST_*} variables that are not flags' but are read elsewhere (logback, the launcher, the tests). */
+    private static final List<String> OTHER_VARIABLES =
+        List.of("RINGCAST_LOG_LEVEL", "RINGCAST_JAVA_OPTS", "RINGCAST_HOME", "RINGCAST_TEST_PG_URL");
 
     /**
      * @param args the command-line arguments (server flags only).
@@ -142,6 +174,22 @@ final class CommandLine
     }
 
     /**
+     * Parses and validates: a setting {@link ServerConfig#validate()} refuses is reported naming the flag or the
+     * environment variable its value came from.
+     *
+     * @throws UsageException for anything {@link #parse(String[], Map)} refuses or an invalid setting.
+     */
+    static ServerConfig parseAndValidate(final String[] args, final Map<String, String> env)
+    {
+        final Request request = read(args, env);
+        if (request.action() != Action.SERVE)
+        {
+            throw new UsageException("expected server flags only, got " + Arrays.toString(args));
+        }
+        return request.validatedConfig();
+    }
+
+    /**
      * Reads the environment's {@code RINGCAST_*} variables, then the flags (picocli), which win over them; flags and
      * variables starting with {@code --pg-} / {@code RINGCAST_PG_} go to the relay's settings as they are.
      *
@@ -153,12 +201,23 @@ final class CommandLine
     static Request read(final String[] args, final Map<String, String> env)
     {
         final ServerConfig config = new ServerConfig();
+        final Map<String, String> sources = new HashMap<>();
+        for (final String name : env.keySet())
+        {
+            if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && findEnv(name) == null &&
+                !OTHER_VARIABLES.contains(name))
+            {
+                throw new UsageException("unknown environment variable " + name + "; the RINGCAST_* variables are " +
+                    "the flags' (--help lists them) and RINGCAST_PG_* for the relay");
+            }
+        }
         for (final Option option : OPTIONS)
         {
             final String value = env.get(option.env());
             if (value != null)
             {
                 apply(config, option, value, option.env());
+                sources.put(option.name(), option.env());
             }
         }
         for (final Map.Entry<String, String> e : env.entrySet())
@@ -187,11 +246,11 @@ final class CommandLine
             if (result.isUsageHelpRequested())
             {
                 return new Request(Action.PRINT, config, null,
-                    result.commandSpec().commandLine().getUsageMessage(picocli.CommandLine.Help.Ansi.AUTO));
+                    result.commandSpec().commandLine().getUsageMessage(picocli.CommandLine.Help.Ansi.AUTO), sources);
             }
             if (result.isVersionHelpRequested())
             {
-                return new Request(Action.PRINT, config, null, "ringcast-server " + version() + "\n");
+                return new Request(Action.PRINT, config, null, "ringcast-server " + version() + "\n", sources);
             }
             for (final picocli.CommandLine.Model.OptionSpec spec : result.matchedOptions())
             {
@@ -199,11 +258,12 @@ final class CommandLine
                 if (option != null)
                 {
                     apply(config, option, spec.getValue(), spec.longestName());
+                    sources.put(option.name(), spec.longestName());
                 }
             }
         }
-        return token == null ? new Request(Action.SERVE, config, null, null) :
-            new Request(Action.TOKEN, config, tokenCommand.request(), null);
+        return token == null ? new Request(Action.SERVE, config, null, null, sources) :
+            new Request(Action.TOKEN, config, tokenCommand.request(), null, sources);
     }
 
     /** @return the usage text, without colours. */
@@ -346,6 +406,18 @@ final class CommandLine
             current = swap;
         }
         return previous[b.length()];
+    }
+
+    private static Option findEnv(final String variable)
+    {
+        for (final Option o : OPTIONS)
+        {
+            if (o.env().equals(variable))
+            {
+                return o;
+            }
+        }
+        return null;
     }
 
     private static Option find(final String name)

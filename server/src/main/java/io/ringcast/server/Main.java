@@ -49,9 +49,8 @@ public final class Main
                     System.out.println(token);
                     return;
                 }
-                default -> config = request.config();
+                default -> config = request.validatedConfig();
             }
-            config.validate();
         }
         catch (final IllegalArgumentException | CommandLine.UsageException e)
         {

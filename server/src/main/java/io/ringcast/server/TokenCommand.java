@@ -36,6 +36,10 @@ final class TokenCommand
         description = "a topic or prefix pattern the token may publish to; repeat or comma-separate")
     List<String> publish = new ArrayList<>();
 
+    @Option(names = "--publish-private", paramLabel = "PATTERN", split = ",",
+        description = "a topic pattern on which the token may address private events (\"user\") to any user")
+    List<String> publishPrivate = new ArrayList<>();
+
     @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h",
         description = "how long the token is valid: 90s, 15m, 12h, 7d or ISO-8601 (PT1H) (default: ${DEFAULT-VALUE})")
     String ttl;
@@ -50,12 +54,12 @@ final class TokenCommand
      */
     TokenRequest request()
     {
-        if (subscribe.isEmpty() && publish.isEmpty())
+        if (subscribe.isEmpty() && publish.isEmpty() && publishPrivate.isEmpty())
         {
             throw new CommandLine.UsageException(
                 "token: give --subscribe and/or --publish (topic patterns); a token without them grants nothing");
         }
-        for (final String pattern : concat(subscribe, publish))
+        for (final String pattern : concat(concat(subscribe, publish), publishPrivate))
         {
             if (pattern.isBlank())
             {
@@ -66,7 +70,8 @@ final class TokenCommand
         {
             throw new CommandLine.UsageException("token: --sub must not be empty");
         }
-        return new TokenRequest(subject, trimmed(subscribe), trimmed(publish), duration(ttl), privateKey);
+        return new TokenRequest(subject, trimmed(subscribe), trimmed(publish), trimmed(publishPrivate), duration(ttl),
+            privateKey);
     }
 
     /**

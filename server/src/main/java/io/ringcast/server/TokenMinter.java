@@ -35,7 +35,8 @@ import java.util.Date;
  * Mints the JWT a {@link TokenRequest} describes, signed with the key the server is configured with: HS256 with its
  * {@code --jwt-secret}, or, when it verifies with a public key ({@code --jwt-key-file}), RS256 / ES256-512 with the
  * matching private key. The claims are the ones the server reads: {@code sub}, {@code subscribe}, {@code publish},
- * {@code iat} and {@code exp}. Stateless.
+ * {@code publish_private}, {@code iat} and {@code exp}, and {@code aud} / {@code iss} when the server requires them
+ * ({@code --jwt-audience}, {@code --jwt-issuer}). Stateless.
  */
 final class TokenMinter
 {
@@ -66,6 +67,18 @@ final class TokenMinter
         if (!request.publish().isEmpty())
         {
             claims.claim("publish", request.publish());
+        }
+        if (!request.publishPrivate().isEmpty())
+        {
+            claims.claim("publish_private", request.publishPrivate());
+        }
+        if (config.jwtAudience() != null)
+        {
+            claims.audience(config.jwtAudience());
+        }
+        if (config.jwtIssuer() != null)
+        {
+            claims.issuer(config.jwtIssuer());
         }
         final Signing signing = signing(config, request);
         final SignedJWT jwt = new SignedJWT(

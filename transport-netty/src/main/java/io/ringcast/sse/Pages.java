@@ -43,7 +43,11 @@ final class Pages
         return !shuttingDown && !engine.isClosed() && engine.metrics().ringRemainingCapacity() > 0;
     }
 
-    String health(final boolean shuttingDown)
+    /**
+     * @param withDetail include the replication's detail text (which may name the database host and its error); only
+     *                   for a caller holding the metrics token.
+     */
+    String health(final boolean shuttingDown, final boolean withDetail)
     {
         final boolean accepting = accepting(shuttingDown);
         final ReplicationHealth r = replication == null ? null : safeHealth();
@@ -62,8 +66,12 @@ final class Pages
         if (r != null)
         {
             b.append(",\"replication\":{\"provider\":").append(Responses.quote(replicationName))
-                .append(",\"state\":").append(Responses.quote(r.state()))
-                .append(",\"detail\":").append(Responses.quote(r.detail())).append('}');
+                .append(",\"state\":").append(Responses.quote(r.state()));
+            if (withDetail)
+            {
+                b.append(",\"detail\":").append(Responses.quote(r.detail()));
+            }
+            b.append('}');
         }
         else
         {
@@ -119,6 +127,8 @@ final class Pages
         out.counter("http_client_errors_total", "Responses with a 4xx status", metrics.clientErrors.sum());
         out.counter("http_server_errors_total", "Responses with a 5xx status", metrics.serverErrors.sum());
         out.counter("http_auth_failures_total", "Requests refused with 401 or 403", metrics.authFailures.sum());
+        out.counter("stream_token_expiries_total", "Streams ended with token-expired when their token expired",
+            metrics.tokenExpiries.sum());
         out.counter("http_request_timeouts_total", "Requests cut off by the request timeout",
             metrics.requestTimeouts.sum());
         out.counter("http_idle_timeouts_total", "Keep-alive connections closed when idle", metrics.idleTimeouts.sum());

@@ -26,6 +26,7 @@ final class ServerMetrics
     final LongAdder http2Connections = new LongAdder();
     final LongAdder tlsHandshakeFailures = new LongAdder();
     final LongAdder authFailures = new LongAdder();
+    final LongAdder tokenExpiries = new LongAdder();
     final LongAdder clientErrors = new LongAdder();
     final LongAdder serverErrors = new LongAdder();
 

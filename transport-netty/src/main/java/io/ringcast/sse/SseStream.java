@@ -511,6 +511,27 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
     }
 
+    /**
+     * Ends the stream with {@code frame} as its last frame (written after everything already sent); used when the
+     * stream's token expires.
+     *
+     * @return {@code false} when the stream has not started yet (its head is not written): call again later.
+     */
+    boolean endWith(final byte[] frame)
+    {
+        if (ended)
+        {
+            return true;
+        }
+        if (!headWritten)
+        {
+            return false;
+        }
+        writeFrames(frame);
+        end();
+        return true;
+    }
+
     private void release()
     {
         metrics.openStreams.decrement();
