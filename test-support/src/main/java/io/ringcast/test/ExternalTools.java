@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Command-line tools the tests drive (curl with HTTP/2, openssl): found on the PATH, else installed with apt-get
+ * Command-line tools the tests drive (curl with HTTP/2, openssl, nginx): found on the PATH, else installed with apt-get
  * (we run as root), else the test fails with a message saying what to install. Never skips.
  */
 public final class ExternalTools
@@ -29,6 +29,36 @@ public final class ExternalTools
             return found;
         }
         final Path log = Files.createTempFile("apt-install-" + aptPackage, ".log");
+        // keep apt from starting a packaged service (nginx on port 80): the tests start their own instances
+        final Path policy = Path.of("/usr/sbin/policy-rc.d");
+        final boolean ownPolicy = !Files.exists(policy);
+        if (ownPolicy)
+        {
+            Files.writeString(policy, "#!/bin/sh\nexit 101\n");
+            policy.toFile().setExecutable(true);
+        }
+        try
+        {
+            install(command, aptPackage, log);
+        }
+        finally
+        {
+            if (ownPolicy)
+            {
+                Files.deleteIfExists(policy);
+            }
+        }
+        found = find(command);
+        if (found == null)
+        {
+            throw new AssertionError("apt-get installed " + aptPackage + " but '" + command + "' is still not on the " +
+                "PATH; see " + log);
+        }
+        return found;
+    }
+
+    private static void install(final String command, final String aptPackage, final Path log) throws Exception
+    {
         for (final List<String> step : List.of(List.of("apt-get", "update"),
             List.of("apt-get", "install", "-y", "--no-install-recommends", aptPackage)))
         {
@@ -44,18 +74,11 @@ public final class ExternalTools
                     "see " + log + ". Install it yourself: apt-get install " + aptPackage);
             }
         }
-        found = find(command);
-        if (found == null)
-        {
-            throw new AssertionError("apt-get installed " + aptPackage + " but '" + command + "' is still not on the " +
-                "PATH; see " + log);
-        }
-        return found;
     }
 
     private static Path find(final String command)
     {
-        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+        for (final String dir : (System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin").split(":"))
         {
             final Path candidate = Path.of(dir, command);
             if (Files.isExecutable(candidate))
