@@ -126,17 +126,20 @@ final class CommandLine
     /**
      * A parsed command line.
      *
-     * @param action  what to do.
-     * @param config  the server's settings from the environment and the flags (not yet validated).
-     * @param token   the token to mint, for {@link Action#TOKEN}.
+     * @param action what to do.
+     * @param config the server's settings from the environment and the flags (not yet validated).
+     * @param token  the token to mint, for {@link Action#TOKEN}.
      * @param text    the text to print, for {@link Action#PRINT}.
-     * @param sources where each setting came from, by option name: {@code --port} or {@code RINGCAST_PORT}.
+     * @param sources for each setting name, the flag or environment variable its value came from.
      */
     record Request(Action action, ServerConfig config, TokenRequest token, String text, Map<String, String> sources)
     {
         /**
+         * Validates {@link #config()}: a setting {@link ServerConfig#validate()} refuses is reported naming the flag
+         * or the environment variable its value came from.
+         *
          * @return the validated configuration.
-         * @throws UsageException for an invalid setting, naming the flag or the environment variable it came from.
+         * @throws UsageException for an invalid setting.
          */
         ServerConfig validatedConfig()
         {
@@ -152,10 +155,6 @@ final class CommandLine
             return config;
         }
     }
-
-    /** {@code RINGCAST_*} variables that are not flags' but are read elsewhere (logback, the launcher, the tests). */
-    private static final List<String> OTHER_VARIABLES =
-        List.of("RINGCAST_LOG_LEVEL", "RINGCAST_JAVA_OPTS", "RINGCAST_HOME", "RINGCAST_TEST_PG_URL");
 
     /**
      * @param args the command-line arguments (server flags only).
@@ -174,20 +173,19 @@ final class CommandLine
     }
 
     /**
-     * Parses and validates: a setting {@link ServerConfig#validate()} refuses is reported naming the flag or the
-     * environment variable its value came from.
+     * Parses and validates server flags only.
      *
-     * @throws UsageException for anything {@link #parse(String[], Map)} refuses or an invalid setting.
+     * @throws UsageException for anything {@link #parse(String[], Map)} refuses or an invalid setting, naming the flag
+     *                        or the environment variable the value came from.
      */
     static ServerConfig parseAndValidate(final String[] args, final Map<String, String> env)
     {
-        final Request request = read(args, env);
-        if (request.action() != Action.SERVE)
-        {
-            throw new UsageException("expected server flags only, got " + Arrays.toString(args));
-        }
-        return request.validatedConfig();
+        parse(args, env);
+        return read(args, env).validatedConfig();
     }
+
+    /** {@code RINGCAST_*} variables that are not flags' but are read elsewhere: logback.xml, bin/ringcast-server. */
+    private static final List<String> OTHER_VARIABLES = List.of("RINGCAST_LOG_LEVEL", "RINGCAST_JAVA_OPTS");
 
     /**
      * Reads the environment's {@code RINGCAST_*} variables, then the flags (picocli), which win over them; flags and
@@ -204,8 +202,8 @@ final class CommandLine
         final Map<String, String> sources = new HashMap<>();
         for (final String name : env.keySet())
         {
-            if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && findEnv(name) == null &&
-                !OTHER_VARIABLES.contains(name))
+            if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && !name.startsWith("RINGCAST_TEST_") &&
+                findEnv(name) == null && !OTHER_VARIABLES.contains(name))
             {
                 throw new UsageException("unknown environment variable " + name + "; the RINGCAST_* variables are " +
                     "the flags' (--help lists them) and RINGCAST_PG_* for the relay");

@@ -37,7 +37,8 @@ final class TokenCommand
     List<String> publish = new ArrayList<>();
 
     @Option(names = "--publish-private", paramLabel = "PATTERN", split = ",",
-        description = "a topic pattern on which the token may address private events (\"user\") to any user")
+        description = "a topic pattern on which the token may address private events to any user (claim " +
+            "'publish_private'); without it a token addresses private events to its own user only")
     List<String> publishPrivate = new ArrayList<>();
 
     @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "1h",
@@ -54,7 +55,7 @@ final class TokenCommand
      */
     TokenRequest request()
     {
-        if (subscribe.isEmpty() && publish.isEmpty() && publishPrivate.isEmpty())
+        if (subscribe.isEmpty() && publish.isEmpty())
         {
             throw new CommandLine.UsageException(
                 "token: give --subscribe and/or --publish (topic patterns); a token without them grants nothing");
@@ -63,15 +64,15 @@ final class TokenCommand
         {
             if (pattern.isBlank())
             {
-                throw new CommandLine.UsageException("token: an empty topic pattern in --subscribe / --publish");
+                throw new CommandLine.UsageException("token: an empty topic pattern in --subscribe / --publish / --publish-private");
             }
         }
         if (subject != null && subject.isBlank())
         {
             throw new CommandLine.UsageException("token: --sub must not be empty");
         }
-        return new TokenRequest(subject, trimmed(subscribe), trimmed(publish), trimmed(publishPrivate), duration(ttl),
-            privateKey);
+        return new TokenRequest(subject, trimmed(subscribe), trimmed(publish), duration(ttl), privateKey,
+            trimmed(publishPrivate));
     }
 
     /**

@@ -35,8 +35,7 @@ import java.util.Date;
  * Mints the JWT a {@link TokenRequest} describes, signed with the key the server is configured with: HS256 with its
  * {@code --jwt-secret}, or, when it verifies with a public key ({@code --jwt-key-file}), RS256 / ES256-512 with the
  * matching private key. The claims are the ones the server reads: {@code sub}, {@code subscribe}, {@code publish},
- * {@code publish_private}, {@code iat} and {@code exp}, and {@code aud} / {@code iss} when the server requires them
- * ({@code --jwt-audience}, {@code --jwt-issuer}). Stateless.
+ * {@code publish_private}, {@code iat}, {@code exp}, and {@code aud} / {@code iss} when the server checks them. Stateless.
  */
 final class TokenMinter
 {

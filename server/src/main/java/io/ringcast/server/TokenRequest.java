@@ -10,13 +10,13 @@ import java.util.List;
  * @param subject    the {@code sub} claim (the user private events are addressed to), or {@code null} for none.
  * @param subscribe  topic patterns the token may stream ({@code subscribe} claim).
  * @param publish    topic patterns the token may publish to ({@code publish} claim).
- * @param publishPrivate topic patterns on which the token may address private events to any user
- *                   ({@code publish_private} claim).
  * @param ttl        how long the token is valid from now ({@code exp} claim).
  * @param privateKey the private key to sign with when the server verifies with a public key, or {@code null}.
+ * @param publishPrivate topic patterns on which the token may address private events to any user
+ *                   ({@code publish_private} claim).
  */
-record TokenRequest(String subject, List<String> subscribe, List<String> publish, List<String> publishPrivate,
-    Duration ttl, Path privateKey)
+record TokenRequest(String subject, List<String> subscribe, List<String> publish, Duration ttl, Path privateKey,
+    List<String> publishPrivate)
 {
     TokenRequest
     {
@@ -25,10 +25,10 @@ record TokenRequest(String subject, List<String> subscribe, List<String> publish
         publishPrivate = List.copyOf(publishPrivate);
     }
 
-    /** A token without {@code publish_private}. */
+    /** A request without {@code publish_private}. */
     TokenRequest(final String subject, final List<String> subscribe, final List<String> publish, final Duration ttl,
         final Path privateKey)
     {
-        this(subject, subscribe, publish, List.of(), ttl, privateKey);
+        this(subject, subscribe, publish, ttl, privateKey, List.of());
     }
 }

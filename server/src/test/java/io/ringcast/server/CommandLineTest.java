@@ -77,6 +77,40 @@ class CommandLineTest
     }
 
     @Test
+    void shouldRefuseAMisspeltVariableNamingIt()
+    {
+        final CommandLine.UsageException e = assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[0], Map.of("RINGCAST_JWT_SECRT", "x")));
+        assertTrue(e.getMessage().contains("RINGCAST_JWT_SECRT"), e.getMessage());
+        CommandLine.parse(new String[0], Map.of("RINGCAST_PG_POOL_SIZE", "2", "OTHER_VARIABLE", "x"));
+    }
+
+    @Test
+    void shouldNameTheVariableOrFlagAnInvalidSettingCameFrom()
+    {
+        final String fromEnv = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parseAndValidate(
+            new String[0], Map.of("RINGCAST_JWT_SECRET", "short"))).getMessage();
+        assertTrue(fromEnv.startsWith("RINGCAST_JWT_SECRET: "), fromEnv);
+        final String fromFlag = assertThrows(CommandLine.UsageException.class, () -> CommandLine.parseAndValidate(
+            new String[] {"--port", "70000"}, Map.of("RINGCAST_PORT", "1"))).getMessage();
+        assertTrue(fromFlag.startsWith("--port: "), fromFlag);
+    }
+
+    @Test
+    void shouldReadTheJwtClaimRulesAndTheMetricsToken()
+    {
+        final ServerConfig c = CommandLine.parseAndValidate(new String[] {"--jwt-audience", "hub",
+            "--jwt-issuer=https://idp", "--jwt-allow-no-exp", "true"},
+            Map.of("RINGCAST_JWT_SECRET", Tokens.SECRET, "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
+        assertEquals("hub", c.jwtAudience());
+        assertEquals("https://idp", c.jwtIssuer());
+        assertTrue(c.jwtAllowNoExp());
+        assertEquals("0123456789abcdef", c.metricsToken());
+        assertTrue(CommandLine.help().contains("never with credentials"));
+        assertTrue(CommandLine.help().contains("'ps'"));
+    }
+
+    @Test
     void shouldListEveryFlagAndItsVariableInHelp()
     {
         final String help = CommandLine.help();
@@ -140,5 +174,12 @@ class CommandLineTest
         assertEquals(java.time.Duration.ofMinutes(90), TokenCommand.duration("PT1H30M"));
         assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("0s"));
         assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("-5m"));
+    }
+
+    @Test
+    void shouldLeaveTheLoggingAndLauncherVariablesToTheirReaders()
+    {
+        assertEquals(9000, CommandLine.parse(new String[] {"--port", "9000"},
+            Map.of("RINGCAST_LOG_LEVEL", "DEBUG", "RINGCAST_JAVA_OPTS", "-Xmx1g")).port());
     }
 }

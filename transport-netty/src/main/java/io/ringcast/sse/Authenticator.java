@@ -324,6 +324,14 @@ final class Authenticator
         {
             return "the token expired at " + claims.getExpirationTime().toInstant() + "; get a fresh one";
         }
+        if (message != null && message.contains("aud claim"))
+        {
+            return "the token's 'aud' claim does not hold this server's audience (--jwt-audience)";
+        }
+        if (message != null && message.contains("iss claim"))
+        {
+            return "the token's 'iss' claim is not this server's issuer (--jwt-issuer)";
+        }
         if (message != null && message.contains("before use time") && claims.getNotBeforeTime() != null)
         {
             return "the token is not valid before " + claims.getNotBeforeTime().toInstant();

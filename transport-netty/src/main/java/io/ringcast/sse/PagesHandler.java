@@ -14,8 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Answers {@code GET} and {@code HEAD} on {@code /metrics}, {@code /healthz} and {@code /} from {@link Pages}, once the
- * request is complete. {@code /metrics} needs {@code Authorization: Bearer <metrics token>} when a metrics token is
+ * Answers {@code GET} and {@code HEAD} on {@code /metrics}, {@code /healthz} and {@code /stats} from {@link Pages},
+ * and on {@code /} and the other files of {@link StaticAssets}, once the request is complete. {@code /metrics} and
+ * {@code /stats} need {@code Authorization: Bearer <metrics token>} when a metrics token is
  * configured (compared in constant time); {@code /healthz} tells anyone the state and, only to a caller holding the
  * metrics token, the replication's detail (which may name the database host). A response to {@code HEAD} carries the
  * headers of the {@code GET} and no body. One instance per channel; event loop only.
@@ -26,6 +27,7 @@ final class PagesHandler extends ChannelInboundHandlerAdapter
     private final byte[] metricsToken;
     private HttpRequest request;
     private Route route;
+    private String path;
 
     PagesHandler(final ServerContext server)
     {
@@ -41,7 +43,9 @@ final class PagesHandler extends ChannelInboundHandlerAdapter
         {
             final Route.Routed routed = ctx.channel().attr(Route.CURRENT).get();
             route = routed == null ? null : routed.route();
-            request = route == Route.METRICS || route == Route.HEALTH || route == Route.INDEX ? r : null;
+            path = routed == null ? null : routed.target().path();
+            request = route == Route.METRICS || route == Route.HEALTH || route == Route.STATS ||
+                route == Route.INDEX ? r : null;
         }
         if (request == null)
         {
@@ -77,8 +81,18 @@ final class PagesHandler extends ChannelInboundHandlerAdapter
             case HEALTH -> Responses.json(ctx,
                 server.pages.accepting(shuttingDown) ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 server.pages.health(shuttingDown, metricsToken != null && holdsMetricsToken(r)), keepAlive);
-            default -> Responses.write(ctx, HttpResponseStatus.OK, "text/html; charset=utf-8",
-                Unpooled.wrappedBuffer(server.pages.demoPage()), keepAlive);
+            case STATS ->
+            {
+                if (metricsToken != null && !holdsMetricsToken(r))
+                {
+                    Refusals.refuse(server, ctx, HttpError.unauthorized(
+                        "GET /stats needs 'Authorization: Bearer <metrics token>' (--metrics-token)"), keepAlive);
+                    return;
+                }
+                Responses.json(ctx, HttpResponseStatus.OK, server.pages.stats(
+                    server.metrics.openConnections.intValue(), shuttingDown, metricsToken != null), keepAlive);
+            }
+            default -> StaticAssets.write(ctx, r, path, keepAlive);
         }
     }
 

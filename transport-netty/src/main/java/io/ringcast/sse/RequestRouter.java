@@ -110,7 +110,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
             }
             if (!route.accepts(r.method()))
             {
-                return HttpError.methodNotAllowed(route.path, RequestTarget.printable(r.method().name()),
+                return HttpError.methodNotAllowed(RequestTarget.printable(target.path()),
+                    RequestTarget.printable(r.method().name()),
                     route.allow());
             }
             ctx.channel().attr(Route.CURRENT).set(new Route.Routed(route, target));

@@ -14,13 +14,16 @@ enum Route
     PUBLISH("/publish", HttpMethod.POST),
     METRICS("/metrics", HttpMethod.GET, HttpMethod.HEAD),
     HEALTH("/healthz", HttpMethod.GET, HttpMethod.HEAD),
+    STATS("/stats", HttpMethod.GET, HttpMethod.HEAD),
+    /** The dashboard at {@code /} and every other file of {@link StaticAssets}. */
     INDEX("/", HttpMethod.GET, HttpMethod.HEAD);
 
     /** The request being handled on a channel: its route and decoded target; set by the router per request. */
     static final AttributeKey<Routed> CURRENT = AttributeKey.valueOf(Route.class, "current");
 
     static final String ENDPOINTS =
-        "GET /events, POST /publish, GET|HEAD /metrics, GET|HEAD /healthz, GET|HEAD /";
+        "GET /events, POST /publish, GET|HEAD /metrics, GET|HEAD /healthz, GET|HEAD /stats, GET|HEAD /, " +
+        "GET|HEAD /ringcast.js";
 
     final String path;
     final HttpMethod[] methods;
@@ -40,8 +43,8 @@ enum Route
             case "/publish" -> PUBLISH;
             case "/metrics" -> METRICS;
             case "/healthz" -> HEALTH;
-            case "/", "/index.html" -> INDEX;
-            default -> null;
+            case "/stats" -> STATS;
+            default -> StaticAssets.exists(path) ? INDEX : null;
         };
     }
 

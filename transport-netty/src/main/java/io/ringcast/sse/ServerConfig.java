@@ -378,7 +378,8 @@ public final class ServerConfig
 
     /**
      * @param token the bearer token {@code GET /metrics} requires ({@code Authorization: Bearer <token>}), at least
-     *              {@value #MIN_METRICS_TOKEN_BYTES} bytes; {@code null} (the default) leaves {@code /metrics} open.
+     *              {@value #MIN_METRICS_TOKEN_BYTES} bytes; {@code null} (the default) leaves {@code /metrics} open. {@code GET /stats} (the
+     *              dashboard's figures) requires the same token.
      */
     public ServerConfig metricsToken(final String token)
     {

@@ -16,10 +16,9 @@ import java.util.List;
  * Builds each connection's pipeline, in this order (inbound top to bottom; each handler has one job):
  * <ol>
  *   <li>{@code limiter} {@link ConnectionLimiter} (shared): 503 and close beyond {@code maxConnections};</li>
- *   <li>{@code tls} and {@code protocol}: with TLS, Netty's {@code SslHandler} ({@link TlsContext}) and
- *       {@link AlpnProtocolSelector}; in clear text, {@link PriorKnowledgeDetector}. Each picks HTTP/2 or HTTP/1.1,
- *       installs its handlers ({@link HttpProtocols}) and steps aside. For HTTP/2, {@link Http2Pipeline} gives each
- *       stream a child channel with the handlers from {@code timeouts} on ({@link #requestHandlers});</li>
+ *   <li>with TLS, Netty's {@code SslHandler} ({@link TlsContext}) and {@link AlpnProtocolSelector}; in clear text,
+ *       {@link PriorKnowledgeDetector}: each picks HTTP/2 ({@link Http2Pipeline}: the handlers from {@code timeouts}
+ *       on run once per stream, in its child channel) or HTTP/1.1, installs its handlers and steps aside;</li>
  *   <li>{@code bytes}: {@link RequestTimeouts#byteWatch()}, starts the request timeout on the first byte of a next
  *       request (a transport layer such as TLS goes in front of it, so it sees plain HTTP bytes);</li>
  *   <li>{@code http} {@link ServerCodec}: HTTP/1.1 with request-line and header size limits, no obs-fold, HEAD;
@@ -110,11 +109,12 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> implemen
     @Override
     public void http2(final ChannelPipeline pipeline)
     {
-        Http2Pipeline.install(pipeline, server.config, server.metrics, stream -> requestHandlers(stream, server,
-            new RequestTimeouts(server.config.requestTimeoutMs(), server.config.idleTimeoutMs(), server.metrics)));
+        final ServerConfig config = server.config;
+        Http2Pipeline.install(pipeline, config, server.metrics, stream -> requestHandlers(stream, server,
+            new RequestTimeouts(config.requestTimeoutMs(), config.idleTimeoutMs(), server.metrics)));
     }
 
-    /** Adds the HTTP/1 handlers after the limiter (and TLS), as listed in the class comment. */
+    /** Adds the HTTP/1.1 handlers after the protocol choice, as listed in the class comment. */
     static void configure(final ChannelPipeline pipeline, final ServerContext server)
     {
         final ServerConfig config = server.config;
@@ -125,8 +125,8 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> implemen
         requestHandlers(pipeline, server, timeouts);
     }
 
-    /** The handlers behind the HTTP codec, from {@code timeouts} on: of an HTTP/1 connection or an HTTP/2 stream. */
-    static void requestHandlers(final ChannelPipeline pipeline, final ServerContext server,
+    /** The handlers behind the HTTP codec: of an HTTP/1 connection, or of one HTTP/2 stream's child channel. */
+    private static void requestHandlers(final ChannelPipeline pipeline, final ServerContext server,
         final RequestTimeouts timeouts)
     {
         final ServerConfig config = server.config;

@@ -98,6 +98,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
      */
     private ChannelHandlerContext rawOutput;
     private boolean ended;
+    /** Frames are {@link EnvelopeFrames} built for this stream rather than the shared {@link SseFrames}. */
+    private boolean envelope;
 
     private SseStream(
         final ChannelHandlerContext ctx, final ServerMetrics metrics, final StreamSettings settings,
@@ -345,11 +347,24 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
     }
 
+    /**
+     * Makes this stream send {@link EnvelopeFrames}. Call on the event loop right after {@link #open} or
+     * {@link #openResumed}, before the stream's first drain.
+     */
+    void envelope(final boolean on)
+    {
+        envelope = on;
+    }
+
     @Override
     public void onEvent(final Event event)
     {
         final ResumedStream r = resumed;
-        if (r != null && !r.caughtUp())
+        if (envelope)
+        {
+            batch.add(EnvelopeFrames.frame(r != null && !r.caughtUp() ? r.position() : event.idString(), event));
+        }
+        else if (r != null && !r.caughtUp())
         {
             // catching up after a replica resume: this client's position, not the node's stamp, is its id
             batch.add(SseFrames.frame(r.position(), event.type(), event.payload()));

@@ -107,6 +107,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
     {
         final List<String> topics = target.all("topic");
         final Filter filter = Topics.filter(topics);
+        final boolean envelope = EnvelopeFrames.requested(target.first("envelope"));
         final Principal principal = server.authenticate(r, target);
         for (final String topic : topics)
         {
@@ -132,6 +133,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
         if (lastEventId != null && server.replication != null && !isDecimal(lastEventId))
         {
             stream = SseStream.openResumed(ctx, server, filter, lastEventId, source, user, http10);
+            stream.envelope(envelope);
         }
         else
         {
@@ -140,6 +142,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
             {
                 stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, server.streams,
                     server.metrics);
+                stream.envelope(envelope);
             }
             catch (final IllegalArgumentException e)
             {

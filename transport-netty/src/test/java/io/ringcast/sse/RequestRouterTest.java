@@ -347,7 +347,7 @@ class RequestRouterTest
         assertTrue(metrics.contains("# TYPE ringcast_streams_open gauge"), metrics);
         assertTrue(metrics.contains("ringcast_slow_client_disconnects_total 0"), metrics);
         final String page = exchange(channel, get("/"));
-        assertTrue(page.contains("text/html") && page.contains("new EventSource("), page);
+        assertTrue(page.contains("text/html") && page.contains("/assets/dashboard.js"), page);
     }
 
     @Test

@@ -193,6 +193,22 @@ class ServerIntegrationTest
     }
 
     @Test
+    void shouldEndAStreamWithTokenExpiredWhenItsTokenExpires() throws Exception
+    {
+        start(new ServerConfig().jwtSecret(Tokens.SECRET));
+        final long exp = System.currentTimeMillis() - (Authenticator.CLOCK_SKEW_SECONDS - 2) * 1000;
+        final String token = Tokens.hs256(Tokens.claims("alice", List.of("news"), List.of("news"))
+            .expirationTime(new java.util.Date(exp)));
+        final SseTestClient s = stream("/events?topic=news", "Authorization", "Bearer " + token);
+        awaitSubscriptions(1);
+        final SseTestClient.Frame expired = s.nextEvent();
+        assertEquals("token-expired", expired.event());
+        assertTrue(expired.data().contains("\"reason\":\"token-expired\""), expired.data());
+        assertEquals(SseTestClient.END, s.next());
+        assertEquals(1, metric("ringcast_stream_token_expiries_total"));
+    }
+
+    @Test
     void shouldDeliverPrivateEventsOnlyToTheirUser() throws Exception
     {
         start(new ServerConfig().jwtSecret(Tokens.SECRET));
