@@ -28,26 +28,7 @@ public final class ExternalTools
         {
             return found;
         }
-        final Path log = Files.createTempFile("apt-install-" + aptPackage, ".log");
-        // keep apt from starting a packaged service (nginx on port 80): the tests start their own instances
-        final Path policy = Path.of("/usr/sbin/policy-rc.d");
-        final boolean ownPolicy = !Files.exists(policy);
-        if (ownPolicy)
-        {
-            Files.writeString(policy, "#!/bin/sh\nexit 101\n");
-            policy.toFile().setExecutable(true);
-        }
-        try
-        {
-            install(command, aptPackage, log);
-        }
-        finally
-        {
-            if (ownPolicy)
-            {
-                Files.deleteIfExists(policy);
-            }
-        }
+        final Path log = aptInstall(aptPackage);
         found = find(command);
         if (found == null)
         {
@@ -57,23 +38,48 @@ public final class ExternalTools
         return found;
     }
 
-    private static void install(final String command, final String aptPackage, final Path log) throws Exception
+    /**
+     * Installs a Debian package with apt-get, without starting any service it brings (the tests start their own).
+     *
+     * @return the log of the installation.
+     * @throws AssertionError saying what to install by hand when apt-get fails.
+     */
+    public static synchronized Path aptInstall(final String aptPackage) throws Exception
     {
-        for (final List<String> step : List.of(List.of("apt-get", "update"),
-            List.of("apt-get", "install", "-y", "--no-install-recommends", aptPackage)))
+        final Path log = Files.createTempFile("apt-install-" + aptPackage, ".log");
+        final Path policy = Path.of("/usr/sbin/policy-rc.d");
+        final boolean ownPolicy = !Files.exists(policy);
+        if (ownPolicy)
         {
-            final ProcessBuilder pb = new ProcessBuilder(step).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            final Process p = pb.start();
-            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0)
+            Files.writeString(policy, "#!/bin/sh\nexit 101\n");
+            policy.toFile().setExecutable(true);
+        }
+        try
+        {
+            for (final List<String> step : List.of(List.of("apt-get", "update"),
+                List.of("apt-get", "install", "-y", "--no-install-recommends", aptPackage)))
             {
-                p.destroyForcibly();
-                throw new AssertionError("this test needs '" + command + "' (Debian package " + aptPackage +
-                    "); installing it with '" + String.join(" ", step) + "' failed (are we root with apt access?), " +
-                    "see " + log + ". Install it yourself: apt-get install " + aptPackage);
+                final ProcessBuilder pb = new ProcessBuilder(step).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+                final Process p = pb.start();
+                if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0)
+                {
+                    p.destroyForcibly();
+                    throw new AssertionError("this test needs the Debian package " + aptPackage + "; '" +
+                        String.join(" ", step) + "' failed (are we root with apt access?), see " + log +
+                        ". Install it yourself: apt-get install " + aptPackage);
+                }
             }
         }
+        finally
+        {
+            if (ownPolicy)
+            {
+                Files.deleteIfExists(policy);
+            }
+        }
+        return log;
     }
 
     private static Path find(final String command)
