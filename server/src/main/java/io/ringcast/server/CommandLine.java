@@ -192,6 +192,9 @@ final class CommandLine
         return read(args, env).validatedConfig();
     }
 
+    /** {@code RINGCAST_*} variables that are not flags' but are read elsewhere: logback.xml, bin/ringcast-server. */
+    private static final List<String> OTHER_VARIABLES = List.of("RINGCAST_LOG_LEVEL", "RINGCAST_JAVA_OPTS");
+
     /**
      * Reads the environment's {@code RINGCAST_*} variables, then the flags (picocli), which win over them; flags and
      * variables starting with {@code --pg-} / {@code RINGCAST_PG_} go to the relay's settings as they are.
@@ -208,7 +211,7 @@ final class CommandLine
         for (final String name : env.keySet())
         {
             if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && !name.startsWith("RINGCAST_TEST_") &&
-                findEnv(name) == null)
+                findEnv(name) == null && !OTHER_VARIABLES.contains(name))
             {
                 throw new UsageException("unknown environment variable " + name + "; the RINGCAST_* variables are " +
                     "the flags' (--help lists them) and RINGCAST_PG_* for the relay");
