@@ -47,13 +47,16 @@ public final class Journal implements AutoCloseable
     private final JournalStage stage;
     private final JournalLog log;
     private final long recoveredLastId;
+    private final FileChannel lockChannel;
 
     private Journal(
         final JournalConfig config,
         final ConcurrentSkipListMap<Long, SegmentFile> segments,
         final JournalCounters counters,
-        final Recovered recovered)
+        final Recovered recovered,
+        final FileChannel lockChannel)
     {
+        this.lockChannel = lockChannel;
         this.config = config;
         this.segments = segments;
         this.counters = counters;
@@ -76,12 +79,42 @@ public final class Journal implements AutoCloseable
     {
         config.validate();
         Files.createDirectories(config.directory());
-        final ConcurrentSkipListMap<Long, SegmentFile> segments = new ConcurrentSkipListMap<>();
-        final JournalCounters counters = new JournalCounters();
-        final Recovered recovered = recover(config.directory(), segments, counters);
-        final Journal journal = new Journal(config, segments, counters, recovered);
-        journal.writer.start("ringcast-journal");
-        return journal;
+        final FileChannel lock = lock(config.directory());
+        try
+        {
+            final ConcurrentSkipListMap<Long, SegmentFile> segments = new ConcurrentSkipListMap<>();
+            final JournalCounters counters = new JournalCounters();
+            final Recovered recovered = recover(config.directory(), segments, counters);
+            final Journal journal = new Journal(config, segments, counters, recovered, lock);
+            journal.writer.start("ringcast-journal");
+            return journal;
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Takes the directory's lock file, so two processes never write one journal. */
+    private static FileChannel lock(final Path directory) throws IOException
+    {
+        final FileChannel channel = FileChannel.open(directory.resolve("journal.lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try
+        {
+            if (channel.tryLock() != null)
+            {
+                return channel;
+            }
+        }
+        catch (final java.nio.channels.OverlappingFileLockException e)
+        {
+            // held by this process
+        }
+        channel.close();
+        throw new IOException("the journal directory " + directory.toAbsolutePath() + " is in use by another " +
+            "journal (another server process?); give each process its own --data-dir");
     }
 
     /** Adds the journal's stage and log to {@code engine}, and makes its ids continue after the newest on disk. */
@@ -230,6 +263,14 @@ public final class Journal implements AutoCloseable
     public void close()
     {
         writer.close();
+        try
+        {
+            lockChannel.close(); // releases the lock
+        }
+        catch (final IOException ignored)
+        {
+            // the lock goes with the process anyway
+        }
     }
 
     // ------------------------------------------------------------------------------------------- recovery

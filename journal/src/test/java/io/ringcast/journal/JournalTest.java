@@ -190,6 +190,18 @@ class JournalTest
     }
 
     @Test
+    void shouldRefuseASecondJournalOnTheSameDirectory() throws Exception
+    {
+        try (Journal journal = Journal.open(config()))
+        {
+            final java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Journal.open(config()));
+            assertThat(e.getMessage()).contains("in use by another journal");
+        }
+        Journal.open(config()).close(); // released on close
+    }
+
+    @Test
     void shouldAnswerADurableWaitOnceTheEventIsSynced() throws Exception
     {
         try (Journal journal = Journal.open(config().syncInterval(Duration.ofHours(1))); Engine engine = engine(journal, 16))

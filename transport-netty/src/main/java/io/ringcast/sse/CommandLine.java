@@ -34,6 +34,9 @@ final class CommandLine
         }
     }
 
+    /** The journal's directory under the working directory unless {@code --data-dir} says otherwise. */
+    static final String DEFAULT_DATA_DIR = "ringcast-data";
+
     private static final List<Option> OPTIONS = List.of(
         new Option("bind", "ADDRESS", "address to listen on; non-loopback needs a JWT key (default " +
             ServerConfig.DEFAULT_BIND_ADDRESS + ")", ServerConfig::bindAddress),
@@ -41,6 +44,13 @@ final class CommandLine
             (c, v) -> c.port(integer("port", v))),
         new Option("ring-size", "SLOTS", "engine ring slots, a power of two (default 16384)",
             (c, v) -> c.ringSize(integer("ring-size", v))),
+        new Option("data-dir", "DIR", "journal directory: events on disk for resume across restarts and " +
+            "ack=durable, or 'none' for memory only (default ./" + DEFAULT_DATA_DIR + ")",
+            (c, v) -> c.dataDir(v.isBlank() || v.equals("none") ? null : Path.of(v))),
+        new Option("retention-bytes", "BYTES", "journal size kept, oldest whole segments deleted beyond (default " +
+            "10 GiB)", (c, v) -> c.retentionBytes(number("retention-bytes", v))),
+        new Option("retention-ms", "MS", "journal age kept, older whole segments deleted (default 7 days)",
+            (c, v) -> c.retentionMs(number("retention-ms", v))),
         new Option("history-size", "EVENTS", "events kept for Last-Event-ID resume (default 65536)",
             (c, v) -> c.historySize(integer("history-size", v))),
         new Option("queue-capacity", "EVENTS", "per-stream queue before the slow-client policy applies (default " +
@@ -107,7 +117,7 @@ final class CommandLine
      */
     static ServerConfig parse(final String[] args, final Map<String, String> env)
     {
-        final ServerConfig config = new ServerConfig();
+        final ServerConfig config = new ServerConfig().dataDir(Path.of(DEFAULT_DATA_DIR));
         for (final Option option : OPTIONS)
         {
             final String value = env.get(option.env());

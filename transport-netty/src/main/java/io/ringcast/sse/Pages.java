@@ -23,6 +23,9 @@ final class Pages
     private final String replicationName;
     private final byte[] demoPage;
 
+    /** The journal, or {@code null}; set once by the server before it serves requests. */
+    private volatile DurableLog durableLog;
+
     Pages(final Engine engine, final ServerMetrics metrics, final Replication replication, final String replicationName)
     {
         this.engine = engine;
@@ -43,11 +46,18 @@ final class Pages
         return !shuttingDown && !engine.isClosed() && engine.metrics().ringRemainingCapacity() > 0;
     }
 
+    void durableLog(final DurableLog log)
+    {
+        this.durableLog = log;
+    }
+
     String health(final boolean shuttingDown)
     {
         final boolean accepting = accepting(shuttingDown);
         final ReplicationHealth r = replication == null ? null : safeHealth();
-        final String status = !accepting ? "unavailable" : r != null && !r.ok() ? "degraded" : "ok";
+        final DurableLog journal = durableLog;
+        final boolean journalOk = journal == null || journal.writable();
+        final String status = !accepting ? "unavailable" : (r != null && !r.ok()) || !journalOk ? "degraded" : "ok";
         final EngineMetrics m = engine.metrics();
         final StringBuilder b = new StringBuilder(256)
             .append("{\"status\":\"").append(status).append('"')
@@ -59,6 +69,12 @@ final class Pages
             .append(",\"subscriptions\":").append(m.activeSubscriptions())
             .append("},\"streams\":").append(metrics.openStreams.sum())
             .append(",\"shuttingDown\":").append(shuttingDown);
+        if (journal != null)
+        {
+            b.append(",\"journal\":{\"writable\":").append(journalOk)
+                .append(",\"detail\":").append(Responses.quote(journalOk ? "" : journal.unavailableReason()))
+                .append('}');
+        }
         if (r != null)
         {
             b.append(",\"replication\":{\"provider\":").append(Responses.quote(replicationName))
@@ -122,6 +138,11 @@ final class Pages
         out.counter("http_request_timeouts_total", "Requests cut off by the request timeout",
             metrics.requestTimeouts.sum());
         out.counter("http_idle_timeouts_total", "Keep-alive connections closed when idle", metrics.idleTimeouts.sum());
+        final DurableLog journal = durableLog;
+        if (journal != null)
+        {
+            journal.metrics(out);
+        }
         if (replication != null)
         {
             try

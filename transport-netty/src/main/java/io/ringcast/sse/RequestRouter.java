@@ -396,6 +396,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         body.release();
         body = null;
         final Engine engine = server.engine;
+        final DurableLog journal = server.durableLog;
+        final boolean durable = DurableAck.requested(r.uri(), journal);
+        if (journal != null)
+        {
+            journal.refuseIfUnwritable();
+        }
         if (ndjson)
         {
             final List<Message> messages = server.parser.parseNdjson(bytes);
@@ -411,15 +417,16 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
             {
                 json.append(i == 0 ? "\"" : ",\"").append(EventIds.format(first + i)).append('"');
             }
-            Responses.json(ctx, HttpResponseStatus.ACCEPTED, json.append("]}").toString(), keepAlive);
+            DurableAck.answer(ctx, durable ? journal : null, first + messages.size() - 1, json.append("]}").toString(),
+                keepAlive);
         }
         else
         {
             final Message message = server.parser.parseJson(bytes);
             authorize(principal, List.of(message));
             final long id = accepted(engine.tryPublish(message), 1);
-            Responses.json(ctx, HttpResponseStatus.ACCEPTED,
-                "{\"id\":\"" + EventIds.format(id) + "\"}", keepAlive);
+            DurableAck.answer(ctx, durable ? journal : null, id, "{\"id\":\"" + EventIds.format(id) + "\"}",
+                keepAlive);
         }
     }
 
