@@ -48,6 +48,7 @@ public final class Journal implements AutoCloseable
     private final JournalLog log;
     private final long recoveredLastId;
     private final FileChannel lockChannel;
+    private final java.util.Map<String, DurableConsumer> consumers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Journal(
         final JournalConfig config,
@@ -64,7 +65,8 @@ public final class Journal implements AutoCloseable
         final OneToOneRingBuffer ring = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(config.bufferBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
         this.writer = new JournalWriter(
-            config, ring, segments, counters, recovered.lastId, recovered.active, recovered.channel);
+            config, ring, segments, counters, recovered.lastId, recovered.nextPosition, recovered.active,
+            recovered.channel);
         this.stage = new JournalStage(ring, writer, counters);
         this.log = new JournalLog(segments, writer, counters);
     }
@@ -231,6 +233,34 @@ public final class Journal implements AutoCloseable
         return first == null ? -1 : first.getKey();
     }
 
+    /**
+     * Opens a named durable consumer (see {@link DurableConsumer}); {@code seek} applies while it has never committed.
+     *
+     * @param name [a-z0-9_]{1,48}: also the suffix of its metrics.
+     * @throws IllegalArgumentException for an invalid name or one already open.
+     * @throws IOException              when its position cannot be read.
+     */
+    public synchronized DurableConsumer consumer(final String name, final Seek seek) throws IOException
+    {
+        if (name == null || !name.matches("[a-z0-9_]{1,48}"))
+        {
+            throw new IllegalArgumentException("a consumer name is 1 to 48 of [a-z0-9_], got '" + name + "'");
+        }
+        if (consumers.containsKey(name))
+        {
+            throw new IllegalArgumentException("consumer '" + name + "' is already open");
+        }
+        final DurableConsumer consumer = new DurableConsumer(name, config.directory(), segments, writer, seek);
+        consumers.put(name, consumer);
+        return consumer;
+    }
+
+    /** @return the position after the newest written record (records written since the journal began). */
+    public long writtenPosition()
+    {
+        return writer.writtenPosition();
+    }
+
     /** @param sink receives the journal's figures; never blocks. */
     public void metrics(final MetricSink sink)
     {
@@ -256,12 +286,20 @@ public final class Journal implements AutoCloseable
         sink.gauge("journal_segments", "segment files held", segments.size());
         sink.gauge("journal_unsynced_events", "events written but not yet synced to the device",
             Math.max(0, writer.writtenId() - writer.durableId()));
+        for (final DurableConsumer c : consumers.values())
+        {
+            sink.gauge("journal_consumer_" + c.name() + "_lag_events", "events after consumer '" + c.name() +
+                "' committed position", c.lag());
+            sink.counter("journal_consumer_" + c.name() + "_gaps_total", "times consumer '" + c.name() +
+                "' skipped events retention deleted before it read them", c.gaps());
+        }
     }
 
     /** Drains what the engine handed over, syncs and stops the writer. Call after the engine closed. Idempotent. */
     @Override
     public void close()
     {
+        consumers.values().forEach(DurableConsumer::close);
         writer.close();
         try
         {
@@ -275,7 +313,7 @@ public final class Journal implements AutoCloseable
 
     // ------------------------------------------------------------------------------------------- recovery
 
-    private record Recovered(long lastId, SegmentFile active, FileChannel channel)
+    private record Recovered(long lastId, long nextPosition, SegmentFile active, FileChannel channel)
     {
     }
 
@@ -310,15 +348,18 @@ public final class Journal implements AutoCloseable
             boolean keep = false;
             try
             {
-                if (SegmentFormat.hasValidHeader(channel, last.firstId))
+                final long firstPosition = SegmentFormat.firstPosition(channel, last.firstId);
+                if (firstPosition >= 0)
                 {
                     reader.open(channel);
                     long lastId = -1;
+                    long records = 0;
                     long newestTs = last.newestTimestampMs;
                     while (reader.next())
                     {
                         lastId = RecordCodec.id(reader.body(), reader.bodyOffset());
                         newestTs = RecordCodec.timestampMs(reader.body(), reader.bodyOffset());
+                        records++;
                     }
                     if (lastId >= 0)
                     {
@@ -333,7 +374,7 @@ public final class Journal implements AutoCloseable
                         last.newestTimestampMs = newestTs;
                         keep = true;
                         counters.recoveredTruncatedBytes = truncated;
-                        return new Recovered(lastId, last, channel);
+                        return new Recovered(lastId, firstPosition + records, last, channel);
                     }
                 }
             }
@@ -349,7 +390,7 @@ public final class Journal implements AutoCloseable
             Files.deleteIfExists(last.path);
         }
         counters.recoveredTruncatedBytes = truncated;
-        return new Recovered(-1, null, null);
+        return new Recovered(-1, 0, null, null);
     }
 
     /** Syncs a directory so a created or deleted file name survives power loss (best effort where unsupported). */

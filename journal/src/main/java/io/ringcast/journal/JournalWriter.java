@@ -63,6 +63,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     /** File position after the last byte written to {@link #channel}. */
     private long position;
     private long bufferedLastId = -1;
+    /** The position the next record gets. */
+    private long nextPosition;
     private long bufferedNewestTs;
     private long lastSyncNs = System.nanoTime();
     private long lastRetentionMs;
@@ -75,6 +77,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private volatile String failure;
     private volatile long enqueuedId;
     private volatile long writtenId;
+    /** Records written: the position after the newest written record. */
+    private volatile long writtenPosition;
     private volatile long durableId;
     @SuppressWarnings("unused") // accessed through REQUESTED_SYNC
     private volatile long requestedSyncId = -1;
@@ -85,9 +89,12 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         final ConcurrentSkipListMap<Long, SegmentFile> segments,
         final JournalCounters counters,
         final long lastId,
+        final long nextPosition,
         final SegmentFile active,
         final FileChannel activeChannel)
     {
+        this.nextPosition = nextPosition;
+        this.writtenPosition = nextPosition;
         this.config = config;
         this.ring = ring;
         this.segments = segments;
@@ -160,6 +167,11 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     long durableId()
     {
         return durableId;
+    }
+
+    long writtenPosition()
+    {
+        return writtenPosition;
     }
 
     boolean isWritable()
@@ -277,6 +289,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         writeBuffer.putInt(length).putInt((int)crc.getValue()).put(ringView);
         bufferedLastId = id;
         bufferedNewestTs = buffer.getLong(index + 8);
+        nextPosition++;
         counters.appended.increment();
         return Action.CONTINUE;
     }
@@ -316,6 +329,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         active.bytes = p;
         active.newestTimestampMs = bufferedNewestTs;
         writeBuffer.clear();
+        writtenPosition = nextPosition;
         writtenId = bufferedLastId;
         if (!writable)
         {
@@ -340,7 +354,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             }
             next = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-            final ByteBuffer header = SegmentFormat.header(firstId);
+            final ByteBuffer header = SegmentFormat.header(firstId, nextPosition);
             while (header.hasRemaining())
             {
                 next.write(header, header.position());

@@ -33,10 +33,16 @@ final class SegmentReader
     /** Starts reading {@code channel} after its header; the file must not shrink while it is read. */
     void open(final FileChannel channel) throws IOException
     {
+        open(channel, SegmentFormat.HEADER_BYTES, channel.size());
+    }
+
+    /** Starts reading {@code channel} at the record at {@code offset}, up to {@code limit} bytes of the file. */
+    void open(final FileChannel channel, final long offset, final long limit) throws IOException
+    {
         this.channel = channel;
-        this.fileSize = channel.size();
-        this.bufferOffset = SegmentFormat.HEADER_BYTES;
-        this.recordOffset = SegmentFormat.HEADER_BYTES;
+        this.fileSize = Math.min(limit, channel.size());
+        this.bufferOffset = offset;
+        this.recordOffset = offset;
         this.invalid = false;
         buffer.clear().limit(0);
     }
