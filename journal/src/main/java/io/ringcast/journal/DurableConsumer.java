@@ -45,6 +45,9 @@ public final class DurableConsumer implements AutoCloseable
     private long offset;
     private long position;
     private long lastReadId = -1;
+    /** The id of the record just before the current position, or -1 when unknown (before the journal's first). */
+    private long startAfterId = -1;
+    private final Seek initialSeek;
     private FileChannel channel;
 
     private volatile long committedId = -1;
@@ -61,6 +64,7 @@ public final class DurableConsumer implements AutoCloseable
         this.name = name;
         this.segments = segments;
         this.writer = writer;
+        this.initialSeek = seek;
         this.positionFile = Files.createDirectories(directory.resolve("consumers")).resolve(name + ".pos");
         if (Files.exists(positionFile))
         {
@@ -153,6 +157,7 @@ public final class DurableConsumer implements AutoCloseable
                 offset = reader.validEnd();
                 position++;
                 lastReadId = event.id();
+                startAfterId = lastReadId;
                 sink.accept(event);
                 delivered++;
             }
@@ -167,6 +172,37 @@ public final class DurableConsumer implements AutoCloseable
             openSegment(next.getValue());
         }
         return delivered;
+    }
+
+    /**
+     * @return the id after which this consumer stands now (its committed id after a restart, else the id just
+     *         before where its seek put it), or -1 before the oldest retained event; a stream can resume after it.
+     */
+    public long startAfterId()
+    {
+        if (segmentId < 0 && committedId < 0 && initialSeek.kind != Seek.Kind.LATEST)
+        {
+            final Map.Entry<Long, SegmentFile> first = segments.firstEntry(); // the journal was empty at the seek
+            return first == null ? -1 : first.getKey() - 1;
+        }
+        return startAfterId;
+    }
+
+    /**
+     * Commits event {@code id} (read here or elsewhere, for example over a stream): the consumer goes on after it.
+     *
+     * @throws IllegalArgumentException when the journal does not hold {@code id} (never published here, or deleted
+     *                                  by retention).
+     */
+    public void commit(final long id) throws IOException
+    {
+        seek(Seek.afterId(id));
+        if (startAfterId != id)
+        {
+            throw new IllegalArgumentException("event " + id + " is not in the journal (not an id of this node, or " +
+                "older than its retention)");
+        }
+        store(id, position, segmentId, offset);
     }
 
     /** Commits the last event {@link #poll} delivered. */
@@ -211,6 +247,7 @@ public final class DurableConsumer implements AutoCloseable
         segmentId = last.getKey();
         offset = last.getValue().bytes;
         position = writer.writtenPosition();
+        startAfterId = writer.writtenId();
     }
 
     /** Positions at the first record of the oldest segment; false when the journal is empty. */
@@ -227,6 +264,7 @@ public final class DurableConsumer implements AutoCloseable
             gaps++;
         }
         openSegment(first.getValue());
+        startAfterId = first.getKey() - 1;
         return true;
     }
 
@@ -271,6 +309,7 @@ public final class DurableConsumer implements AutoCloseable
             return;
         }
         openSegment(start.getValue());
+        startAfterId = start.getKey() - 1;
         for (Map.Entry<Long, SegmentFile> e = start; e != null; e = segments.higherEntry(e.getKey()))
         {
             if (e != start)
@@ -291,6 +330,7 @@ public final class DurableConsumer implements AutoCloseable
                     }
                     offset = reader.validEnd();
                     position++;
+                    startAfterId = RecordCodec.id(reader.body(), reader.bodyOffset());
                 }
                 if (last)
                 {
@@ -337,6 +377,7 @@ public final class DurableConsumer implements AutoCloseable
             segmentId = Long.parseLong(f[2]);
             offset = Long.parseLong(f[3]);
             position = committedPosition;
+            startAfterId = committedId;
         }
         catch (final RuntimeException e)
         {

@@ -259,7 +259,8 @@ final class Authenticator
         }
         checkTimes(claims);
         return new Principal(
-            stringClaim(claims, "sub"), patterns(claims, "subscribe"), patterns(claims, "publish"));
+            stringClaim(claims, "sub"), patterns(claims, "subscribe"), patterns(claims, "publish"),
+            patterns(claims, "consumers"));
     }
 
     private static void checkTimes(final JWTClaimsSet claims)

@@ -51,6 +51,19 @@ final class CommandLine
             "10 GiB)", (c, v) -> c.retentionBytes(number("retention-bytes", v))),
         new Option("retention-ms", "MS", "journal age kept, older whole segments deleted (default 7 days)",
             (c, v) -> c.retentionMs(number("retention-ms", v))),
+        new Option("consumers", "LIST", "named durable consumers, NAME[:SEEK] comma-separated; SEEK = beginning " +
+            "(default), latest, after:ID, time:EPOCH_MS", (c, v) ->
+            {
+                for (final String item : v.split(","))
+                {
+                    final String t = item.trim();
+                    if (!t.isEmpty())
+                    {
+                        final int colon = t.indexOf(':');
+                        c.consumer(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "beginning" : t.substring(colon + 1));
+                    }
+                }
+            }),
         new Option("history-size", "EVENTS", "events kept for Last-Event-ID resume (default 65536)",
             (c, v) -> c.historySize(integer("history-size", v))),
         new Option("queue-capacity", "EVENTS", "per-stream queue before the slow-client policy applies (default " +

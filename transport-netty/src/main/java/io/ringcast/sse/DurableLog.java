@@ -5,14 +5,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.spi.MetricSink;
+import io.ringcast.journal.DurableConsumer;
 import io.ringcast.journal.Journal;
 import io.ringcast.journal.JournalConfig;
+import io.ringcast.journal.Seek;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,6 +43,10 @@ final class DurableLog implements AutoCloseable
     static final long DURABLE_TIMEOUT_MS = 5_000;
 
     private final Journal journal;
+    private final Map<String, DurableConsumer> consumers = new ConcurrentHashMap<>();
+    /** Runs consumer commits (a file replace and sync each) off the event loops; bounded. */
+    private final ExecutorService commits = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(1024), new DefaultThreadFactory("ringcast-consumer-commits", true));
     private final ArrayBlockingQueue<Pending> pending = new ArrayBlockingQueue<>(MAX_PENDING);
     private final Thread acker;
     private final LongAdder refusedUnwritable = new LongAdder();
@@ -69,7 +81,12 @@ final class DurableLog implements AutoCloseable
                 .retention(Duration.ofMillis(config.retentionMs())));
             LOG.info("journal in {}: {} segment(s), {} bytes, newest id {}", config.dataDir().toAbsolutePath(),
                 journal.segmentCount(), journal.bytes(), journal.recoveredLastId());
-            return new DurableLog(journal);
+            final DurableLog log = new DurableLog(journal);
+            for (final Map.Entry<String, String> c : config.consumers().entrySet())
+            {
+                log.consumers.put(c.getKey(), journal.consumer(c.getKey(), Seek.parse(c.getValue())));
+            }
+            return log;
         }
         catch (final IOException e)
         {
@@ -167,6 +184,75 @@ final class DurableLog implements AutoCloseable
         }
     }
 
+    /**
+     * @return the id a stream for {@code consumer} resumes after: its committed id, or where its seek put it.
+     * @throws HttpError 404 for a consumer that is not configured.
+     */
+    long consumerStart(final String consumer)
+    {
+        return consumer(consumer).startAfterId();
+    }
+
+    private DurableConsumer consumer(final String name)
+    {
+        final DurableConsumer c = consumers.get(name);
+        if (c == null)
+        {
+            throw new HttpError(HttpResponseStatus.NOT_FOUND, "unknown_consumer", "no consumer '" + name +
+                "'; configured: " + consumers.keySet() + " (--consumers)");
+        }
+        return c;
+    }
+
+    /** Commits {@code id} for {@code consumer} off the event loop and answers 200, or 400 when the id is unknown. */
+    void commit(final ChannelHandlerContext ctx, final String consumer, final long id, final boolean keepAlive)
+    {
+        final DurableConsumer c = consumer(consumer);
+        try
+        {
+            commits.execute(() ->
+            {
+                String json = null;
+                io.netty.handler.codec.http.FullHttpResponse error = null;
+                synchronized (c)
+                {
+                    try
+                    {
+                        c.commit(id);
+                        json = "{\"consumer\":" + Responses.quote(consumer) + ",\"committed\":\"" + id + "\"}";
+                    }
+                    catch (final IllegalArgumentException e)
+                    {
+                        error = Responses.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+                    }
+                    catch (final IOException | RuntimeException e)
+                    {
+                        error = Responses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "commit_failed",
+                            "the position could not be stored: " + e.getMessage());
+                    }
+                }
+                final String ok = json;
+                final io.netty.handler.codec.http.FullHttpResponse failed = error;
+                ctx.executor().execute(() ->
+                {
+                    if (failed == null)
+                    {
+                        Responses.json(ctx, HttpResponseStatus.OK, ok, keepAlive);
+                    }
+                    else
+                    {
+                        Responses.write(ctx, failed, keepAlive);
+                    }
+                });
+            });
+        }
+        catch (final RejectedExecutionException e)
+        {
+            throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "commit_busy",
+                "too many commits are waiting to be stored; retry after the Retry-After delay");
+        }
+    }
+
     /** @return {@code true} while the journal can write. */
     boolean writable()
     {
@@ -197,6 +283,15 @@ final class DurableLog implements AutoCloseable
     {
         closed = true;
         LockSupport.unpark(acker);
+        commits.shutdown();
+        try
+        {
+            commits.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
         journal.close();
         try
         {

@@ -11,10 +11,22 @@ import java.util.List;
  * @param subscribe topic patterns the bearer may subscribe to.
  * @param publish   topic patterns the bearer may publish to.
  */
-record Principal(String user, List<String> subscribe, List<String> publish)
+record Principal(String user, List<String> subscribe, List<String> publish, List<String> consumers)
 {
     /** Everything allowed, no user: used when authentication is off (loopback without a key). */
-    static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of("*"));
+    static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of("*"), List.of("*"));
+
+    /** A principal that may use no named consumer. */
+    Principal(final String user, final List<String> subscribe, final List<String> publish)
+    {
+        this(user, subscribe, publish, List.of());
+    }
+
+    /** @return {@code true} when the token's {@code consumers} claim names {@code consumer} (or {@code *}). */
+    boolean mayConsume(final String consumer)
+    {
+        return covers(consumers, consumer);
+    }
 
     boolean maySubscribe(final String pattern)
     {

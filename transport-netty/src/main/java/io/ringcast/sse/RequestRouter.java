@@ -52,7 +52,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
 
     private enum Route
     {
-        EVENTS, PUBLISH, METRICS, HEALTH, INDEX
+        EVENTS, PUBLISH, METRICS, HEALTH, INDEX, COMMIT
     }
 
     private final ServerContext server;
@@ -219,6 +219,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
             {
                 case EVENTS -> openStream(ctx, r);
                 case PUBLISH -> publish(ctx, r, keepAlive);
+                case COMMIT -> ConsumerEndpoints.commit(ctx, new QueryStringDecoder(r.uri()),
+                    authenticate(r, new QueryStringDecoder(r.uri())), server, keepAlive);
                 case METRICS -> Responses.write(ctx, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
                     Unpooled.copiedBuffer(server.pages.metrics(server.metrics.openConnections.intValue()),
                         StandardCharsets.UTF_8), keepAlive);
@@ -253,11 +255,12 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         {
             case "/events" -> { route = Route.EVENTS; allowed = HttpMethod.GET; }
             case "/publish" -> { route = Route.PUBLISH; allowed = HttpMethod.POST; }
+            case "/commit" -> { route = Route.COMMIT; allowed = HttpMethod.POST; }
             case "/metrics" -> { route = Route.METRICS; allowed = HttpMethod.GET; }
             case "/healthz" -> { route = Route.HEALTH; allowed = HttpMethod.GET; }
             case "/", "/index.html" -> { route = Route.INDEX; allowed = HttpMethod.GET; }
             default -> throw new HttpError(HttpResponseStatus.NOT_FOUND, "not_found", "no resource at " + path +
-                "; endpoints: GET /events, POST /publish, GET /metrics, GET /healthz, GET /");
+                "; endpoints: GET /events, POST /publish, POST /commit, GET /metrics, GET /healthz, GET /");
         }
         if (!method.equals(allowed))
         {
@@ -316,6 +319,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         }
         final String[] source = new String[1];
         final String lastEventId = lastEventId(r, query, source);
+        final String consumer = ConsumerEndpoints.streamConsumer(query, principal, server);
         String user = principal.user();
         if (server.authenticator == null)
         {
@@ -331,7 +335,8 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
             stream = SseStream.openResumed(ctx, server, filter, lastEventId, source[0], user, http10);
             return;
         }
-        final long resumeAfter = resumePoint(lastEventId, source[0]);
+        final long resumeAfter = consumer != null && lastEventId == null ?
+            server.durableLog.consumerStart(consumer) : resumePoint(lastEventId, source[0]);
         try
         {
             stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, server.streams,

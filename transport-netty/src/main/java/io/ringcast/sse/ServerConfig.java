@@ -66,6 +66,7 @@ public final class ServerConfig
     private DispatcherPlacement dispatcher = DispatcherPlacement.AUTO;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Path dataDir;
+    private final Map<String, String> consumers = new LinkedHashMap<>();
     private long retentionBytes = DEFAULT_RETENTION_BYTES;
     private long retentionMs = DEFAULT_RETENTION_MS;
 
@@ -89,6 +90,23 @@ public final class ServerConfig
     public Path dataDir()
     {
         return dataDir;
+    }
+
+    /**
+     * @param name a named durable consumer of the journal, {@code [a-z0-9_]{1,48}}.
+     * @param seek where it starts before its first commit: {@code beginning}, {@code latest}, {@code after:<id>},
+     *             {@code time:<epoch ms>}.
+     */
+    public ServerConfig consumer(final String name, final String seek)
+    {
+        consumers.put(name, seek);
+        return this;
+    }
+
+    /** @return the named consumers and their seeks, in order. */
+    public Map<String, String> consumers()
+    {
+        return Map.copyOf(consumers);
     }
 
     /** @param bytes the journal deletes its oldest whole segments beyond this many bytes. */
@@ -506,6 +524,18 @@ public final class ServerConfig
         range("history-size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
         range("retention-bytes", retentionBytes, 64L << 20, Long.MAX_VALUE);
         range("retention-ms", retentionMs, 1000, Long.MAX_VALUE);
+        for (final Map.Entry<String, String> c : consumers.entrySet())
+        {
+            if (!c.getKey().matches("[a-z0-9_]{1,48}"))
+            {
+                throw new IllegalArgumentException("consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
+            }
+            io.ringcast.journal.Seek.parse(c.getValue());
+            if (dataDir == null)
+            {
+                throw new IllegalArgumentException("consumers need the journal: remove --data-dir none");
+            }
+        }
         range("queue-capacity", queueCapacity, 1, 1 << 24);
         range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
         range("retry-ms", retryMs, 0, 3_600_000);

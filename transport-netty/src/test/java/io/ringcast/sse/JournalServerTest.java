@@ -205,6 +205,60 @@ class JournalServerTest
         }
     }
 
+    @Test
+    void shouldStreamANamedConsumerFromItsCommittedPositionAndCommitWithTheConsumersClaim() throws Exception
+    {
+        final ServerConfig config = new ServerConfig().dataDir(dir).jwtSecret(Tokens.SECRET)
+            .consumer("billing", "beginning");
+        start(config);
+        final String publisher = Tokens.hs256("svc", List.of(), List.of("*"));
+        final String billing = Tokens.sign(Tokens.macSigner(Tokens.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            com.nimbusds.jose.JWSAlgorithm.HS256, Tokens.claims("worker", List.of("*"), List.of())
+                .claim("consumers", List.of("billing"))
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + 600_000)).build());
+        final String noClaim = Tokens.hs256("worker", List.of("*"), List.of());
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            ids.add(id(client.send(HttpRequest.newBuilder(uri("/publish"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + publisher)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"t\",\"data\":" + i + "}")).build(),
+                HttpResponse.BodyHandlers.ofString())));
+        }
+        final SseTestClient first = SseTestClient.open(client, uri("/events?topic=t&consumer=billing"),
+            "Authorization", "Bearer " + billing);
+        resources.add(first);
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals(ids.get(i), first.nextEvent().id(), "a new consumer starts at its seek: the beginning");
+        }
+        final HttpResponse<String> forbidden = commit("billing", ids.get(2), noClaim);
+        assertEquals(403, forbidden.statusCode(), forbidden.body());
+        assertEquals(403, commit("payroll", ids.get(2), billing).statusCode()); // the claim is checked first
+        assertEquals(400, commit("billing", "12", billing).statusCode());
+        final HttpResponse<String> committed = commit("billing", ids.get(2), billing);
+        assertEquals(200, committed.statusCode(), committed.body());
+        assertTrue(committed.body().contains("\"committed\":\"" + ids.get(2) + "\""), committed.body());
+        assertEquals(2, metric("ringcast_journal_consumer_billing_lag_events"));
+        first.close();
+        resources.remove(first);
+        server.close();
+
+        start(config);
+        final SseTestClient again = SseTestClient.open(client, uri("/events?topic=t&consumer=billing"),
+            "Authorization", "Bearer " + billing);
+        resources.add(again);
+        assertEquals(ids.get(3), again.nextEvent().id(), "after a restart the stream starts after the commit");
+        assertEquals(ids.get(4), again.nextEvent().id());
+    }
+
+    private HttpResponse<String> commit(final String consumer, final String id, final String token) throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(uri("/commit?consumer=" + consumer + "&id=" + id))
+            .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
     private static void run(final String... command) throws Exception
     {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
