@@ -33,6 +33,9 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private static final VarHandle REQUESTED_SYNC;
     private static final VarHandle ENQUEUED;
     private static final long IDLE_PARK_NS = 100_000_000L;
+    /** Empty reads spent spinning, then yielding, before parking: a busy dispatcher then rarely pays an unpark. */
+    private static final int SPIN_ROUNDS = 50;
+    private static final int YIELD_ROUNDS = 50;
 
     static
     {
@@ -69,6 +72,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private long lastSyncNs = System.nanoTime();
     private long lastRetentionMs;
     private boolean writeFailedThisRead;
+    private int idleRounds;
 
     private volatile Thread thread;
     private volatile boolean parked;
@@ -256,7 +260,22 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             }
             if (read == 0)
             {
-                idle();
+                if (++idleRounds <= SPIN_ROUNDS)
+                {
+                    Thread.onSpinWait();
+                }
+                else if (idleRounds <= SPIN_ROUNDS + YIELD_ROUNDS)
+                {
+                    Thread.yield();
+                }
+                else
+                {
+                    idle();
+                }
+            }
+            else
+            {
+                idleRounds = 0;
             }
         }
         sync(true);

@@ -72,6 +72,7 @@ public final class JournalBenchmark
         final long appendEvents = Long.parseLong(args[1]);
         final long restartEvents = Long.parseLong(args[2]);
         final int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2; // 0: only the restart
+        final boolean appendOnly = args.length > 4 && args[4].equals("append");
         System.setProperty("chronicle.analytics.disable", "true");
         for (int round = 1; round <= rounds; round++)
         {
@@ -80,10 +81,18 @@ public final class JournalBenchmark
             System.out.println(ringcastAppend(fresh(root, "rc"), appendEvents));
             System.out.println(chronicleAppend(fresh(root, "cq"), appendEvents));
             System.out.println(lmdbAppend(fresh(root, "lmdb"), appendEvents));
-            System.out.println("-- round " + round + ": durable acknowledgements, 10,000 events/s in batches of 10, 20 s");
+            if (appendOnly)
+            {
+                continue;
+            }
+            System.out.println("-- round " + round + ": durable acknowledgements, 10,000 events/s in batches of 10, open loop, 20 s");
             System.out.println(ringcastDurable(fresh(root, "rc")));
             System.out.println(chronicleDurable(fresh(root, "cq")));
             System.out.println(lmdbDurable(fresh(root, "lmdb")));
+        }
+        if (restartEvents == 0)
+        {
+            return;
         }
         System.out.println("-- restart with " + restartEvents + " events on disk (page cache dropped before each open)");
         System.out.println(ringcastRestart(fresh(root, "rc"), restartEvents));
@@ -145,20 +154,80 @@ public final class JournalBenchmark
             journal.configure(config);
             try (Engine engine = Engine.start(config))
             {
-                return paced("ringcast journal awaitDurable", () ->
+                // open loop: a batch of 10 every millisecond, never waiting; another thread stands for the waiting
+                // clients and takes each batch's latency when the journal's group commit covers it
+                return openLoop("ringcast journal, requestSync + durableId (group commit)", (batch, done) ->
                 {
                     long last = 0;
                     for (int k = 0; k < 10; k++)
                     {
                         last = engine.publish(MESSAGE);
                     }
-                    if (!journal.awaitDurable(last, 10, TimeUnit.SECONDS))
-                    {
-                        throw new IllegalStateException("not durable");
-                    }
+                    journal.requestSync(last);
+                    final long lastId = last;
+                    return () -> journal.awaitDurable(lastId, 10, TimeUnit.SECONDS);
                 });
             }
         }
+    }
+
+    /** A batch started now; the returned waiter blocks until it is durable. */
+    private interface OpenBatch
+    {
+        Waiter start(long index, long[] done) throws Exception;
+    }
+
+    private interface Waiter
+    {
+        boolean await() throws Exception;
+    }
+
+    /** Starts a batch every millisecond for 20 s (after 2 s warm-up); a second thread awaits each in order. */
+    private static String openLoop(final String name, final OpenBatch batch) throws Exception
+    {
+        final int warmup = 2_000;
+        final int batches = 20_000;
+        final long[] latencies = new long[batches];
+        final java.util.concurrent.ArrayBlockingQueue<Object[]> pending = new java.util.concurrent.ArrayBlockingQueue<>(
+            batches + warmup);
+        final Thread waiter = new Thread(() ->
+        {
+            try
+            {
+                for (int b = -warmup; b < batches; b++)
+                {
+                    final Object[] p = pending.take();
+                    if (!((Waiter)p[1]).await())
+                    {
+                        throw new IllegalStateException("not durable");
+                    }
+                    if (b >= 0)
+                    {
+                        latencies[b] = System.nanoTime() - (long)p[0];
+                    }
+                }
+            }
+            catch (final Exception e)
+            {
+                throw new IllegalStateException(e);
+            }
+        }, "durable-waiter");
+        waiter.start();
+        long next = System.nanoTime();
+        for (int b = -warmup; b < batches; b++)
+        {
+            while (System.nanoTime() < next)
+            {
+                Thread.onSpinWait();
+            }
+            pending.put(new Object[] {next, batch.start(b, null)});
+            next += 1_000_000;
+        }
+        waiter.join();
+        Arrays.sort(latencies);
+        return String.format("%s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", name,
+            latencies[batches / 2] / 1e6, latencies[(int)(batches * 0.99)] / 1e6,
+            latencies[(int)(batches * 0.999)] / 1e6, latencies[batches - 1] / 1e6);
     }
 
     private static String ringcastRestart(final Path dir, final long n) throws Exception
@@ -253,15 +322,27 @@ public final class JournalBenchmark
             try (FileChannel sync = FileChannel.open(file.toPath(), StandardOpenOption.WRITE))
             {
                 final long[] id = {1};
-                // the queue's own sync() returns in microseconds (no device sync): fdatasync the cycle file instead
-                return paced("chronicle queue + fdatasync of the cycle file", () ->
+                // the queue's own sync() returns in microseconds (no device sync): fdatasync the cycle file instead,
+                // from a syncer thread that covers every batch appended before it started (group commit)
+                final java.util.concurrent.atomic.AtomicLong appended = new java.util.concurrent.atomic.AtomicLong();
+                final java.util.concurrent.atomic.AtomicLong synced = new java.util.concurrent.atomic.AtomicLong();
+                final Thread syncer = groupCommitter(appended, synced, () -> sync.force(false));
+                try
                 {
-                    for (int k = 0; k < 10; k++)
+                    return openLoop("chronicle queue + fdatasync of the cycle file (group commit)", (b, done) ->
                     {
-                        chronicleWrite(appender, id[0]++);
-                    }
-                    sync.force(false);
-                });
+                        for (int k = 0; k < 10; k++)
+                        {
+                            chronicleWrite(appender, id[0]++);
+                        }
+                        final long mine = appended.incrementAndGet();
+                        return () -> awaitAtLeast(synced, mine);
+                    });
+                }
+                finally
+                {
+                    syncer.interrupt();
+                }
             }
         }
     }
@@ -340,23 +421,37 @@ public final class JournalBenchmark
         {
             final Dbi<ByteBuffer> db = env.openDbi("log", DbiFlags.MDB_CREATE);
             final long[] id = {0};
-            return paced("lmdbjava, one synced transaction per batch", () ->
+            // a transaction per batch without sync; a syncer thread's env.sync covers every batch committed
+            // before it started (group commit)
+            final java.util.concurrent.atomic.AtomicLong appended = new java.util.concurrent.atomic.AtomicLong();
+            final java.util.concurrent.atomic.AtomicLong synced = new java.util.concurrent.atomic.AtomicLong();
+            final Thread syncer = groupCommitter(appended, synced, () -> env.sync(true));
+            try
             {
-                final ByteBuffer key = ByteBuffer.allocateDirect(8).order(ByteOrder.BIG_ENDIAN);
-                final ByteBuffer value = ByteBuffer.allocateDirect(256);
-                try (Txn<ByteBuffer> txn = env.txnWrite())
+                return openLoop("lmdbjava, a transaction per batch + env.sync (group commit)", (b, done) ->
                 {
-                    for (int k = 0; k < 10; k++)
+                    final ByteBuffer key = ByteBuffer.allocateDirect(8).order(ByteOrder.BIG_ENDIAN);
+                    final ByteBuffer value = ByteBuffer.allocateDirect(256);
+                    try (Txn<ByteBuffer> txn = env.txnWrite())
                     {
-                        key.clear();
-                        key.putLong(id[0]++).flip();
-                        value.clear();
-                        value.putLong(0).put(PAYLOAD).flip();
-                        db.put(txn, key, value, PutFlags.MDB_APPEND);
+                        for (int k = 0; k < 10; k++)
+                        {
+                            key.clear();
+                            key.putLong(id[0]++).flip();
+                            value.clear();
+                            value.putLong(0).put(PAYLOAD).flip();
+                            db.put(txn, key, value, PutFlags.MDB_APPEND);
+                        }
+                        txn.commit();
                     }
-                    txn.commit();
-                }
-            });
+                    final long mine = appended.incrementAndGet();
+                    return () -> awaitAtLeast(synced, mine);
+                });
+            }
+            finally
+            {
+                syncer.interrupt();
+            }
         }
     }
 
@@ -386,40 +481,50 @@ public final class JournalBenchmark
 
     // --------------------------------------------------------------------------------------------- common
 
-    private interface Batch
+    private interface Sync
     {
         void run() throws Exception;
     }
 
-    /** Runs {@code batch} every millisecond for 20 s (after 2 s of warm-up) and reports its latency. */
-    private static String paced(final String name, final Batch batch) throws Exception
+    /** A thread that syncs whenever batches were appended since its last sync and publishes how many it covered. */
+    private static Thread groupCommitter(
+        final java.util.concurrent.atomic.AtomicLong appended,
+        final java.util.concurrent.atomic.AtomicLong synced,
+        final Sync sync)
     {
-        final int warmup = 2_000;
-        final int batches = 20_000;
-        final long[] latencies = new long[batches];
-        long next = System.nanoTime();
-        for (int b = -warmup; b < batches; b++)
+        final Thread t = new Thread(() ->
         {
-            while (System.nanoTime() < next)
+            while (!Thread.currentThread().isInterrupted())
             {
-                Thread.onSpinWait();
+                final long covered = appended.get();
+                if (covered == synced.get())
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                    continue;
+                }
+                try
+                {
+                    sync.run();
+                }
+                catch (final Exception e)
+                {
+                    throw new IllegalStateException(e);
+                }
+                synced.set(covered);
             }
-            final long start = System.nanoTime();
-            batch.run();
-            if (b >= 0)
-            {
-                latencies[b] = System.nanoTime() - next; // from the scheduled start: a late batch counts its wait
-            }
-            next += 1_000_000;
-            if (start - next > 100_000_000L)
-            {
-                next = start; // far behind: do not burst
-            }
+        }, "group-committer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static boolean awaitAtLeast(final java.util.concurrent.atomic.AtomicLong value, final long target)
+    {
+        while (value.get() < target)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000); // as Journal.awaitDurable after its spins
         }
-        Arrays.sort(latencies);
-        return String.format("%s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms", name,
-            latencies[batches / 2] / 1e6, latencies[(int)(batches * 0.99)] / 1e6,
-            latencies[(int)(batches * 0.999)] / 1e6, latencies[batches - 1] / 1e6);
+        return true;
     }
 
     private static String rate(final String name, final long n, final long nanos)
