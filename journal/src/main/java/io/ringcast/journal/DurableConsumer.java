@@ -182,8 +182,11 @@ public final class DurableConsumer implements AutoCloseable
     {
         if (segmentId < 0 && committedId < 0 && initialSeek.kind != Seek.Kind.LATEST)
         {
-            final Map.Entry<Long, SegmentFile> first = segments.firstEntry(); // the journal was empty at the seek
-            return first == null ? -1 : first.getKey() - 1;
+            // the journal was empty at the seek: before its oldest segment, or before the first event handed to the
+            // writer when even that segment is not written yet
+            final Map.Entry<Long, SegmentFile> first = segments.firstEntry();
+            final long firstEnqueued = writer.firstEnqueuedId();
+            return first != null ? first.getKey() - 1 : firstEnqueued >= 0 ? firstEnqueued - 1 : -1;
         }
         return startAfterId;
     }

@@ -80,6 +80,9 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private volatile boolean writable = true;
     private volatile String failure;
     private volatile long enqueuedId;
+    /** Dispatcher-only flag; {@link #firstEnqueuedId} is written once. */
+    private boolean enqueuedAny;
+    private volatile long firstEnqueuedId = -1;
     private volatile long writtenId;
     /** Records written: the position after the newest written record. */
     private volatile long writtenPosition;
@@ -129,7 +132,18 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     /** Dispatcher thread: {@code id} is in the ring (a release store: no fence per event). */
     void enqueued(final long id)
     {
+        if (!enqueuedAny)
+        {
+            enqueuedAny = true;
+            firstEnqueuedId = id;
+        }
         ENQUEUED.setRelease(this, id);
+    }
+
+    /** @return the first id handed to this writer since the journal opened, or -1. */
+    long firstEnqueuedId()
+    {
+        return firstEnqueuedId;
     }
 
     /** Dispatcher thread (after a full fence): unparks the writer if it is idle. */

@@ -228,6 +228,7 @@ class JournalServerTest
         final SseTestClient first = SseTestClient.open(client, uri("/events?topic=t&consumer=billing"),
             "Authorization", "Bearer " + billing);
         resources.add(first);
+        assertEquals(200, first.status(), "the consumer's stream opens");
         for (int i = 0; i < 5; i++)
         {
             assertEquals(ids.get(i), first.nextEvent().id(), "a new consumer starts at its seek: the beginning");
