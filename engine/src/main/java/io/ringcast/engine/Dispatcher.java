@@ -107,10 +107,21 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
     public void onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
     {
         final Message message = slot.message;
-        slot.message = null;
-        final Event event = slot.relayed ?
-            new Event(idBase + sequence, slot.timestampMs, message, slot.origin, slot.originSequence, false) :
-            new Event(idBase + sequence, slot.timestampMs, message, nodeId, idBase + sequence, true);
+        final long id = idBase + sequence;
+        final Event event;
+        if (message == null)
+        {
+            event = new Event(id, slot.timestampMs, slot, Arrays.copyOf(slot.payload, slot.payloadLength), nodeId);
+        }
+        else if (slot.relayed)
+        {
+            event = new Event(id, slot.timestampMs, message, slot.origin, slot.originSequence, false);
+        }
+        else
+        {
+            event = new Event(id, slot.timestampMs, message, nodeId, id, true);
+        }
+        slot.release();
 
         for (final Enricher enricher : enrichers)
         {

@@ -138,7 +138,8 @@ public final class Engine implements AutoCloseable
     // ------------------------------------------------------------------------------------------------ publishing
 
     /**
-     * Publishes one event without ever blocking.
+     * Publishes one event without ever blocking. The convenient path: building the {@link Message} allocates (see
+     * {@link #writer()} for the allocation-free one).
      *
      * @param message the event.
      * @return its id (&gt;= 0), or {@link #RING_FULL} or {@link #CLOSED} when nothing was published.
@@ -168,6 +169,52 @@ public final class Engine implements AutoCloseable
         requireMessage(message);
         final long sequence = claimWaiting(1);
         ring.get(sequence).set(message, System.currentTimeMillis());
+        ring.publish(sequence);
+        return idBase + sequence;
+    }
+
+    /**
+     * Resolves a topic once, for publishing through {@link EventWriter}s of this engine: validated here, and the
+     * dispatcher caches its index entries on the handle, so events published with it are routed without hashing the
+     * topic name. Handles are cheap, immutable and thread-safe; keep one per topic you publish to.
+     *
+     * @param name the topic: non-empty, at most 256 UTF-8 bytes, no control characters, no {@code *}.
+     * @return the handle.
+     * @throws InvalidEventException when the name is invalid.
+     */
+    public Topic topic(final String name)
+    {
+        return new Topic(name, this);
+    }
+
+    /**
+     * @return a new reusable writer for the allocation-free publish path; one per publishing thread.
+     * @see EventWriter
+     */
+    public EventWriter writer()
+    {
+        return new EventWriter(this);
+    }
+
+    long tryPublishWritten(final EventWriter writer)
+    {
+        writer.requireTopic();
+        final long sequence = claim(1);
+        if (sequence < 0)
+        {
+            countRejection(sequence);
+            return sequence;
+        }
+        ring.get(sequence).write(writer, System.currentTimeMillis());
+        ring.publish(sequence);
+        return idBase + sequence;
+    }
+
+    long publishWritten(final EventWriter writer)
+    {
+        writer.requireTopic();
+        final long sequence = claimWaiting(1);
+        ring.get(sequence).write(writer, System.currentTimeMillis());
         ring.publish(sequence);
         return idBase + sequence;
     }

@@ -17,6 +17,8 @@ public final class Event
     final long id;
     final long timestampMs;
     final String topic;
+    /** The handle it was published with, or {@code null} (a {@link Message}): lets the index skip hashing. */
+    final Topic topicHandle;
     final String type;
     final String audience;
     final byte[] payload;
@@ -40,6 +42,7 @@ public final class Event
         this.id = id;
         this.timestampMs = timestampMs;
         this.topic = message.topic;
+        this.topicHandle = null;
         this.type = message.type;
         this.audience = message.audience;
         this.attributes = message.attributes;
@@ -48,6 +51,24 @@ public final class Event
         this.origin = origin;
         this.originSequence = originSequence;
         this.local = local;
+    }
+
+    /** Dispatcher: an event written field by field by an {@link EventWriter}; {@code payload} is its own copy. */
+    Event(final long id, final long timestampMs, final Slot slot, final byte[] payload, final String origin)
+    {
+        this.id = id;
+        this.timestampMs = timestampMs;
+        this.topicHandle = slot.topic;
+        this.topic = slot.topic.name;
+        this.type = slot.type;
+        this.audience = slot.audience;
+        this.attributes = slot.attributes;
+        this.payload = payload;
+        this.footprintBytes = 96 + payload.length + topic.length() + (type == null ? 0 : type.length()) +
+            (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
+        this.origin = origin;
+        this.originSequence = id;
+        this.local = true;
     }
 
     /**

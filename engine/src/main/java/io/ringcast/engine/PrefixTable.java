@@ -105,6 +105,29 @@ final class PrefixTable
         }
     }
 
+    /** @return the lists of every registered prefix of {@code topic} (a shared empty array when none). */
+    SubscriberList[] listsFor(final String topic)
+    {
+        SubscriberList[] found = Topic.noLists();
+        int h = 0;
+        int li = 0;
+        for (int i = 0; i < topic.length() && li < lengths.length; i++)
+        {
+            h = 31 * h + topic.charAt(i);
+            if (i + 1 == lengths[li])
+            {
+                final SubscriberList list = lookup(topic, lengths[li], h);
+                if (list != null)
+                {
+                    found = Arrays.copyOf(found, found.length + 1);
+                    found[found.length - 1] = list;
+                }
+                li++;
+            }
+        }
+        return found;
+    }
+
     void forEachList(final java.util.function.Consumer<SubscriberList> action)
     {
         for (final SubscriberList list : values)
