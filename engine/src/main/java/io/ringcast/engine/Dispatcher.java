@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * of the subscription index, the history and every subscriber's counters. Counter getters may be called from any
  * thread (opaque reads of monotonic counters).
  */
-final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
+final class Dispatcher implements com.lmax.disruptor.EventHandler<Event>
 {
     private static final int COMMAND_DRAIN_LIMIT = 4096;
     /** The abandonment check (a clock read) runs on the 1st, 65th, 129th... drop of a subscriber, not on each. */
@@ -104,24 +104,16 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
     }
 
     @Override
-    public void onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+    public void onEvent(final Event event, final long sequence, final boolean endOfBatch)
     {
-        final Message message = slot.message;
         final long id = idBase + sequence;
-        final Event event;
-        if (message == null)
+        event.id = id;
+        if (event.local)
         {
-            event = new Event(id, slot.timestampMs, slot, Arrays.copyOf(slot.payload, slot.payloadLength), nodeId);
+            event.origin = nodeId;
+            event.originSequence = id;
         }
-        else if (slot.relayed)
-        {
-            event = new Event(id, slot.timestampMs, message, slot.origin, slot.originSequence, false);
-        }
-        else
-        {
-            event = new Event(id, slot.timestampMs, message, nodeId, id, true);
-        }
-        slot.release();
+        event.computeFootprint();
 
         for (final Enricher enricher : enrichers)
         {
@@ -153,6 +145,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
                 engine.onError("encoder", t);
             }
         }
+        event.publishAs(sequence);
         history.append(sequence, event);
         for (final EventStage stage : stages)
         {
@@ -165,7 +158,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
                 engine.onError("stage", t);
             }
         }
-        index.dispatch(event, this);
+        index.dispatch(event, sequence, this);
         if (pendingRemovals.size != 0)
         {
             applyRemovals();
@@ -219,7 +212,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
     }
 
     /** Offers {@code event} to every subscriber in {@code list} whose filter accepts it. */
-    void dispatchTo(final SubscriberList list, final Event event)
+    void dispatchTo(final SubscriberList list, final Event event, final long sequence)
     {
         final Subscriber[] items = list.items;
         final int size = list.size;
@@ -236,7 +229,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
             {
                 continue;
             }
-            if (s.offer(event))
+            if (s.offer(sequence))
             {
                 DELIVERED.setOpaque(this, delivered + 1);
                 if (s.listener != null && s.touchedBatch != batch)
@@ -259,7 +252,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         {
             closeAndRemove(s, CloseReason.SLOW_CONSUMER);
         }
-        else if (abandonTimeoutNanos > 0 && (s.dropped() & ABANDON_CHECK_MASK) == 1 &&
+        else if (abandonTimeoutNanos > 0 && (s.queueFullDrops() & ABANDON_CHECK_MASK) == 1 &&
             s.abandoned(System.nanoTime(), abandonTimeoutNanos))
         {
             closeAndRemove(s, CloseReason.ABANDONED);
@@ -302,6 +295,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
 
     private void endBatch()
     {
+        history.endBatch();
         if (touchedCount != 0)
         {
             VarHandle.fullFence(); // StoreLoad: queue stores before reading each consumer's armed flag
@@ -375,7 +369,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
             s.register(liveFrom + 1, liveFrom, ResumeOutcome.NONE, false);
             return;
         }
-        final long tail = history.tail();
+        final long tail = history.resumeTail();
         final long oldestRetainedId = idBase + tail;
         if (resumeAfter > idBase + liveFrom)
         {

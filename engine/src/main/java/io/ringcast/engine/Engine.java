@@ -6,6 +6,7 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.ProducerType;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
@@ -49,24 +50,29 @@ public final class Engine implements AutoCloseable
     /** Returned by {@code tryPublish*} after {@link #close()}: nothing was published. */
     public static final long CLOSED = -2;
 
+    /** Largest payload buffer a ring slot keeps once its event has left the history. */
+    static final int RETAINED_PAYLOAD_BYTES = 1024;
     private static final long SHUTDOWN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long REGISTRATION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final EngineConfig config;
     private final long startMillis;
     private final long idBase;
-    private final RingBuffer<Slot> ring;
+    private final RingBuffer<Event> ring;
+    /** Slots publishers may claim beyond the dispatcher (the ring's storage is larger: it is also the history). */
+    private final int ringSize;
+    private final int storageSlots;
     private final History history;
     private final ManyToOneConcurrentArrayQueue<Command> commands;
     private final DispatcherWaitStrategy waitStrategy;
     private final Dispatcher dispatcher;
-    private final BatchEventProcessor<Slot> processor;
+    private final BatchEventProcessor<Event> processor;
     /** The engine's own dispatcher thread, or {@code null} when a {@link DispatchDriver} runs the dispatcher. */
     private final Thread dispatcherThread;
     private final DispatchDriver driver;
     /** Reads the ring for a driven dispatcher ({@code null} with the engine's own thread). */
-    private final EventPoller<Slot> poller;
-    private final EventPoller.Handler<Slot> pollHandler = this::dispatchSlot;
+    private final EventPoller<Event> poller;
+    private final EventPoller.Handler<Event> pollHandler = this::dispatchSlot;
     /** The thread that called {@link #dispatch()} first; every later call must come from it. */
     private volatile Thread driverThread;
     private final EventLog eventLog;
@@ -75,6 +81,7 @@ public final class Engine implements AutoCloseable
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong overwritten = new AtomicLong();
     private final AtomicLong nextSubscriptionId = new AtomicLong();
     private final AtomicBoolean sweepRequested = new AtomicBoolean();
     private final ReferenceQueue<Subscription> abandonedHandles = new ReferenceQueue<>();
@@ -94,10 +101,16 @@ public final class Engine implements AutoCloseable
             config.waitStrategy(), config.housekeepingIntervalMs(), config.dispatchDriver());
         this.ring = RingBuffer.create(
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
-            Slot::new,
-            config.ringSize(),
+            Event::new,
+            History.storageSlots(config.ringSize(), config.historyMaxEvents()),
             waitStrategy);
-        this.history = new History(config.historyMaxEvents(), config.historyMaxBytes(), idBase);
+        this.ringSize = config.ringSize();
+        this.storageSlots = ring.getBufferSize();
+        final Sequence released = new Sequence();
+        this.history = new History(ring, config.ringSize(), released, config.historyMaxEvents(),
+            config.historyMaxBytes(), RETAINED_PAYLOAD_BYTES);
+        ring.addGatingSequences(released); // which sets it to the cursor: the history sets it to its own value
+        history.endBatch();
         this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity());
         this.dispatcher = new Dispatcher(this, config, idBase, history, commands, waitStrategy);
         this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), dispatcher);
@@ -105,14 +118,12 @@ public final class Engine implements AutoCloseable
         if (driver == null)
         {
             this.poller = null;
-            ring.addGatingSequences(processor.getSequence());
             this.dispatcherThread = new Thread(processor, "ringcast-dispatcher-" + config.nodeId());
             this.dispatcherThread.setDaemon(true);
         }
         else
         {
             this.poller = ring.newPoller();
-            ring.addGatingSequences(poller.getSequence());
             this.dispatcherThread = null;
         }
         this.metrics = new EngineMetrics(this);
@@ -153,7 +164,7 @@ public final class Engine implements AutoCloseable
             countRejection(sequence);
             return sequence;
         }
-        ring.get(sequence).set(message, System.currentTimeMillis());
+        write(ring.get(sequence), message, System.currentTimeMillis());
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -168,7 +179,7 @@ public final class Engine implements AutoCloseable
     {
         requireMessage(message);
         final long sequence = claimWaiting(1);
-        ring.get(sequence).set(message, System.currentTimeMillis());
+        write(ring.get(sequence), message, System.currentTimeMillis());
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -205,7 +216,9 @@ public final class Engine implements AutoCloseable
             countRejection(sequence);
             return sequence;
         }
-        ring.get(sequence).write(writer, System.currentTimeMillis());
+        final Event slot = ring.get(sequence);
+        slot.setWritten(writer);
+        slot.stamp(0, System.currentTimeMillis(), null, 0, true);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -214,7 +227,9 @@ public final class Engine implements AutoCloseable
     {
         writer.requireTopic();
         final long sequence = claimWaiting(1);
-        ring.get(sequence).write(writer, System.currentTimeMillis());
+        final Event slot = ring.get(sequence);
+        slot.setWritten(writer);
+        slot.stamp(0, System.currentTimeMillis(), null, 0, true);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -275,7 +290,9 @@ public final class Engine implements AutoCloseable
             countRejection(sequence);
             return sequence;
         }
-        ring.get(sequence).setRelayed(message, timestampMs, origin, originSequence);
+        final Event slot = ring.get(sequence);
+        slot.setMessage(message);
+        slot.stamp(0, timestampMs, origin, originSequence, false);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -285,10 +302,16 @@ public final class Engine implements AutoCloseable
         final long now = System.currentTimeMillis();
         for (long seq = lo; seq <= hi; seq++)
         {
-            ring.get(seq).set(messages.get((int)(seq - lo)), now);
+            write(ring.get(seq), messages.get((int)(seq - lo)), now);
         }
         ring.publish(lo, hi);
         return idBase + lo;
+    }
+
+    private static void write(final Event slot, final Message message, final long timestampMs)
+    {
+        slot.setMessage(message);
+        slot.stamp(0, timestampMs, null, 0, true);
     }
 
     private long claim(final int n)
@@ -296,6 +319,11 @@ public final class Engine implements AutoCloseable
         if (closed.get())
         {
             return CLOSED;
+        }
+        if (ring.getCursor() < storageSlots && ring.getCursor() + n > history.claimLimit())
+        {
+            // the Disruptor trusts its gating cache until the first wrap of the ring; before that, apply ringSize here
+            return RING_FULL;
         }
         try
         {
@@ -364,10 +392,10 @@ public final class Engine implements AutoCloseable
         {
             throw new InvalidEventException("a batch needs at least one message");
         }
-        if (messages.size() > ring.getBufferSize())
+        if (messages.size() > ringSize)
         {
             throw new InvalidEventException(
-                "a batch holds at most ringSize = " + ring.getBufferSize() + " messages, got " + messages.size());
+                "a batch holds at most ringSize = " + ringSize + " messages, got " + messages.size());
         }
         for (final Message m : messages)
         {
@@ -713,7 +741,7 @@ public final class Engine implements AutoCloseable
     }
 
     /** The poller's handler: one slot through the dispatcher; a failure is reported and the slot skipped. */
-    private boolean dispatchSlot(final Slot slot, final long sequence, final boolean endOfBatch)
+    private boolean dispatchSlot(final Event slot, final long sequence, final boolean endOfBatch)
     {
         try
         {
@@ -789,7 +817,7 @@ public final class Engine implements AutoCloseable
         return config.waitStrategy();
     }
 
-    RingBuffer<Slot> ring()
+    RingBuffer<Event> ring()
     {
         return ring;
     }
@@ -802,6 +830,22 @@ public final class Engine implements AutoCloseable
     long rejected()
     {
         return rejected.get();
+    }
+
+    int ringSize()
+    {
+        return ringSize;
+    }
+
+    /** Consumer threads: a queued event was evicted before its subscriber read it. */
+    void countOverwritten()
+    {
+        overwritten.incrementAndGet();
+    }
+
+    long overwritten()
+    {
+        return overwritten.get();
     }
 
     long errors()
@@ -847,10 +891,10 @@ public final class Engine implements AutoCloseable
         }
     }
 
-    private final class DispatcherExceptionHandler implements ExceptionHandler<Slot>
+    private final class DispatcherExceptionHandler implements ExceptionHandler<Event>
     {
         @Override
-        public void handleEventException(final Throwable ex, final long sequence, final Slot event)
+        public void handleEventException(final Throwable ex, final long sequence, final Event event)
         {
             onError("dispatcher", ex);
         }

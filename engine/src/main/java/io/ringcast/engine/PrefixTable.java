@@ -75,7 +75,7 @@ final class PrefixTable
     }
 
     /** Calls {@code dispatcher.dispatchTo} for the list of every registered prefix of {@code topic}. */
-    void dispatch(final String topic, final Dispatcher dispatcher, final Event event)
+    void dispatch(final String topic, final Dispatcher dispatcher, final Event event, final long sequence)
     {
         final int[] lengths = this.lengths;
         if (lengths.length == 0)
@@ -94,7 +94,7 @@ final class PrefixTable
                 final SubscriberList list = lookup(topic, nextLength, h);
                 if (list != null)
                 {
-                    dispatcher.dispatchTo(list, event);
+                    dispatcher.dispatchTo(list, event, sequence);
                 }
                 if (++li == lengths.length)
                 {

@@ -104,7 +104,7 @@ final class SubscriptionIndex
     }
 
     /** Hands every candidate list for {@code event} to the dispatcher. */
-    void dispatch(final Event event, final Dispatcher dispatcher)
+    void dispatch(final Event event, final long sequence, final Dispatcher dispatcher)
     {
         final Topic handle = event.topicHandle;
         if (handle != null)
@@ -115,11 +115,11 @@ final class SubscriptionIndex
             }
             if (handle.exact != null)
             {
-                dispatcher.dispatchTo(handle.exact, event);
+                dispatcher.dispatchTo(handle.exact, event, sequence);
             }
             for (final SubscriberList list : handle.prefixes)
             {
-                dispatcher.dispatchTo(list, event);
+                dispatcher.dispatchTo(list, event, sequence);
             }
         }
         else
@@ -127,21 +127,21 @@ final class SubscriptionIndex
             final SubscriberList exact = byTopic.get(event.topic);
             if (exact != null)
             {
-                dispatcher.dispatchTo(exact, event);
+                dispatcher.dispatchTo(exact, event, sequence);
             }
-            byPrefix.dispatch(event.topic, dispatcher, event);
+            byPrefix.dispatch(event.topic, dispatcher, event, sequence);
         }
         if (event.audience != null)
         {
             final SubscriberList audienceList = byAudience.get(event.audience);
             if (audienceList != null)
             {
-                dispatcher.dispatchTo(audienceList, event);
+                dispatcher.dispatchTo(audienceList, event, sequence);
             }
         }
         if (wildcard.size != 0)
         {
-            dispatcher.dispatchTo(wildcard, event);
+            dispatcher.dispatchTo(wildcard, event, sequence);
         }
     }
 

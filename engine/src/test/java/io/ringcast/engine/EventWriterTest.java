@@ -80,7 +80,7 @@ class EventWriterTest
         try (Engine engine = Engine.start(new EngineConfig()))
         {
             final Subscription s = engine.subscribe(Filter.all());
-            final byte[] big = new byte[Slot.RETAINED_PAYLOAD_BYTES * 3 + 1];
+            final byte[] big = new byte[Engine.RETAINED_PAYLOAD_BYTES * 3 + 1];
             big[big.length - 1] = 7;
             final EventWriter writer = engine.writer().topic(engine.topic("big"));
             writer.payload(big).publish();

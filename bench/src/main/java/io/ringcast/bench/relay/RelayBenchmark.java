@@ -309,7 +309,7 @@ public final class RelayBenchmark
             final int c = count;
             if (c < latencies.length)
             {
-                latencies[c] = now - ByteBuffer.wrap(e.payload()).getLong();
+                latencies[c] = now - e.payloadBuffer().getLong(0, java.nio.ByteOrder.BIG_ENDIAN);
             }
             lastArrivalNs = now;
             count = c + 1;

@@ -78,7 +78,9 @@ public final class ReplicaResume implements ResumedStream
     private final EventHandler deliverer = this::deliver;
     private final EventHandler passThrough = this::passThrough;
     private EventHandler handler;
-    private Event last;
+    /** The last delivered event's id and formatted id (events are views, valid only while handed over). */
+    private long lastId = -1;
+    private String lastFormattedId;
     private int replayIndex;
     private boolean caughtUp;
 
@@ -275,13 +277,15 @@ public final class ReplicaResume implements ResumedStream
                 caughtUp = true;
             }
         }
-        last = e;
+        lastId = e.id();
+        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
         handler.onEvent(e);
     }
 
     private void passThrough(final Event e)
     {
-        last = e;
+        lastId = e.id();
+        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
         handler.onEvent(e);
     }
 
@@ -301,7 +305,7 @@ public final class ReplicaResume implements ResumedStream
     {
         if (caughtUp)
         {
-            return last.idString();
+            return lastIdString();
         }
         final StringBuilder b = new StringBuilder("t=").append(sinceMs);
         for (final Map.Entry<String, Long> p : position.entrySet())
@@ -328,5 +332,10 @@ public final class ReplicaResume implements ResumedStream
     public void close()
     {
         live.close();
+    }
+
+    private String lastIdString()
+    {
+        return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
     }
 }

@@ -77,7 +77,7 @@ class VectorIdTest
             final long deadline = System.nanoTime() + 10_000_000_000L;
             while (got.size() < 3 && System.nanoTime() < deadline)
             {
-                all.drain(got::add, 16);
+                all.drain(e -> got.add(e.copy()), 16);
             }
             assertEquals(3, got.size());
             assertEquals("t=42,b=" + own + "@b:" + own, got.get(0).idString());
