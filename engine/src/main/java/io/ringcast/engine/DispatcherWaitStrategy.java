@@ -188,6 +188,12 @@ final class DispatcherWaitStrategy implements WaitStrategy
         commandPending = false;
     }
 
+    /** @return whether a command is flagged as pending (volatile read; for diagnostics and tests). */
+    boolean isCommandPending()
+    {
+        return commandPending;
+    }
+
     WaitStrategyKind kind()
     {
         return kind;

@@ -367,7 +367,7 @@ final class Subscriber
     }
 
     /** Arms the wake-up; @return {@code true} when events raced in and this thread took them back. */
-    private boolean rearm()
+    boolean rearm()
     {
         ARMED.setVolatile(this, 1);
         return !queue.isEmpty() && ARMED.compareAndSet(this, 1, 0);
