@@ -82,6 +82,26 @@ public final class Engine implements AutoCloseable
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong overwritten = new AtomicLong();
+    private final io.ringcast.engine.spi.ReplicaPublisher replicaPublisher = new io.ringcast.engine.spi.ReplicaPublisher()
+    {
+        @Override
+        public long tryPublish(final Message message, final String origin, final long originSequence, final long timestampMs)
+        {
+            return tryPublishFromReplica(message, origin, originSequence, timestampMs);
+        }
+
+        @Override
+        public String nodeId()
+        {
+            return Engine.this.nodeId();
+        }
+
+        @Override
+        public long firstId()
+        {
+            return Engine.this.firstId();
+        }
+    };
     private final AtomicLong nextSubscriptionId = new AtomicLong();
     private final AtomicBoolean sweepRequested = new AtomicBoolean();
     private final ReferenceQueue<Subscription> abandonedHandles = new ReferenceQueue<>();
@@ -266,17 +286,16 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * Publishes an event that another replica published first, to local subscribers only: enrichers, history and
-     * dispatch see it, but {@link EventStage}s recognise it by {@link Event#isLocal()} {@code == false} and must not
-     * relay it again. Never blocks.
-     *
-     * @param message        the event.
-     * @param origin         the node id it was first published on.
-     * @param originSequence its id on that node.
-     * @param timestampMs    its original timestamp.
-     * @return its local id, or {@link #RING_FULL} / {@link #CLOSED}.
+     * @return the narrow publisher a {@link io.ringcast.engine.spi.Replication} relays other replicas' events through
+     *         (local subscribers only); for the code that composes the server, not for applications.
      */
-    public long tryPublishFromReplica(
+    public io.ringcast.engine.spi.ReplicaPublisher replicaPublisher()
+    {
+        return replicaPublisher;
+    }
+
+    /** See {@link io.ringcast.engine.spi.ReplicaPublisher#tryPublish}. Never blocks. */
+    long tryPublishFromReplica(
         final Message message, final String origin, final long originSequence, final long timestampMs)
     {
         requireMessage(message);

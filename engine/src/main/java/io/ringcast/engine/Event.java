@@ -25,15 +25,16 @@ import java.util.Arrays;
  * {@link #payloadBuffer()} or {@link #copyPayload(byte[], int)}; {@link #payload()} returns a fresh array.
  *
  * <p>Thread-safety: a view is read by the thread it was handed to; a {@link #copy()} is immutable and may be shared.
- * Inside the engine, the stored event carries a sequence word: the dispatcher sets it (opaque) before it hands the
- * position to any subscriber, and marks it evicted before the ring lets a publisher reuse the slot; a subscriber copies
- * the fields between an acquire read of the word and a re-read behind a load-load fence, so an event overwritten while
- * it was copied is detected and counted as dropped, never delivered torn (Aeron's copying broadcast receiver).
+ * Inside the engine, the stored event carries a sequence word the dispatcher sets (opaque) before it hands the
+ * position to any subscriber. A reader copies the fields between an acquire read of that word and, behind a load-load
+ * fence, a re-read of it and an acquire read of the history's tail; a publisher rewrites a slot only after the tail
+ * has passed it, so an event overwritten while it was copied is detected and counted as dropped, never delivered torn
+ * (Aeron's copying broadcast receiver).
  */
 public final class Event
 {
-    /** Sequence word of a stored event that has left the history: its slot may be rewritten. */
-    static final long EVICTED = Long.MIN_VALUE;
+    /** Sequence word of a slot that has never held an event. */
+    static final long EMPTY = Long.MIN_VALUE;
     private static final byte[] NO_BYTES = new byte[0];
     private static final VarHandle SEQUENCE;
 
@@ -49,8 +50,8 @@ public final class Event
         }
     }
 
-    /** Stored events: the ring sequence this slot holds now, or {@link #EVICTED}; see the class comment. */
-    private long sequence = EVICTED;
+    /** Stored events: the ring sequence this slot was last dispatched as, or {@link #EMPTY}; see the class comment. */
+    private long sequence = EMPTY;
     long id;
     long timestampMs;
     String topic;
@@ -78,17 +79,8 @@ public final class Event
     {
     }
 
-    /**
-     * Rebuilds an event read back from a durable {@link EventLog}. Not for publishing: use {@link Engine#tryPublish}.
-     *
-     * @param id             the id the event was given when first published.
-     * @param timestampMs    its original timestamp.
-     * @param message        its fields.
-     * @param origin         the node it was first published on.
-     * @param originSequence its id on that node.
-     * @return the event, detached from any engine storage.
-     */
-    public static Event restore(
+    /** See {@link EventLog#restore}. */
+    static Event restore(
         final long id, final long timestampMs, final Message message, final String origin, final long originSequence)
     {
         final Event e = new Event();
@@ -156,14 +148,12 @@ public final class Event
     }
 
     /**
-     * Dispatcher: the stored event left the history; drop what it references beyond the slot's own retained buffer.
-     * The mark precedes, in program order, the release store of the ring's gating sequence that lets a publisher
-     * reuse the slot.
+     * Dispatcher, after the history's tail has moved past this large event (release store, then a store-store fence):
+     * drops what it references beyond the slot's own retained buffer, so evicted bytes are really freed. Small events
+     * are not touched at eviction (their slot is cold; the next publisher overwrites it).
      */
-    void evict(final int retainedBufferBytes)
+    void release(final int retainedBufferBytes)
     {
-        SEQUENCE.setOpaque(this, EVICTED);
-        VarHandle.storeStoreFence();
         payload = NO_BYTES;
         payloadLength = 0;
         encoded = null;
@@ -175,10 +165,12 @@ public final class Event
     }
 
     /**
-     * Any thread: copies the stored event at ring position {@code position} into {@code view}.
+     * Any thread: copies the stored event at ring position {@code position} into {@code view}. The caller must then
+     * check that {@code position} is still retained ({@link History#copy} reads the history's tail with acquire after
+     * this method's load-load fence): a publisher rewrites a slot only after the tail has passed it.
      *
-     * @return {@code false} when the slot no longer (or not yet) holds that position, or was rewritten during the
-     *         copy: {@code view} then holds garbage and must not be delivered.
+     * @return {@code false} when the slot was dispatched as another position before or during the copy: {@code view}
+     *         then holds garbage and must not be delivered.
      */
     boolean copyTo(final long position, final Event view)
     {

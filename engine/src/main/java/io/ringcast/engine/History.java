@@ -16,8 +16,10 @@ import java.lang.invoke.VarHandle;
  * </pre>
  * <ul>
  *     <li>{@code tail}: the oldest retained event. An event is evicted when {@code storageSlots - ringSize} newer ones
- *     have been dispatched, or earlier when the retained bytes would exceed {@code historyMaxBytes}. Eviction marks the
- *     slot ({@link Event#evict}) so a subscriber still holding the position sees it is gone (a counted drop);</li>
+ *     have been dispatched, or earlier when the retained bytes would exceed {@code historyMaxBytes}. Readers check the
+ *     tail after copying a slot, so a subscriber still holding an evicted position sees it is gone (a counted drop).
+ *     Eviction touches a slot only to free a large event's references ({@link Event#release}): the slots it leaves
+ *     behind are cold, and the next publisher of the slot overwrites them;</li>
  *     <li>{@code resumeTail}: the oldest event a resume may start from, at most {@code historyMaxEvents} behind the
  *     head (the history proper; 0 turns resume from memory off);</li>
  *     <li>the ring's gating sequence, {@code head - (storageSlots - ringSize)}, released once per batch: publishers
@@ -93,17 +95,28 @@ final class History
     {
         final int footprint = event.footprintBytes();
         long bytes = this.bytes + footprint;
-        long tail = this.tail;
+        final long oldTail = this.tail;
+        long tail = oldTail;
         // plain reads: this is the only writer
         while (tail <= sequence - 1 && (sequence - tail + 1 > keep || bytes > maxBytes))
         {
-            final int index = (int)(tail & mask);
-            bytes -= footprints[index];
-            footprints[index] = 0;
-            ring.get(tail).evict(retainedBufferBytes);
+            bytes -= footprints[(int)(tail & mask)];
             tail++;
         }
-        TAIL.setRelease(this, tail);
+        if (tail != oldTail)
+        {
+            TAIL.setRelease(this, tail);
+            VarHandle.storeStoreFence(); // the tail before any clearing store below: a reader that sees one sees both
+            for (long s = oldTail; s < tail; s++)
+            {
+                final int index = (int)(s & mask);
+                if (footprints[index] > retainedBufferBytes)
+                {
+                    ring.get(s).release(retainedBufferBytes);
+                }
+                footprints[index] = 0;
+            }
+        }
         footprints[(int)(sequence & mask)] = footprint;
         BYTES.setRelease(this, bytes);
         HEAD.setRelease(this, sequence);
@@ -128,7 +141,9 @@ final class History
      */
     boolean copy(final long sequence, final Event view)
     {
-        return sequence >= 0 && ring.get(sequence).copyTo(sequence, view);
+        // copyTo ends with a load-load fence: the tail is read after every field; a rewrite the copy could have seen
+        // comes after the dispatcher's release of a tail beyond this position
+        return sequence >= 0 && ring.get(sequence).copyTo(sequence, view) && sequence >= tail();
     }
 
     /** @return the sequence of the newest appended event, -1 before the first. */

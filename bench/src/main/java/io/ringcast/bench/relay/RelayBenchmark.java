@@ -109,8 +109,8 @@ public final class RelayBenchmark
         relayB.configure(cb);
         try (Engine a = Engine.start(ca); Engine b = Engine.start(cb))
         {
-            relayA.start(a);
-            relayB.start(b);
+            relayA.start(a.replicaPublisher());
+            relayB.start(b.replicaPublisher());
             awaitOk(relayA);
             awaitOk(relayB);
             final Receiver receiver = new Receiver(b, events + rate * latencySeconds + 100_000);

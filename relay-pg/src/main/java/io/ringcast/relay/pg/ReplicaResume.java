@@ -3,6 +3,7 @@ package io.ringcast.relay.pg;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventHandler;
+import io.ringcast.engine.EventLog;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.Message;
 import io.ringcast.engine.SubscribeOptions;
@@ -217,7 +218,7 @@ public final class ReplicaResume implements ResumedStream
                     final Message m = Message.builder(rs.getString(2)).type(rs.getString(3))
                         .audience(rs.getString(4)).attributes(AttributeCodec.decode(rs.getString(5)))
                         .payload(rs.getBytes(6)).build();
-                    final Event e = Event.restore(seq, rs.getLong(7), m, origin, seq);
+                    final Event e = EventLog.restore(seq, rs.getLong(7), m, origin, seq);
                     if (filter.matches(e) && (e.audience() == null || e.audience().equals(actingFor)))
                     {
                         out.add(e);

@@ -65,11 +65,11 @@ class VectorIdTest
         {
             final Subscription all = engine.subscribe(Filter.all());
             final long own = engine.publish(Message.builder("t").payload("x").build());
-            while (engine.tryPublishFromReplica(Message.builder("t").build(), "c", 7, 1) < 0)
+            while (engine.replicaPublisher().tryPublish(Message.builder("t").build(), "c", 7, 1) < 0)
             {
                 Thread.onSpinWait();
             }
-            while (engine.tryPublishFromReplica(Message.builder("t").build(), "a", 3, 1) < 0)
+            while (engine.replicaPublisher().tryPublish(Message.builder("t").build(), "a", 3, 1) < 0)
             {
                 Thread.onSpinWait();
             }
