@@ -108,9 +108,9 @@ public final class Engine implements AutoCloseable
     private volatile ExecutorService replayExecutor;
     private volatile boolean terminated;
 
-    private Engine(final EngineConfig config)
+    private Engine(final EngineConfig settings)
     {
-        config.validate();
+        final EngineConfig config = settings.conclude(); // the engine's own immutable snapshot
         this.config = config;
         this.startMillis = System.currentTimeMillis();
         this.idBase = EventIds.base(startMillis);

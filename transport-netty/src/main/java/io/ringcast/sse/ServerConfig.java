@@ -448,14 +448,9 @@ public final class ServerConfig
             throw new IllegalArgumentException("bind address (--bind) must not be empty");
         }
         range("port", port, 0, 65535);
-        if (ringSize < EngineConfig.MIN_RING_SIZE || ringSize > EngineConfig.MAX_RING_SIZE ||
-            Integer.bitCount(ringSize) != 1)
-        {
-            throw new IllegalArgumentException("ring-size must be a power of two in [" + EngineConfig.MIN_RING_SIZE +
-                ", " + EngineConfig.MAX_RING_SIZE + "], got " + ringSize);
-        }
-        range("history-size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
-        range("queue-capacity", queueCapacity, 1, 1 << 24);
+        EngineConfig.checkRingSize("ring-size", ringSize);
+        EngineConfig.checkHistoryMaxEvents("history-size", historySize);
+        EngineConfig.checkQueueCapacity("queue-capacity", queueCapacity);
         range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
         range("retry-ms", retryMs, 0, 3_600_000);
         range("max-connections", maxConnections, 1, 10_000_000);
@@ -473,10 +468,7 @@ public final class ServerConfig
         range("shutdown-timeout-ms", shutdownTimeoutMs, 0, 600_000);
         range("drain-batch", drainBatch, 1, 65_536);
         range("io-threads", ioThreads, 0, 1024);
-        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
-        {
-            throw new IllegalArgumentException("node-id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
-        }
+        EngineConfig.checkNodeId("node-id", nodeId);
         if (waitStrategy == null)
         {
             throw new IllegalArgumentException("wait-strategy must be blocking, yielding or busy-spin");
