@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * of the subscription index, the history and every subscriber's counters. Counter getters may be called from any
  * thread (opaque reads of monotonic counters).
  */
-final class Dispatcher implements com.lmax.disruptor.EventHandler<Event>
+final class Dispatcher
 {
     private static final int COMMAND_DRAIN_LIMIT = 4096;
     /** The abandonment check (a clock read) runs on the 1st, 65th, 129th... drop of a subscriber, not on each. */
@@ -103,8 +103,8 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Event>
         this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(config.housekeepingIntervalMs());
     }
 
-    @Override
-    public void onEvent(final Event event, final long sequence, final boolean endOfBatch)
+    /** One dispatched event: the stages, then dispatch; at the end of a batch, {@link #endBatch()}. */
+    void onEvent(final Event event, final long sequence, final boolean endOfBatch)
     {
         final long id = idBase + sequence;
         event.id = id;
@@ -315,18 +315,19 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Event>
         }
     }
 
-    @Override
-    public void onTimeout(final long sequence)
+    /** A duty cycle without events: commands, and housekeeping when due. @return commands applied. */
+    int onIdle()
     {
-        processCommands();
+        final int applied = processCommands();
         final long now = System.nanoTime();
         if (now - nextHousekeepingNanos > 0)
         {
             housekeeping(now);
         }
+        return applied;
     }
 
-    private void processCommands()
+    private int processCommands()
     {
         waitStrategy.clearCommandPending();
         final int drained = commands.drain(commandApplier, COMMAND_DRAIN_LIMIT);
@@ -334,6 +335,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Event>
         {
             waitStrategy.commandPending();
         }
+        return drained;
     }
 
     private void apply(final Command command)
@@ -427,8 +429,8 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Event>
         }
     }
 
-    @Override
-    public void onShutdown()
+    /** The runner stops: pending commands, then every subscription closed ({@code ENGINE_CLOSED}), stages told. */
+    void onShutdown()
     {
         processCommands();
         final List<Subscriber> all = new ArrayList<>();

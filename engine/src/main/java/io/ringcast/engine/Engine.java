@@ -1,9 +1,6 @@
 package io.ringcast.engine;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventPoller;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
@@ -66,7 +63,6 @@ public final class Engine implements AutoCloseable
     private final ManyToOneConcurrentArrayQueue<Command> commands;
     private final DispatcherWaitStrategy waitStrategy;
     private final Dispatcher dispatcher;
-    private final BatchEventProcessor<Event> processor;
     /** The engine's own dispatcher thread, or {@code null} when a {@link DispatchDriver} runs the dispatcher. */
     private final Thread dispatcherThread;
     private final DispatchDriver driver;
@@ -133,17 +129,14 @@ public final class Engine implements AutoCloseable
         history.endBatch();
         this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity());
         this.dispatcher = new Dispatcher(this, config, idBase, history, commands, waitStrategy);
-        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), dispatcher);
-        this.processor.setExceptionHandler(new DispatcherExceptionHandler());
+        this.poller = ring.newPoller();
         if (driver == null)
         {
-            this.poller = null;
-            this.dispatcherThread = new Thread(processor, "ringcast-dispatcher-" + config.nodeId());
+            this.dispatcherThread = new Thread(this::runOwnThread, "ringcast-dispatcher-" + config.nodeId());
             this.dispatcherThread.setDaemon(true);
         }
         else
         {
-            this.poller = ring.newPoller();
             this.dispatcherThread = null;
         }
         this.metrics = new EngineMetrics(this);
@@ -612,15 +605,13 @@ public final class Engine implements AutoCloseable
             closeDriven(deadline);
             return;
         }
-        while (processor.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0 &&
-            dispatcherThread.isAlive())
-        {
-            LockSupport.parkNanos(100_000);
-        }
-        processor.halt();
+        waitStrategy.commandPending(); // wakes a parked runner, which finishes the published events and shuts down
         try
         {
-            dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+            if (Thread.currentThread() != dispatcherThread)
+            {
+                dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+            }
         }
         catch (final InterruptedException e)
         {
@@ -644,7 +635,7 @@ public final class Engine implements AutoCloseable
                 // on the driver thread, or no dispatch ever ran: finish here. A first dispatch() racing with this
                 // takes the same lock and then finds the engine terminated.
                 driverThread = current;
-                dispatchAvailable();
+                doWork();
                 shutdownDriven();
                 return;
             }
@@ -733,7 +724,7 @@ public final class Engine implements AutoCloseable
             return false;
         }
         waitStrategy.driverBusy();
-        dispatchAvailable();
+        doWork();
         if (closed.get())
         {
             shutdownDriven();
@@ -742,20 +733,55 @@ public final class Engine implements AutoCloseable
         return waitStrategy.driverIdle(poller.getSequence().get() + 1, ring);
     }
 
-    private void dispatchAvailable()
+    /**
+     * The dispatcher's one duty cycle, whichever runner calls it (the engine's own thread, or the
+     * {@link DispatchDriver}'s thread through {@link #dispatch()}): dispatches every event published so far as one
+     * batch (subscribers are woken, commands applied and housekeeping done at its end), or, with no event, applies up
+     * to a bounded number of commands and does housekeeping when due.
+     *
+     * @return the work done: events dispatched, else commands applied.
+     */
+    private int doWork()
     {
-        boolean any = false;
+        final long before = poller.getSequence().get();
         try
         {
-            any = poller.poll(pollHandler) == EventPoller.PollState.PROCESSING;
+            poller.poll(pollHandler);
         }
         catch (final Throwable t)
         {
             onError("dispatcher", t); // not reached: dispatchSlot handles its own failures
         }
-        if (!any)
+        final int events = (int)(poller.getSequence().get() - before);
+        return events != 0 ? events : dispatcher.onIdle();
+    }
+
+    /**
+     * The own-thread runner (Agrona's {@code AgentRunner} shape): the duty cycle, and the wait strategy's idle policy
+     * when a cycle found nothing to do; after {@link #close()}, the events already published, then shutdown.
+     */
+    private void runOwnThread()
+    {
+        int idle = 0;
+        while (!closed.get())
         {
-            dispatcher.onTimeout(poller.getSequence().get());
+            idle = doWork() > 0 ? 0 : waitStrategy.idle(idle, poller.getSequence().get() + 1, ring);
+        }
+        final long deadline = System.nanoTime() + SHUTDOWN_TIMEOUT_NS;
+        while (poller.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0)
+        {
+            if (doWork() == 0)
+            {
+                Thread.yield(); // a publisher between claim and publish
+            }
+        }
+        try
+        {
+            dispatcher.onShutdown();
+        }
+        catch (final Throwable t)
+        {
+            onError("dispatcher-shutdown", t);
         }
     }
 
@@ -907,27 +933,6 @@ public final class Engine implements AutoCloseable
         {
             super(handle, queue);
             this.subscriber = s;
-        }
-    }
-
-    private final class DispatcherExceptionHandler implements ExceptionHandler<Event>
-    {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final Event event)
-        {
-            onError("dispatcher", ex);
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            onError("dispatcher-start", ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            onError("dispatcher-shutdown", ex);
         }
     }
 }
