@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds bench/target/benchmarks.jar and runs Ringcast's benchmark suite against its peers, writing JMH JSON
 # (-rf json) per workload into an output directory and printing a Markdown summary (each peer's figures and
-# Ringcast's ratio to it, then the goals of issue 5).
+# Ringcast's ratio to it, then the goals).
 #
 #   bench/run.sh            # quick profile, fits a 2-core machine in about 10 minutes
 #   bench/run.sh --full     # longer steps, more iterations and two forks: for real hardware (about 1 hour)

@@ -6,7 +6,7 @@
 #   bench/sse-peers.sh                    # workloads A and B: Ringcast, then Nchan with 1 and with 2 nginx workers
 #                                         # (nchan1, nchan2: the fairest Nchan setting differs by workload), 3 rounds
 #   bench/sse-peers.sh --only A --rounds 1
-#   bench/sse-peers.sh --no-build         # reuse transport-netty/target/ringcast-server.jar and bench/target/benchmarks.jar
+#   bench/sse-peers.sh --no-build         # reuse server/target/ringcast-server.jar and bench/target/benchmarks.jar
 #
 # Workloads (issue 3): A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
 # events/s (both with a 20 s warm-up: with 10 s, B had not settled on 2 cores and its first measured seconds carried
@@ -60,7 +60,7 @@ server_pid=""
 start_server() {
   case "$1" in
     ringcast)
-      "$JAVA" @transport-netty/jvm.options -jar transport-netty/target/ringcast-server.jar --port "$RC_PORT" \
+      "$JAVA" @server/jvm.options -jar server/target/ringcast-server.jar --port "$RC_PORT" \
         >/tmp/ringcast-sse-peers-server.log 2>&1 &
       server_pid=$!
       for _ in $(seq 100); do curl -sf "http://127.0.0.1:$RC_PORT/healthz" >/dev/null && return; sleep 0.2; done
@@ -85,7 +85,7 @@ run_one() { # target workload-name
   start_server "$target"
   echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg)"
   # shellcheck disable=SC2046
-  "$JAVA" @transport-netty/jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
+  "$JAVA" @server/jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
     --target "$tool" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
     | grep -v '^  t='
   stop_server "$target"

@@ -14,7 +14,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 
@@ -39,7 +40,10 @@ import java.util.Set;
  *
  * <p>Only the algorithms of the configured key's family are accepted (HS256/384/512 for a secret, RS* and PS* for an
  * RSA key, ES* for an EC key), which refuses {@code alg: none} and algorithm confusion (an HMAC token signed with a
- * public key). {@code exp} and {@code nbf} are checked with {@value #CLOCK_SKEW_SECONDS} s of leeway.
+ * public key). The claims are checked by nimbus's {@link DefaultJWTClaimsVerifier}: {@code exp} is required unless
+ * long-lived tokens are allowed ({@code --jwt-allow-no-exp}), {@code exp} and {@code nbf} are checked with
+ * {@value #CLOCK_SKEW_SECONDS} s of leeway, {@code aud} must hold the configured audience and {@code iss} equal the
+ * configured issuer when they are set. {@code sub} must be a JSON string (a number is refused, not converted).
  *
  * <p>The token is read from {@code Authorization: Bearer}, else the {@code access_token} query parameter, else the
  * {@code access_token} cookie (EventSource cannot set headers). Immutable and thread-safe.
@@ -57,25 +61,64 @@ final class Authenticator
 
     private final JWSVerifier verifier;
     private final Set<JWSAlgorithm> algorithms;
+    private final DefaultJWTClaimsVerifier<?> claimsVerifier;
 
     private Authenticator(final JWSVerifier verifier, final Set<JWSAlgorithm> algorithms)
     {
-        this.verifier = verifier;
-        this.algorithms = algorithms;
+        this(verifier, algorithms, claimsVerifier(null, null, true));
     }
 
-    /** @return an authenticator for the config's secret or key file, or {@code null} when auth is off. */
+    private Authenticator(
+        final JWSVerifier verifier, final Set<JWSAlgorithm> algorithms, final DefaultJWTClaimsVerifier<?> claims)
+    {
+        this.verifier = verifier;
+        this.algorithms = algorithms;
+        this.claimsVerifier = claims;
+    }
+
+    /** @return an authenticator for the config's secret or key file and claim rules, or {@code null} without auth. */
     static Authenticator of(final ServerConfig config)
     {
+        final Authenticator keyed;
         if (config.jwtSecret() != null)
         {
-            return hmac(config.jwtSecret());
+            keyed = hmac(config.jwtSecret());
         }
-        if (config.jwtKeyFile() != null)
+        else if (config.jwtKeyFile() != null)
         {
-            return fromKeyFile(config.jwtKeyFile());
+            keyed = fromKeyFile(config.jwtKeyFile());
         }
-        return null;
+        else
+        {
+            return null;
+        }
+        return keyed.claims(config.jwtAudience(), config.jwtIssuer(), !config.jwtAllowNoExp());
+    }
+
+    /**
+     * @param audience   the audience a token's {@code aud} must hold, or {@code null} to accept any.
+     * @param issuer     the {@code iss} a token must carry, or {@code null} to accept any.
+     * @param requireExp refuse tokens without {@code exp} (the default).
+     * @return an authenticator with the same key and these claim rules.
+     */
+    Authenticator claims(final String audience, final String issuer, final boolean requireExp)
+    {
+        return new Authenticator(verifier, algorithms, claimsVerifier(audience, issuer, requireExp));
+    }
+
+    private static DefaultJWTClaimsVerifier<?> claimsVerifier(
+        final String audience, final String issuer, final boolean requireExp)
+    {
+        final JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
+        if (issuer != null)
+        {
+            exact.issuer(issuer);
+        }
+        final DefaultJWTClaimsVerifier<?> v = new DefaultJWTClaimsVerifier<>(
+            audience == null ? null : Set.of(audience), exact.build(),
+            requireExp ? Set.of("exp") : Set.of(), null);
+        v.setMaxClockSkew((int)CLOCK_SKEW_SECONDS);
+        return v;
     }
 
     static Authenticator hmac(final String secret)
@@ -176,10 +219,10 @@ final class Authenticator
 
     /**
      * @param headers the request headers.
-     * @param query   the decoded request URI.
+     * @param target  the decoded request target.
      * @return the token, or {@code null} when the request carries none.
      */
-    static String token(final HttpHeaders headers, final QueryStringDecoder query)
+    static String token(final HttpHeaders headers, final RequestTarget target)
     {
         final String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (authorization != null)
@@ -190,10 +233,10 @@ final class Authenticator
             }
             throw HttpError.unauthorized("the Authorization header must be 'Bearer <JWT>'");
         }
-        final List<String> parameter = query.parameters().get(TOKEN_PARAMETER);
-        if (parameter != null && !parameter.isEmpty())
+        final String parameter = target.first(TOKEN_PARAMETER);
+        if (parameter != null)
         {
-            return parameter.get(0);
+            return parameter;
         }
         final String cookieHeader = headers.get(HttpHeaderNames.COOKIE);
         if (cookieHeader != null)
@@ -257,29 +300,53 @@ final class Authenticator
         {
             throw HttpError.unauthorized("token claims are not a JSON object: " + e.getMessage());
         }
-        checkTimes(claims);
-        return new Principal(
-            stringClaim(claims, "sub"), patterns(claims, "subscribe"), patterns(claims, "publish"));
-    }
-
-    private static void checkTimes(final JWTClaimsSet claims)
-    {
-        final long now = System.currentTimeMillis();
+        try
+        {
+            claimsVerifier.verify(claims, null);
+        }
+        catch (final BadJWTException e)
+        {
+            throw HttpError.unauthorized("token refused: " + describe(e, claims));
+        }
         final Date exp = claims.getExpirationTime();
-        if (exp != null && now > exp.getTime() + CLOCK_SKEW_SECONDS * 1000)
-        {
-            throw HttpError.unauthorized("token expired at " + exp.toInstant());
-        }
-        final Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && now < nbf.getTime() - CLOCK_SKEW_SECONDS * 1000)
-        {
-            throw HttpError.unauthorized("token is not valid before " + nbf.toInstant());
-        }
+        return new Principal(
+            stringClaim(jwt, "sub"), patterns(claims, "subscribe"), patterns(claims, "publish"),
+            patterns(claims, PUBLISH_PRIVATE), exp == null ? Long.MAX_VALUE : exp.getTime() + CLOCK_SKEW_SECONDS * 1000);
     }
 
-    private static String stringClaim(final JWTClaimsSet claims, final String name)
+    /** Claim naming the topic patterns on which the bearer may address private events to any user. */
+    static final String PUBLISH_PRIVATE = "publish_private";
+
+    private static String describe(final BadJWTException e, final JWTClaimsSet claims)
     {
-        final Object value = claims.getClaim(name);
+        final String message = e.getMessage();
+        if (message != null && message.startsWith("Expired") && claims.getExpirationTime() != null)
+        {
+            return "the token expired at " + claims.getExpirationTime().toInstant() + "; get a fresh one";
+        }
+        if (message != null && message.contains("aud claim"))
+        {
+            return "the token's 'aud' claim does not hold this server's audience (--jwt-audience)";
+        }
+        if (message != null && message.contains("iss claim"))
+        {
+            return "the token's 'iss' claim is not this server's issuer (--jwt-issuer)";
+        }
+        if (message != null && message.contains("before use time") && claims.getNotBeforeTime() != null)
+        {
+            return "the token is not valid before " + claims.getNotBeforeTime().toInstant();
+        }
+        if (message != null && message.contains("missing required claims") && claims.getExpirationTime() == null)
+        {
+            return "the token has no 'exp' (expiry) claim; this server requires one";
+        }
+        return message;
+    }
+
+    /** Reads a claim from the payload as sent: nimbus would turn a numeric {@code sub} into a string. */
+    private static String stringClaim(final SignedJWT jwt, final String name)
+    {
+        final Object value = jwt.getPayload().toJSONObject().get(name);
         if (value == null)
         {
             return null;

@@ -12,12 +12,26 @@ class HttpError extends RuntimeException
 
     final HttpResponseStatus status;
     final String error;
+    /** The {@code Allow} header of a 405, else {@code null}. */
+    final String allow;
 
     HttpError(final HttpResponseStatus status, final String error, final String detail)
+    {
+        this(status, error, detail, null);
+    }
+
+    private HttpError(final HttpResponseStatus status, final String error, final String detail, final String allow)
     {
         super(detail, null, false, false);
         this.status = status;
         this.error = error;
+        this.allow = allow;
+    }
+
+    static HttpError methodNotAllowed(final String path, final String method, final String allow)
+    {
+        return new HttpError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+            method + " is not allowed on " + path + "; use " + allow, allow);
     }
 
     static HttpError badRequest(final String detail)

@@ -6,14 +6,12 @@ import io.ringcast.engine.spi.MetricSink;
 import io.ringcast.engine.spi.Replication;
 import io.ringcast.engine.spi.ReplicationHealth;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /**
- * Bodies of {@code GET /metrics} (Prometheus text exposition 0.0.4), {@code GET /healthz} (JSON) and {@code GET /}
- * (the demo page, a static resource). Reads only lock-free counters, so any event loop may call it at any time.
+ * Bodies of {@code GET /metrics} (Prometheus text exposition 0.0.4), {@code GET /healthz} (JSON) and
+ * {@code GET /stats} (the dashboard's JSON snapshot; files such as the dashboard itself are {@link StaticAssets}).
+ * Reads only lock-free counters, so any event loop may call it at any time.
  */
 final class Pages
 {
@@ -21,7 +19,6 @@ final class Pages
     private final ServerMetrics metrics;
     private final Replication replication;
     private final String replicationName;
-    private final byte[] demoPage;
 
     Pages(final Engine engine, final ServerMetrics metrics, final Replication replication, final String replicationName)
     {
@@ -29,12 +26,6 @@ final class Pages
         this.metrics = metrics;
         this.replication = replication;
         this.replicationName = replicationName;
-        this.demoPage = resource("static/index.html");
-    }
-
-    byte[] demoPage()
-    {
-        return demoPage;
     }
 
     /** @return {@code true} when the engine can accept a publish now. */
@@ -43,7 +34,11 @@ final class Pages
         return !shuttingDown && !engine.isClosed() && engine.metrics().ringRemainingCapacity() > 0;
     }
 
-    String health(final boolean shuttingDown)
+    /**
+     * @param withDetail include the replication's detail text (which may name the database host and its error); only
+     *                   for a caller holding the metrics token.
+     */
+    String health(final boolean shuttingDown, final boolean withDetail)
     {
         final boolean accepting = accepting(shuttingDown);
         final ReplicationHealth r = replication == null ? null : safeHealth();
@@ -62,14 +57,100 @@ final class Pages
         if (r != null)
         {
             b.append(",\"replication\":{\"provider\":").append(Responses.quote(replicationName))
-                .append(",\"state\":").append(Responses.quote(r.state()))
-                .append(",\"detail\":").append(Responses.quote(r.detail())).append('}');
+                .append(",\"state\":").append(Responses.quote(r.state()));
+            if (withDetail)
+            {
+                b.append(",\"detail\":").append(Responses.quote(r.detail()));
+            }
+            b.append('}');
         }
         else
         {
             b.append(",\"replication\":null");
         }
         return b.append('}').toString();
+    }
+
+    /**
+     * The body of {@code GET /stats}: one JSON object of the hub's counters (cumulative, so a reader derives rates
+     * from two snapshots and their {@code timeMs}) and gauges, plus the replication's health and its own metrics by
+     * name. Its size is fixed by the engine's and the replication's metric sets: it grows with nothing a client does.
+     *
+     * @param withDetail include the replication's detail text, which may name the database host; else it is null.
+     */
+    String stats(final int openConnections, final boolean shuttingDown, final boolean withDetail)
+    {
+        final EngineMetrics m = engine.metrics();
+        final boolean accepting = accepting(shuttingDown);
+        final ReplicationHealth r = replication == null ? null : safeHealth();
+        final StringBuilder b = new StringBuilder(1024)
+            .append("{\"timeMs\":").append(System.currentTimeMillis())
+            .append(",\"node\":").append(Responses.quote(engine.nodeId()))
+            .append(",\"status\":\"").append(!accepting ? "unavailable" : r != null && !r.ok() ? "degraded" : "ok")
+            .append("\",\"streams\":").append(metrics.openStreams.sum())
+            .append(",\"connections\":").append(openConnections)
+            .append(",\"subscriptions\":").append(m.activeSubscriptions())
+            .append(",\"published\":").append(m.published())
+            .append(",\"delivered\":").append(m.delivered())
+            .append(",\"dropped\":").append(m.dropped())
+            .append(",\"rejected\":").append(m.rejected())
+            .append(",\"slowClientDisconnects\":").append(metrics.slowClientDisconnects.sum())
+            .append(",\"resets\":").append(metrics.resets.sum())
+            .append(",\"streamsOpened\":").append(metrics.streamsOpened.sum())
+            .append(",\"bytesWritten\":").append(metrics.bytesWritten.sum())
+            .append(",\"ringRemaining\":").append(m.ringRemainingCapacity())
+            .append(",\"ringSize\":").append(m.ringSize())
+            .append(",\"historyEvents\":").append(m.historySize())
+            .append(",\"replication\":");
+        if (r == null)
+        {
+            b.append("null");
+        }
+        else
+        {
+            b.append("{\"provider\":").append(Responses.quote(replicationName))
+                .append(",\"state\":").append(Responses.quote(r.state()))
+                .append(",\"ok\":").append(r.ok())
+                .append(",\"detail\":").append(withDetail ? Responses.quote(r.detail()) : "null")
+                .append(",\"metrics\":");
+            replicationMetrics(b);
+            b.append('}');
+        }
+        return b.append('}').toString();
+    }
+
+    private void replicationMetrics(final StringBuilder b)
+    {
+        final int start = b.length();
+        b.append('{');
+        try
+        {
+            replication.metrics(new MetricSink()
+            {
+                @Override
+                public void counter(final String name, final String help, final long value)
+                {
+                    field(name).append(value);
+                }
+
+                @Override
+                public void gauge(final String name, final String help, final double value)
+                {
+                    field(name).append(Double.isFinite(value) ? Double.toString(value) : "null");
+                }
+
+                private StringBuilder field(final String name)
+                {
+                    return b.append(b.length() == start + 1 ? "" : ",").append(Responses.quote(name)).append(':');
+                }
+            });
+        }
+        catch (final RuntimeException e)
+        {
+            b.setLength(start);
+            b.append('{');
+        }
+        b.append('}');
     }
 
     private ReplicationHealth safeHealth()
@@ -119,9 +200,15 @@ final class Pages
         out.counter("http_client_errors_total", "Responses with a 4xx status", metrics.clientErrors.sum());
         out.counter("http_server_errors_total", "Responses with a 5xx status", metrics.serverErrors.sum());
         out.counter("http_auth_failures_total", "Requests refused with 401 or 403", metrics.authFailures.sum());
+        out.counter("stream_token_expiries_total", "Streams ended with token-expired when their token expired",
+            metrics.tokenExpiries.sum());
         out.counter("http_request_timeouts_total", "Requests cut off by the request timeout",
             metrics.requestTimeouts.sum());
         out.counter("http_idle_timeouts_total", "Keep-alive connections closed when idle", metrics.idleTimeouts.sum());
+        out.counter("http2_connections_total", "Connections that spoke HTTP/2 (ALPN h2 or prior-knowledge h2c)",
+            metrics.http2Connections.sum());
+        out.counter("tls_handshake_failures_total", "TLS connections closed because the handshake failed",
+            metrics.tlsHandshakeFailures.sum());
         if (replication != null)
         {
             try
@@ -134,22 +221,6 @@ final class Pages
             }
         }
         return out.text.toString();
-    }
-
-    private static byte[] resource(final String name)
-    {
-        try (InputStream in = Pages.class.getResourceAsStream(name))
-        {
-            if (in == null)
-            {
-                throw new IllegalStateException("resource " + name + " missing from the jar");
-            }
-            return in.readAllBytes();
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Prometheus text format writer, names prefixed with {@code ringcast_}. */

@@ -7,14 +7,33 @@ import java.util.List;
  * {@code publish} the topic patterns it may read and write ({@code "orders/eu"}, {@code "orders/*"}, {@code "*"}).
  * Immutable and thread-safe.
  *
- * @param user      the {@code sub} claim, or {@code null}: such a principal reads public events only.
- * @param subscribe topic patterns the bearer may subscribe to.
- * @param publish   topic patterns the bearer may publish to.
+ * <p>A private event (one with a {@code user}) may be addressed to the bearer's own {@code sub}, or to anyone on the
+ * topics the {@code publish_private} claim grants.
+ *
+ * @param user           the {@code sub} claim, or {@code null}: such a principal reads public events only.
+ * @param subscribe      topic patterns the bearer may subscribe to.
+ * @param publish        topic patterns the bearer may publish to.
+ * @param publishPrivate topic patterns on which the bearer may address private events to any user.
+ * @param expiresAtMs    when the token stops being valid (its {@code exp} plus the clock leeway), epoch ms;
+ *                       {@link Long#MAX_VALUE} for none.
  */
-record Principal(String user, List<String> subscribe, List<String> publish)
+record Principal(String user, List<String> subscribe, List<String> publish, List<String> publishPrivate,
+    long expiresAtMs)
 {
     /** Everything allowed, no user: used when authentication is off (loopback without a key). */
-    static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of("*"));
+    static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of("*"), List.of("*"), Long.MAX_VALUE);
+
+    /** A principal without private-event grants whose token never expires; for tests. */
+    Principal(final String user, final List<String> subscribe, final List<String> publish)
+    {
+        this(user, subscribe, publish, List.of(), Long.MAX_VALUE);
+    }
+
+    /** @return {@code true} when the bearer may publish an event on {@code topic} for {@code audience}. */
+    boolean mayAddress(final String topic, final String audience)
+    {
+        return audience.equals(user) || covers(publishPrivate, topic);
+    }
 
     boolean maySubscribe(final String pattern)
     {

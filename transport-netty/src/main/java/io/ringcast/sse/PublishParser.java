@@ -19,13 +19,20 @@ import java.util.List;
  *
  * <p>The payload is the exact JSON text of {@code data}, sliced out of the body after a streaming validation with
  * jackson-core; it is never re-serialised. Unknown fields, duplicate fields, missing topic or data, trailing content
- * and oversized data are refused with an {@link HttpError} that names the line (NDJSON) and the problem.
+ * and oversized data are refused with an {@link HttpError} that names the line (NDJSON) and the problem. The body must
+ * be strict UTF-8 ({@link Utf8}): UTF-16, UTF-32, byte order marks, overlong forms and surrogates are refused. Event
+ * types in {@link #RESERVED_TYPES} are refused.
  *
  * <p>Stateless and thread-safe.
  */
 final class PublishParser
 {
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    /**
+     * Event types the server sends itself ({@code reset}, {@code token-expired}) or that an {@code EventSource}
+     * reports on its own ({@code open}, {@code error}); a published event may not use them.
+     */
+    static final List<String> RESERVED_TYPES = List.of("reset", "token-expired", "error", "open");
 
     private final int maxEventBytes;
 
@@ -37,26 +44,42 @@ final class PublishParser
     /** @return the message in a single-object JSON body. */
     Message parseJson(final byte[] body)
     {
-        return parseObject(body, 0, body.length, "");
+        return parseJson(body, 0, body.length);
+    }
+
+    /** @return the message in the single-object JSON body held in {@code body[offset, offset + length)}. */
+    Message parseJson(final byte[] body, final int offset, final int length)
+    {
+        checkEncoding(body, offset, offset + length, "");
+        return parseObject(body, offset, length, "");
     }
 
     /** @return one message per non-blank line of an NDJSON body, in order. */
     List<Message> parseNdjson(final byte[] body)
     {
+        return parseNdjson(body, 0, body.length);
+    }
+
+    /** @return one message per non-blank line of the NDJSON body held in {@code body[offset, offset + length)}. */
+    List<Message> parseNdjson(final byte[] body, final int offset, final int length)
+    {
         final List<Message> messages = new ArrayList<>();
+        final int limit = offset + length;
         int lineNumber = 0;
-        int start = 0;
-        while (start <= body.length)
+        int start = offset;
+        while (start <= limit)
         {
             int end = start;
-            while (end < body.length && body[end] != '\n')
+            while (end < limit && body[end] != '\n')
             {
                 end++;
             }
             lineNumber++;
             if (!isBlank(body, start, end))
             {
-                messages.add(parseObject(body, start, end - start, "line " + lineNumber + ": "));
+                final String where = "line " + lineNumber + ": ";
+                checkEncoding(body, start, end, where);
+                messages.add(parseObject(body, start, end - start, where));
             }
             start = end + 1;
         }
@@ -65,6 +88,41 @@ final class PublishParser
             throw HttpError.badRequest("the NDJSON body holds no events: send one JSON object per line");
         }
         return messages;
+    }
+
+    /**
+     * Refuses what is not UTF-8 before Jackson sees it: Jackson would detect UTF-16 or UTF-32 on its own (and byte
+     * offsets would then not match the text), and it decodes overlong forms instead of refusing them. A JSON text in
+     * UTF-8 never holds a NUL byte, while UTF-16 and UTF-32 text always does; a byte order mark is refused too.
+     */
+    private static void checkEncoding(final byte[] body, final int start, final int end, final String where)
+    {
+        if (end - start >= 2 && ((body[start] & 0xFF) == 0xFE && (body[start + 1] & 0xFF) == 0xFF ||
+            (body[start] & 0xFF) == 0xFF && (body[start + 1] & 0xFF) == 0xFE) ||
+            end - start >= 4 && body[start] == 0 && body[start + 1] == 0 && (body[start + 2] & 0xFF) == 0xFE)
+        {
+            throw HttpError.badRequest(where + "the body starts with a UTF-16 or UTF-32 byte order mark; " +
+                "send UTF-8 JSON");
+        }
+        if (end - start >= 3 && (body[start] & 0xFF) == 0xEF && (body[start + 1] & 0xFF) == 0xBB &&
+            (body[start + 2] & 0xFF) == 0xBF)
+        {
+            throw HttpError.badRequest(where + "the body starts with a byte order mark; send UTF-8 JSON without one");
+        }
+        for (int i = start; i < end; i++)
+        {
+            if (body[i] == 0)
+            {
+                throw HttpError.badRequest(where + "the body holds a NUL byte at offset " + (i - start) +
+                    ": it looks like UTF-16 or UTF-32; send UTF-8 JSON");
+            }
+        }
+        final int invalid = Utf8.firstInvalid(body, start, end);
+        if (invalid >= 0)
+        {
+            throw HttpError.badRequest(where + "invalid UTF-8 at byte offset " + (invalid - start) +
+                " (overlong forms, surrogates and code points above U+10FFFF are refused)");
+        }
     }
 
     private Message parseObject(final byte[] body, final int offset, final int length, final String where)
@@ -135,6 +193,11 @@ final class PublishParser
         if (data == null)
         {
             throw HttpError.badRequest(where + "field 'data' is required (any JSON value)");
+        }
+        if (type != null && RESERVED_TYPES.contains(type))
+        {
+            throw HttpError.badRequest(where + "event type '" + type + "' is reserved for the server's own frames; " +
+                "reserved: " + String.join(", ", RESERVED_TYPES));
         }
         try
         {

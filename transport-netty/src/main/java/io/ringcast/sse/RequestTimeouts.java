@@ -1,7 +1,9 @@
 package io.ringcast.sse;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -21,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * The idle timer starts once both the request and its response are complete, whichever finishes last (CORS
  * preflights and early refusals answer before the request body is read). An SSE stream is never idle in this sense:
- * its response never completes, so no timer runs while it is open.
+ * its response never completes, so no timer runs while it is open. The first byte of a next request on a kept-alive
+ * connection ends the idle time: from then on the request timeout applies, so slow headers on a second request get
+ * their 408 as on a first one. That byte is seen by {@link #byteWatch()}, which sits in front of the HTTP codec.
  *
  * <p>Sits right after the HTTP codec. One instance per channel; event loop only.
  */
@@ -34,6 +38,7 @@ final class RequestTimeouts extends ChannelDuplexHandler
     private boolean idle;
     private boolean requestDone;
     private boolean responseDone;
+    private ChannelHandlerContext context;
 
     RequestTimeouts(final long requestTimeoutMs, final long idleTimeoutMs, final ServerMetrics metrics)
     {
@@ -42,9 +47,30 @@ final class RequestTimeouts extends ChannelDuplexHandler
         this.metrics = metrics;
     }
 
+    /**
+     * @return the inbound handler to place in front of the HTTP codec: it starts the request timeout when bytes arrive
+     *         on an idle connection, before the codec has a request head to report.
+     */
+    ChannelInboundHandlerAdapter byteWatch()
+    {
+        return new ChannelInboundHandlerAdapter()
+        {
+            @Override
+            public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+            {
+                if (idle && context != null && msg instanceof ByteBuf b && b.isReadable())
+                {
+                    arm(context, false);
+                }
+                super.channelRead(ctx, msg);
+            }
+        };
+    }
+
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
+        context = ctx;
         if (ctx.channel().isActive())
         {
             arm(ctx, false);

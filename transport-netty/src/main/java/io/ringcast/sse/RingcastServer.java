@@ -66,6 +66,7 @@ public final class RingcastServer implements AutoCloseable
     private final ChannelGroup channels;
     private final Channel serverChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TlsContext tls;
 
     private RingcastServer(final ServerConfig config)
     {
@@ -93,9 +94,11 @@ public final class RingcastServer implements AutoCloseable
         this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
+        this.tls = tlsContext(config);
         this.serverChannel = bind(epoll);
-        LOG.info("ringcast listening on http://{}:{}/ (demo page there; transport {}, {} event loop(s), dispatcher " +
-            "on {}, node '{}', auth {}, replication {})", config.bindAddress(), port(), epoll ? "epoll" : "nio",
+        LOG.info("ringcast listening on {}://{}:{}/ (demo page there; transport {}, {} event loop(s), dispatcher " +
+            "on {}, node '{}', auth {}, replication {})", tls == null ? "http" : "https", config.bindAddress(), port(),
+            epoll ? "epoll" : "nio",
             config.effectiveIoThreads(), driver != null ? "the event loop" : "its own thread", config.nodeId(),
             authenticator == null ? "OFF" : "JWT", replication == null ? "none" : replication.name());
         if (authenticator == null)
@@ -150,6 +153,28 @@ public final class RingcastServer implements AutoCloseable
         return engine;
     }
 
+    /** The TLS context (reloaded when its files change, checked on the accept loop), or {@code null}. */
+    private TlsContext tlsContext(final ServerConfig config)
+    {
+        final TlsContext context;
+        try
+        {
+            context = TlsContext.of(config);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            stopEngine();
+            shutdownLoops();
+            throw e;
+        }
+        if (context != null)
+        {
+            bossGroup.scheduleWithFixedDelay(context::reloadIfChanged, TlsContext.RELOAD_CHECK_SECONDS,
+                TlsContext.RELOAD_CHECK_SECONDS, TimeUnit.SECONDS);
+        }
+        return context;
+    }
+
     private static ExecutorService resumeExecutor()
     {
         final ThreadPoolExecutor executor = new ThreadPoolExecutor(RESUME_THREADS, RESUME_THREADS, 30,
@@ -178,7 +203,7 @@ public final class RingcastServer implements AutoCloseable
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(WRITE_BUFFER_LOW, WRITE_BUFFER_HIGH))
-            .childHandler(new ServerInitializer(context, limiter, channels));
+            .childHandler(new ServerInitializer(context, limiter, channels, tls));
         final ChannelFuture bind = bootstrap.bind(config.bindAddress(), config.port()).awaitUninterruptibly();
         if (!bind.isSuccess())
         {

@@ -38,6 +38,8 @@ public final class ServerConfig
     public static final String DEFAULT_NODE_ID = "local";
     /** Shortest HS256 secret accepted, in bytes (RFC 7518 section 3.2: at least the hash size). */
     public static final int MIN_JWT_SECRET_BYTES = 32;
+    /** Shortest metrics token accepted, in bytes. */
+    public static final int MIN_METRICS_TOKEN_BYTES = 16;
 
     private String bindAddress = DEFAULT_BIND_ADDRESS;
     private int port = DEFAULT_PORT;
@@ -58,11 +60,17 @@ public final class ServerConfig
     private int ioThreads;
     private String jwtSecret;
     private Path jwtKeyFile;
+    private String jwtAudience;
+    private String jwtIssuer;
+    private boolean jwtAllowNoExp;
+    private String metricsToken;
     private List<String> corsOrigins = List.of();
     private String nodeId = DEFAULT_NODE_ID;
     private SlowClientPolicy slowClientPolicy = SlowClientPolicy.DISCONNECT;
     private boolean nativeTransport = true;
     private WaitStrategyKind waitStrategy = WaitStrategyKind.BLOCKING;
+    private Path tlsCert;
+    private Path tlsKey;
     private DispatcherPlacement dispatcher = DispatcherPlacement.AUTO;
     private final Map<String, String> settings = new LinkedHashMap<>();
 
@@ -329,6 +337,61 @@ public final class ServerConfig
         return jwtKeyFile;
     }
 
+    /** @param audience the value a token's {@code aud} must hold; {@code null} (the default) accepts any. */
+    public ServerConfig jwtAudience(final String audience)
+    {
+        this.jwtAudience = audience;
+        return this;
+    }
+
+    public String jwtAudience()
+    {
+        return jwtAudience;
+    }
+
+    /** @param issuer the {@code iss} a token must carry; {@code null} (the default) accepts any. */
+    public ServerConfig jwtIssuer(final String issuer)
+    {
+        this.jwtIssuer = issuer;
+        return this;
+    }
+
+    public String jwtIssuer()
+    {
+        return jwtIssuer;
+    }
+
+    /**
+     * @param allow accept tokens without {@code exp}, which never expire. Default {@code false}: such tokens are
+     *              refused with 401.
+     */
+    public ServerConfig jwtAllowNoExp(final boolean allow)
+    {
+        this.jwtAllowNoExp = allow;
+        return this;
+    }
+
+    public boolean jwtAllowNoExp()
+    {
+        return jwtAllowNoExp;
+    }
+
+    /**
+     * @param token the bearer token {@code GET /metrics} requires ({@code Authorization: Bearer <token>}), at least
+     *              {@value #MIN_METRICS_TOKEN_BYTES} bytes; {@code null} (the default) leaves {@code /metrics} open. {@code GET /stats} (the
+     *              dashboard's figures) requires the same token.
+     */
+    public ServerConfig metricsToken(final String token)
+    {
+        this.metricsToken = token;
+        return this;
+    }
+
+    public String metricsToken()
+    {
+        return metricsToken;
+    }
+
     /** @return {@code true} when a JWT secret or key file is configured. */
     public boolean authEnabled()
     {
@@ -381,6 +444,39 @@ public final class ServerConfig
     public boolean nativeTransport()
     {
         return nativeTransport;
+    }
+
+    /**
+     * @param file the server's certificate chain, PEM ({@code CERTIFICATE} blocks, leaf first); with
+     *             {@link #tlsKey(Path)} it turns TLS on (HTTP/2 by ALPN, HTTP/1.1 otherwise). {@code null} for none.
+     */
+    public ServerConfig tlsCert(final Path file)
+    {
+        this.tlsCert = file;
+        return this;
+    }
+
+    public Path tlsCert()
+    {
+        return tlsCert;
+    }
+
+    /** @param file the certificate's private key, PEM {@code PRIVATE KEY} (PKCS#8, unencrypted); {@code null} for none. */
+    public ServerConfig tlsKey(final Path file)
+    {
+        this.tlsKey = file;
+        return this;
+    }
+
+    public Path tlsKey()
+    {
+        return tlsKey;
+    }
+
+    /** @return {@code true} when a certificate and key are configured. */
+    public boolean tlsEnabled()
+    {
+        return tlsCert != null && tlsKey != null;
     }
 
     /** @param kind how the engine's dispatcher waits for events. Default {@link WaitStrategyKind#BLOCKING}. */
@@ -445,12 +541,12 @@ public final class ServerConfig
     {
         if (bindAddress == null || bindAddress.isBlank())
         {
-            throw new IllegalArgumentException("bind address (--bind) must not be empty");
+            throw new InvalidSettingException("bind", "bind address (--bind) must not be empty");
         }
         range("port", port, 0, 65535);
-        EngineConfig.checkRingSize("ring-size", ringSize);
-        EngineConfig.checkHistoryMaxEvents("history-size", historySize);
-        EngineConfig.checkQueueCapacity("queue-capacity", queueCapacity);
+        engineCheck("ring-size", () -> EngineConfig.checkRingSize("ring-size", ringSize));
+        engineCheck("history-size", () -> EngineConfig.checkHistoryMaxEvents("history-size", historySize));
+        engineCheck("queue-capacity", () -> EngineConfig.checkQueueCapacity("queue-capacity", queueCapacity));
         range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
         range("retry-ms", retryMs, 0, 3_600_000);
         range("max-connections", maxConnections, 1, 10_000_000);
@@ -458,7 +554,7 @@ public final class ServerConfig
         range("max-event-bytes", maxEventBytes, 1, 1 << 30);
         if (maxEventBytes > maxBodyBytes)
         {
-            throw new IllegalArgumentException("max-event-bytes (" + maxEventBytes + ") must not exceed max-body-bytes (" +
+            throw new InvalidSettingException("max-event-bytes", "max-event-bytes (" + maxEventBytes + ") must not exceed max-body-bytes (" +
                 maxBodyBytes + "); lower --max-event-bytes as well");
         }
         range("max-header-bytes", maxHeaderBytes, 1024, 1 << 20);
@@ -468,39 +564,66 @@ public final class ServerConfig
         range("shutdown-timeout-ms", shutdownTimeoutMs, 0, 600_000);
         range("drain-batch", drainBatch, 1, 65_536);
         range("io-threads", ioThreads, 0, 1024);
-        EngineConfig.checkNodeId("node-id", nodeId);
+        engineCheck("node-id", () -> EngineConfig.checkNodeId("node-id", nodeId));
         if (waitStrategy == null)
         {
-            throw new IllegalArgumentException("wait-strategy must be blocking, yielding or busy-spin");
+            throw new InvalidSettingException("wait-strategy", "wait-strategy must be blocking, yielding or busy-spin");
         }
         if (slowClientPolicy == null)
         {
-            throw new IllegalArgumentException("slow-client must be disconnect or drop");
+            throw new InvalidSettingException("slow-client", "slow-client must be disconnect or drop");
         }
         if (jwtSecret != null && jwtKeyFile != null)
         {
-            throw new IllegalArgumentException("give either --jwt-secret or --jwt-key-file, not both");
+            throw new InvalidSettingException("jwt-key-file", "give either --jwt-secret or --jwt-key-file, not both");
         }
         if (jwtSecret != null && jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_JWT_SECRET_BYTES)
         {
-            throw new IllegalArgumentException(
+            throw new InvalidSettingException("jwt-secret",
                 "jwt-secret must be at least " + MIN_JWT_SECRET_BYTES + " bytes for HS256 (RFC 7518 3.2)");
         }
         if (jwtKeyFile != null && !Files.isReadable(jwtKeyFile))
         {
-            throw new IllegalArgumentException("jwt-key-file " + jwtKeyFile + " does not exist or is not readable");
+            throw new InvalidSettingException("jwt-key-file", "jwt-key-file " + jwtKeyFile + " does not exist or is not readable");
+        }
+        if ((jwtAudience != null || jwtIssuer != null || jwtAllowNoExp) && !authEnabled())
+        {
+            throw new InvalidSettingException(jwtAudience != null ? "jwt-audience" : jwtIssuer != null ? "jwt-issuer" :
+                "jwt-allow-no-exp", "jwt-audience, jwt-issuer and jwt-allow-no-exp need --jwt-secret or --jwt-key-file");
+        }
+        if (jwtAudience != null && jwtAudience.isBlank() || jwtIssuer != null && jwtIssuer.isBlank())
+        {
+            throw new InvalidSettingException(jwtAudience != null && jwtAudience.isBlank() ? "jwt-audience" :
+                "jwt-issuer", "jwt-audience and jwt-issuer must not be empty when given");
+        }
+        if (metricsToken != null && metricsToken.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <
+            MIN_METRICS_TOKEN_BYTES)
+        {
+            throw new InvalidSettingException("metrics-token",
+                "metrics-token must be at least " + MIN_METRICS_TOKEN_BYTES + " bytes");
+        }
+        if ((tlsCert == null) != (tlsKey == null))
+        {
+            throw new IllegalArgumentException("give both --tls-cert and --tls-key, or neither");
+        }
+        for (final Path file : tlsEnabled() ? List.of(tlsCert, tlsKey) : List.<Path>of())
+        {
+            if (!Files.isReadable(file))
+            {
+                throw new IllegalArgumentException("TLS file " + file + " does not exist or is not readable");
+            }
         }
         for (final String origin : corsOrigins)
         {
             if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+"))
             {
-                throw new IllegalArgumentException(
+                throw new InvalidSettingException("cors-origins",
                     "cors-origins: an origin must be '*' or scheme://host[:port] without a path, got '" + origin + "'");
             }
         }
         if (!authEnabled() && !isLoopback(bindAddress))
         {
-            throw new IllegalArgumentException("refusing to listen on " + bindAddress + " without authentication: " +
+            throw new InvalidSettingException("bind", "refusing to listen on " + bindAddress + " without authentication: " +
                 "give --jwt-secret or --jwt-key-file, or bind a loopback address such as 127.0.0.1");
         }
     }
@@ -517,11 +640,28 @@ public final class ServerConfig
         }
     }
 
+    /** Runs one of the engine's own checks and names the setting the way this front-end does. */
+    private static void engineCheck(final String name, final Runnable check)
+    {
+        try
+        {
+            check.run();
+        }
+        catch (final InvalidSettingException e)
+        {
+            throw e;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new InvalidSettingException(name, e.getMessage());
+        }
+    }
+
     private static void range(final String name, final long value, final long min, final long max)
     {
         if (value < min || value > max)
         {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], got " + value);
+            throw new InvalidSettingException(name, name + " must be in [" + min + ", " + max + "], got " + value);
         }
     }
 }

@@ -57,6 +57,16 @@ final class ServerContext
         this.resumes = resumes;
     }
 
+    /**
+     * @return the principal the request's token grants, or {@link Principal#ANONYMOUS} when auth is off.
+     * @throws HttpError 401 when auth is on and the token is missing or refused.
+     */
+    Principal authenticate(final io.netty.handler.codec.http.HttpRequest request, final RequestTarget target)
+    {
+        return authenticator == null ? Principal.ANONYMOUS :
+            authenticator.verify(Authenticator.token(request.headers(), target));
+    }
+
     boolean shuttingDown()
     {
         return shuttingDown;

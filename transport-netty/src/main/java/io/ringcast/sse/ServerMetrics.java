@@ -23,7 +23,10 @@ final class ServerMetrics
     final LongAdder publishRejectedRingFull = new LongAdder();
     final LongAdder requestTimeouts = new LongAdder();
     final LongAdder idleTimeouts = new LongAdder();
+    final LongAdder http2Connections = new LongAdder();
+    final LongAdder tlsHandshakeFailures = new LongAdder();
     final LongAdder authFailures = new LongAdder();
+    final LongAdder tokenExpiries = new LongAdder();
     final LongAdder clientErrors = new LongAdder();
     final LongAdder serverErrors = new LongAdder();
 

@@ -53,6 +53,18 @@ final class SseFrames implements EventEncoder
         return bytes("event: reset\ndata: {\"reason\":\"history-gap\",\"lastEventId\":\"" + requestedId + "\"}\n\n");
     }
 
+    /**
+     * @param expiredAtMs when the stream's token expired, epoch ms.
+     * @return the last frame of a stream whose token expired: {@code event: token-expired} with data
+     *         {@code {"reason":"token-expired","expiredAt":"<ISO-8601 instant>"}}. It has no id, so the client's last
+     *         event id stays the last event it received: reconnect with a fresh token and that id to resume.
+     */
+    static byte[] tokenExpired(final long expiredAtMs)
+    {
+        return bytes("event: token-expired\ndata: {\"reason\":\"token-expired\",\"expiredAt\":\"" +
+            java.time.Instant.ofEpochMilli(expiredAtMs) + "\"}\n\n");
+    }
+
     static byte[] frame(final String id, final String type, final byte[] payload)
     {
         final byte[] typeBytes = type == null ? null : type.getBytes(StandardCharsets.UTF_8);

@@ -98,6 +98,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
      */
     private ChannelHandlerContext rawOutput;
     private boolean ended;
+    /** Frames are {@link EnvelopeFrames} built for this stream rather than the shared {@link SseFrames}. */
+    private boolean envelope;
 
     private SseStream(
         final ChannelHandlerContext ctx, final ServerMetrics metrics, final StreamSettings settings,
@@ -345,11 +347,24 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
     }
 
+    /**
+     * Makes this stream send {@link EnvelopeFrames}. Call on the event loop right after {@link #open} or
+     * {@link #openResumed}, before the stream's first drain.
+     */
+    void envelope(final boolean on)
+    {
+        envelope = on;
+    }
+
     @Override
     public void onEvent(final Event event)
     {
         final ResumedStream r = resumed;
-        if (r != null && !r.caughtUp())
+        if (envelope)
+        {
+            batch.add(EnvelopeFrames.frame(r != null && !r.caughtUp() ? r.position() : event.idString(), event));
+        }
+        else if (r != null && !r.caughtUp())
         {
             // catching up after a replica resume: this client's position, not the node's stamp, is its id
             batch.add(SseFrames.frame(r.position(), event.type(), event.payload()));
@@ -509,6 +524,27 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         {
             ctx.executor().schedule(() -> ctx.close(), END_FLUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Ends the stream with {@code frame} as its last frame (written after everything already sent); used when the
+     * stream's token expires.
+     *
+     * @return {@code false} when the stream has not started yet (its head is not written): call again later.
+     */
+    boolean endWith(final byte[] frame)
+    {
+        if (ended)
+        {
+            return true;
+        }
+        if (!headWritten)
+        {
+            return false;
+        }
+        writeFrames(frame);
+        end();
+        return true;
     }
 
     private void release()

@@ -12,7 +12,7 @@ import com.nimbusds.jwt.PlainJWT;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +59,7 @@ class AuthenticatorTest
     void shouldAcceptSpaceSeparatedPatternsAndMissingClaims()
     {
         final String token = Tokens.sign(Tokens.macSigner(Tokens.SECRET.getBytes(StandardCharsets.UTF_8)),
-            JWSAlgorithm.HS256, new JWTClaimsSet.Builder().claim("subscribe", "a b/*").build());
+            JWSAlgorithm.HS256, Tokens.expiring().claim("subscribe", "a b/*").build());
         final Principal p = hmac.verify(token);
         assertNull(p.user());
         assertTrue(p.maySubscribe("a"));
@@ -77,7 +77,7 @@ class AuthenticatorTest
     @Test
     void shouldRefuseAlgNone()
     {
-        final String token = new PlainJWT(new JWTClaimsSet.Builder().subject("mallory").claim("publish", "*").build())
+        final String token = new PlainJWT(Tokens.expiring().subject("mallory").claim("publish", "*").build())
             .serialize();
         assertTrue(refusal(hmac, token).contains("alg: none"), refusal(hmac, token));
     }
@@ -86,7 +86,7 @@ class AuthenticatorTest
     void shouldRefuseABadSignature()
     {
         final String token = Tokens.sign(Tokens.macSigner("another-secret-another-secret-another".getBytes()),
-            JWSAlgorithm.HS256, new JWTClaimsSet.Builder().subject("mallory").build());
+            JWSAlgorithm.HS256, Tokens.expiring().subject("mallory").build());
         assertTrue(refusal(hmac, token).contains("signature is invalid"));
     }
 
@@ -96,10 +96,10 @@ class AuthenticatorTest
         final MACSigner signer = Tokens.macSigner(Tokens.SECRET.getBytes(StandardCharsets.UTF_8));
         final long now = System.currentTimeMillis();
         final String expired = Tokens.sign(signer, JWSAlgorithm.HS256,
-            new JWTClaimsSet.Builder().subject("a").expirationTime(new Date(now - 120_000)).build());
+            Tokens.expiring().subject("a").expirationTime(new Date(now - 120_000)).build());
         assertTrue(refusal(hmac, expired).contains("expired"));
         final String early = Tokens.sign(signer, JWSAlgorithm.HS256,
-            new JWTClaimsSet.Builder().subject("a").notBeforeTime(new Date(now + 120_000)).build());
+            Tokens.expiring().subject("a").notBeforeTime(new Date(now + 120_000)).build());
         assertTrue(refusal(hmac, early).contains("not valid before"));
     }
 
@@ -117,12 +117,12 @@ class AuthenticatorTest
         final Authenticator rsa = Authenticator.fromKeyFile(file);
 
         final String good = Tokens.sign(new RSASSASigner(pair.getPrivate()), JWSAlgorithm.RS256,
-            new JWTClaimsSet.Builder().subject("bob").claim("subscribe", List.of("*")).build());
+            Tokens.expiring().subject("bob").claim("subscribe", List.of("*")).build());
         assertEquals("bob", rsa.verify(good).user());
 
         // The classic confusion attack: an HS256 token whose HMAC key is the server's public key.
         final String confused = Tokens.sign(Tokens.macSigner(pem.getBytes(StandardCharsets.US_ASCII)),
-            JWSAlgorithm.HS256, new JWTClaimsSet.Builder().subject("mallory").build());
+            JWSAlgorithm.HS256, Tokens.expiring().subject("mallory").build());
         assertTrue(refusal(rsa, confused).contains("HS256 is not accepted"));
         assertTrue(refusal(hmac, good).contains("RS256 is not accepted"));
     }
@@ -135,7 +135,7 @@ class AuthenticatorTest
         Files.writeString(file, key.toPublicJWK().toJSONString());
         final Authenticator ec = Authenticator.fromKeyFile(file);
         final String token = Tokens.sign(new ECDSASigner(key), JWSAlgorithm.ES256,
-            new JWTClaimsSet.Builder().subject("carol").build());
+            Tokens.expiring().subject("carol").build());
         assertEquals("carol", ec.verify(token).user());
     }
 
@@ -153,8 +153,8 @@ class AuthenticatorTest
     void shouldReadTheTokenFromHeaderThenQueryThenCookie()
     {
         final HttpHeaders headers = new DefaultHttpHeaders();
-        final QueryStringDecoder withQuery = new QueryStringDecoder("/events?topic=a&access_token=q");
-        final QueryStringDecoder plain = new QueryStringDecoder("/events?topic=a");
+        final RequestTarget withQuery = RequestTarget.parse("/events?topic=a&access_token=q");
+        final RequestTarget plain = RequestTarget.parse("/events?topic=a");
         headers.set("Cookie", "theme=dark; access_token=c");
         assertEquals("q", Authenticator.token(headers, withQuery));
         assertEquals("c", Authenticator.token(headers, plain));

@@ -106,7 +106,7 @@ class PublishParserTest
         body[at + 1] = (byte)0x28;
         final HttpError e = assertThrows(HttpError.class, () -> parser.parseJson(body));
         assertEquals(HttpResponseStatus.BAD_REQUEST, e.status);
-        assertTrue(e.detail().contains("malformed JSON"), e.detail());
+        assertTrue(e.detail().contains("invalid UTF-8 at byte offset " + at), e.detail());
     }
 
     @Test

@@ -3,8 +3,6 @@ package io.ringcast.sse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.cors.CorsHandler;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.Event;
@@ -66,13 +64,7 @@ class RequestRouterTest
         final ServerConfig c = server.config;
         final EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(new HttpServerCodec(c.maxInitialLineBytes(), c.maxHeaderBytes(), 65536));
-        channel.pipeline().addLast(new RequestTimeouts(c.requestTimeoutMs(), c.idleTimeoutMs(), server.metrics));
-        if (!c.corsOrigins().isEmpty())
-        {
-            channel.pipeline().addLast(new CorsHandler(ServerInitializer.cors(c.corsOrigins())));
-        }
-        channel.pipeline().addLast(new RequestRouter(server));
+        ServerInitializer.configure(channel.pipeline(), server);
         return channel;
     }
 
@@ -355,7 +347,7 @@ class RequestRouterTest
         assertTrue(metrics.contains("# TYPE ringcast_streams_open gauge"), metrics);
         assertTrue(metrics.contains("ringcast_slow_client_disconnects_total 0"), metrics);
         final String page = exchange(channel, get("/"));
-        assertTrue(page.contains("text/html") && page.contains("new EventSource("), page);
+        assertTrue(page.contains("text/html") && page.contains("/assets/dashboard.js"), page);
     }
 
     @Test

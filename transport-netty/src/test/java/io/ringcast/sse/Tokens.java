@@ -27,6 +27,24 @@ final class Tokens
             claims(sub, subscribe, publish).expirationTime(new Date(System.currentTimeMillis() + 600_000)).build());
     }
 
+    /** @return an HS256 token with {@code claims}, expiring in ten minutes unless they say otherwise. */
+    static String hs256(final JWTClaimsSet.Builder claims)
+    {
+        final JWTClaimsSet built = claims.build();
+        final JWTClaimsSet.Builder b = new JWTClaimsSet.Builder(built);
+        if (built.getExpirationTime() == null)
+        {
+            b.expirationTime(new Date(System.currentTimeMillis() + 600_000));
+        }
+        return sign(macSigner(SECRET.getBytes(StandardCharsets.UTF_8)), JWSAlgorithm.HS256, b.build());
+    }
+
+    /** @return claims that expire in ten minutes. */
+    static JWTClaimsSet.Builder expiring()
+    {
+        return new JWTClaimsSet.Builder().expirationTime(new Date(System.currentTimeMillis() + 600_000));
+    }
+
     static JWTClaimsSet.Builder claims(final String sub, final List<String> subscribe, final List<String> publish)
     {
         final JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().subject(sub);

@@ -88,6 +88,13 @@ final class DroppingProxy implements AutoCloseable
         }
     }
 
+    /** A keep-alive connection carries one request after another: each read that starts with a method begins one. */
+    private static boolean startsARequest(final byte[] buffer, final int n)
+    {
+        final String start = new String(buffer, 0, Math.min(n, 8), StandardCharsets.ISO_8859_1);
+        return start.startsWith("GET /") || start.startsWith("POST /") || start.startsWith("HEAD /");
+    }
+
     private void pump(final Socket from, final Socket to, final boolean request)
     {
         final Thread t = new Thread(() ->
@@ -99,7 +106,7 @@ final class DroppingProxy implements AutoCloseable
                 boolean first = request;
                 while ((n = in.read(buffer)) >= 0)
                 {
-                    if (first)
+                    if (first || request && startsARequest(buffer, n))
                     {
                         requestHeads.add(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
                         first = false;

@@ -18,7 +18,8 @@ class PrivateEventsTest
 {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int USERS = 40;
-    private static final String PUBLISHER = Tokens.token("publisher", List.of(), List.of("chat", "news/*"));
+    private static final String PUBLISHER =
+        Tokens.publisherOfPrivateEvents("publisher", List.of("chat", "news/*"), List.of("chat"));
     private static TestServer server;
     private static Api api;
 

@@ -151,11 +151,14 @@ class RoundTripTest
     }
 
     @Test
-    void shouldServeTheDemoPageThatUsesEventSource()
+    void shouldServeTheDashboardAndTheBrowserClientThatUsesEventSource()
     {
         final Api.Reply page = api.get("/");
         assertEquals(200, page.status());
         assertTrue(page.header("Content-Type").startsWith("text/html"), page.header("Content-Type"));
-        assertTrue(page.body().contains("EventSource"), "the demo page opens an EventSource");
+        assertTrue(page.body().contains("/assets/dashboard.js"), "the dashboard loads its script");
+        final Api.Reply client = api.get("/ringcast.js");
+        assertEquals(200, client.status());
+        assertTrue(client.body().contains("new EventSource("), "the browser client opens an EventSource");
     }
 }

@@ -22,7 +22,7 @@ class ShadedJarTest
 {
     static Path serverJar()
     {
-        final Path jar = Path.of(System.getProperty("ringcast.server.jar", "../transport-netty/target/ringcast-server.jar"));
+        final Path jar = Path.of(System.getProperty("ringcast.server.jar", "../server/target/ringcast-server.jar"));
         assertTrue(Files.isRegularFile(jar), "the shaded server jar exists (built by the reactor): " + jar.toAbsolutePath());
         return jar;
     }
@@ -125,6 +125,57 @@ class ShadedJarTest
         }
         finally
         {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldMintATokenForTheSecretInItsEnvironmentThatTheServerAccepts() throws Exception
+    {
+        final String secret = "shaded-jar-test-secret-0123456789abcdef";
+        final Path tokenLog = logDir().resolve("shaded-jar-token.log");
+        final ProcessBuilder mint = new ProcessBuilder(javaCommand("token", "--sub", "alice", "--subscribe", "jar/*",
+            "--publish", "jar/t", "--ttl", "10m")).redirectError(tokenLog.toFile());
+        mint.environment().put("RINGCAST_JWT_SECRET", secret);
+        final Process minting = mint.start();
+        final String token = new String(minting.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .trim();
+        assertTrue(minting.waitFor(30, TimeUnit.SECONDS), "token returns");
+        assertEquals(0, minting.exitValue(), Files.readString(tokenLog));
+        assertTrue(token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), "stdout is one JWT: " + token);
+        assertTrue(Files.readString(tokenLog).contains("token for user 'alice'"), "a summary on stderr");
+
+        final int port = freePort();
+        final Path log = logDir().resolve("shaded-jar-token-server.log");
+        final ProcessBuilder builder = new ProcessBuilder(javaCommand("--port", Integer.toString(port)))
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("RINGCAST_JWT_SECRET", secret);
+        final Process server = builder.start();
+        try (Api api = new Api(port))
+        {
+            Await.until(Duration.ofSeconds(30), "the server process to answer /healthz", () ->
+            {
+                assertTrue(server.isAlive(), "the server process is running; see " + log);
+                try
+                {
+                    return api.get("/healthz").status() == 200;
+                }
+                catch (final RuntimeException ex)
+                {
+                    return false;
+                }
+            });
+            assertEquals(401, api.stream("/events?topic=jar/t").status(), "auth is on");
+            final SseStream stream = api.stream("/events?topic=jar/t", "Authorization", "Bearer " + token);
+            assertEquals(200, stream.status());
+            assertEquals(202, api.post("/publish", "application/json", "{\"topic\":\"jar/t\",\"data\":1}",
+                "Authorization", "Bearer " + token).status());
+            assertEquals(1, stream.awaitFrames(1, Duration.ofSeconds(10)).frames().size());
+        }
+        finally
+        {
+            server.destroy();
+            server.waitFor(20, TimeUnit.SECONDS);
             server.destroyForcibly();
         }
     }

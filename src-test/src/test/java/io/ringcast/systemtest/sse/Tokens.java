@@ -26,6 +26,28 @@ final class Tokens
         return sign(SECRET, claims(sub, subscribe, publish).expirationTime(inSeconds(600)).build());
     }
 
+    /** @return a token that may publish anywhere, private events to any user included ({@code publish_private}). */
+    static String publisherOfPrivateEvents(final String sub)
+    {
+        return publisherOfPrivateEvents(sub, List.of("*"), List.of("*"));
+    }
+
+    /**
+     * @param publish        the topics it may publish to.
+     * @param publishPrivate the topics it may publish private events to any user on ({@code publish_private}).
+     */
+    static String publisherOfPrivateEvents(final String sub, final List<String> publish,
+        final List<String> publishPrivate)
+    {
+        return sign(SECRET, claims(sub, List.of(), publish).claim("publish_private", publishPrivate)
+            .expirationTime(inSeconds(600)).build());
+    }
+
+    static String expiringIn(final long seconds, final String sub, final List<String> subscribe)
+    {
+        return sign(SECRET, claims(sub, subscribe, List.of()).expirationTime(inSeconds(seconds)).build());
+    }
+
     static String expired(final String sub, final List<String> subscribe)
     {
         return sign(SECRET, claims(sub, subscribe, List.of()).expirationTime(inSeconds(-120)).build());

@@ -1,4 +1,4 @@
-package io.ringcast.sse;
+package io.ringcast.server;
 
 import sun.misc.Signal;
 

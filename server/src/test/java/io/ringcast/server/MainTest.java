@@ -1,4 +1,4 @@
-package io.ringcast.sse;
+package io.ringcast.server;
 
 import org.junit.jupiter.api.Test;
 

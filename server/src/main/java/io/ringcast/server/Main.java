@@ -1,18 +1,23 @@
-package io.ringcast.sse;
+package io.ringcast.server;
 
+import io.ringcast.sse.RingcastServer;
+import io.ringcast.sse.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar ringcast-server.jar [flags]}: parses flags ({@link CommandLine}), starts a {@link RingcastServer}
- * and closes it gracefully on SIGTERM / SIGINT ({@link StopSignals}; a shutdown hook covers every other way out). {@code java.util.logging} (used by the
- * PostgreSQL relay) is routed into SLF4J / logback. Exit codes: 2 for invalid flags or settings,
- * 1 when the server cannot start, 0 after a clean shutdown.
+ * and closes it gracefully on SIGTERM / SIGINT ({@link StopSignals}; a shutdown hook covers every other way out).
+ * {@code java.util.logging} (used by the PostgreSQL relay) is routed into SLF4J / logback. {@code ringcast-server token
+ * ...} prints a JWT for the configured key instead ({@link TokenMinter}). Exit codes: 2 for invalid flags or settings,
+ * 1 when the server cannot start, 0 after a clean shutdown (and after {@code --help}, {@code --version}, {@code token}).
  */
 public final class Main
 {
@@ -22,16 +27,30 @@ public final class Main
 
     public static void main(final String[] args)
     {
-        if (CommandLine.wantsHelp(args))
-        {
-            System.out.print(CommandLine.help());
-            return;
-        }
         final ServerConfig config;
         try
         {
-            config = CommandLine.parse(args, System.getenv());
-            config.validate();
+            final CommandLine.Request request = CommandLine.read(args, System.getenv());
+            switch (request.action())
+            {
+                case PRINT ->
+                {
+                    System.out.print(request.text());
+                    return;
+                }
+                case TOKEN ->
+                {
+                    final Instant now = Instant.now();
+                    final String token = TokenMinter.mint(request.config(), request.token(), now);
+                    System.err.println("ringcast-server: token for " +
+                        (request.token().subject() == null ? "no user" : "user '" + request.token().subject() + "'") +
+                        ", subscribe " + request.token().subscribe() + ", publish " + request.token().publish() +
+                        ", expires " + now.plus(request.token().ttl()).truncatedTo(ChronoUnit.SECONDS));
+                    System.out.println(token);
+                    return;
+                }
+                default -> config = request.validatedConfig();
+            }
         }
         catch (final IllegalArgumentException | CommandLine.UsageException e)
         {
@@ -48,7 +67,7 @@ public final class Main
         if (g1 && missesJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(),
             Runtime.version().feature()))
         {
-            log.info("started without transport-netty/jvm.options (java @transport-netty/jvm.options -jar ...): on " +
+            log.info("started without server/jvm.options (java @server/jvm.options -jar ...): on " +
                 "this JDK, G1's concurrent card refinement costs about a quarter of the server's CPU with many sparse " +
                 "streams (docs/BENCHMARKS.md, \"JVM options\")");
         }

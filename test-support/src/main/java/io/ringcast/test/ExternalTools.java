@@ -1,0 +1,102 @@
+package io.ringcast.test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Command-line tools the tests drive (curl with HTTP/2, openssl): found on the PATH, else installed with apt-get
+ * (we run as root), else the test fails with a message saying what to install. Never skips.
+ */
+public final class ExternalTools
+{
+    private ExternalTools()
+    {
+    }
+
+    /**
+     * @param command the executable, for example {@code curl}.
+     * @param aptPackage the Debian package that provides it.
+     * @return the executable's path.
+     */
+    public static synchronized Path ensure(final String command, final String aptPackage) throws Exception
+    {
+        Path found = find(command);
+        if (found != null)
+        {
+            return found;
+        }
+        final Path log = Files.createTempFile("apt-install-" + aptPackage, ".log");
+        for (final List<String> step : List.of(List.of("apt-get", "update"),
+            List.of("apt-get", "install", "-y", "--no-install-recommends", aptPackage)))
+        {
+            final ProcessBuilder pb = new ProcessBuilder(step).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+            final Process p = pb.start();
+            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0)
+            {
+                p.destroyForcibly();
+                throw new AssertionError("this test needs '" + command + "' (Debian package " + aptPackage +
+                    "); installing it with '" + String.join(" ", step) + "' failed (are we root with apt access?), " +
+                    "see " + log + ". Install it yourself: apt-get install " + aptPackage);
+            }
+        }
+        found = find(command);
+        if (found == null)
+        {
+            throw new AssertionError("apt-get installed " + aptPackage + " but '" + command + "' is still not on the " +
+                "PATH; see " + log);
+        }
+        return found;
+    }
+
+    private static Path find(final String command)
+    {
+        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+        {
+            final Path candidate = Path.of(dir, command);
+            if (Files.isExecutable(candidate))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Runs a command to completion; fails with its output when it does not exit 0. */
+    public static String run(final List<String> command) throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0)
+        {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
+        }
+        return output;
+    }
+
+    /**
+     * Writes a self-signed certificate for {@code localhost} and 127.0.0.1 ({@code cert.pem}) and its PKCS#8 key
+     * ({@code key.pem}) into {@code dir}, with openssl.
+     *
+     * @param commonName the certificate's subject CN.
+     */
+    public static void selfSignedCertificate(final Path dir, final String commonName) throws Exception
+    {
+        final Path openssl = ensure("openssl", "openssl");
+        final Path key = dir.resolve("key.pem.tmp");
+        final Path cert = dir.resolve("cert.pem.tmp");
+        run(List.of(openssl.toString(), "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=" + commonName,
+            "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"));
+        // replaced whole, key first, as an operator's renewal would: the server reloads once both have changed
+        Files.move(key, dir.resolve("key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(cert, dir.resolve("cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}
