@@ -145,7 +145,7 @@ public final class RingcastServer implements AutoCloseable
         {
             replication.replication().configure(engineConfig);
             engine = started(engineConfig, driver);
-            replication.replication().start(engine);
+            replication.replication().start(engine.replicaPublisher());
             return engine;
         }
         catch (final RuntimeException e)

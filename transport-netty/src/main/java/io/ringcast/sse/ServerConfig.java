@@ -677,28 +677,24 @@ public final class ServerConfig
             throw new InvalidSettingException("bind", "bind address (--bind) must not be empty");
         }
         range("port", port, 0, 65535);
-        if (ringSize < EngineConfig.MIN_RING_SIZE || ringSize > EngineConfig.MAX_RING_SIZE ||
-            Integer.bitCount(ringSize) != 1)
-        {
-            throw new InvalidSettingException("ring-size", "ring-size must be a power of two in [" + EngineConfig.MIN_RING_SIZE +
-                ", " + EngineConfig.MAX_RING_SIZE + "], got " + ringSize);
-        }
-        range("history-size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
+        engineCheck("ring-size", () -> EngineConfig.checkRingSize("ring-size", ringSize));
+        engineCheck("history-size", () -> EngineConfig.checkHistoryMaxEvents("history-size", historySize));
         range("retention-bytes", retentionBytes, 64L << 20, Long.MAX_VALUE);
         range("retention-ms", retentionMs, 1000, Long.MAX_VALUE);
         for (final Map.Entry<String, String> c : consumers.entrySet())
         {
             if (!c.getKey().matches("[a-z0-9_]{1,48}"))
             {
-                throw new IllegalArgumentException("consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
+                throw new InvalidSettingException("consumers",
+                    "consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
             }
             io.ringcast.journal.Seek.parse(c.getValue());
             if (dataDir == null)
             {
-                throw new IllegalArgumentException("consumers need the journal: remove --data-dir none");
+                throw new InvalidSettingException("consumers", "consumers need the journal: remove --data-dir none");
             }
         }
-        range("queue-capacity", queueCapacity, 1, 1 << 24);
+        engineCheck("queue-capacity", () -> EngineConfig.checkQueueCapacity("queue-capacity", queueCapacity));
         range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
         range("retry-ms", retryMs, 0, 3_600_000);
         range("max-connections", maxConnections, 1, 10_000_000);
@@ -719,10 +715,7 @@ public final class ServerConfig
         range("pending-bytes-budget", pendingBytesBudget, 0, Long.MAX_VALUE / 2);
         range("write-timeout-ms", writeTimeoutMs, 100, 3_600_000);
         range("io-threads", ioThreads, 0, 1024);
-        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
-        {
-            throw new InvalidSettingException("node-id", "node-id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
-        }
+        engineCheck("node-id", () -> EngineConfig.checkNodeId("node-id", nodeId));
         if (waitStrategy == null)
         {
             throw new InvalidSettingException("wait-strategy", "wait-strategy must be blocking, yielding or busy-spin");
@@ -795,6 +788,23 @@ public final class ServerConfig
         catch (final UnknownHostException e)
         {
             throw new IllegalArgumentException("bind address '" + address + "' cannot be resolved");
+        }
+    }
+
+    /** Runs one of the engine's own checks and names the setting the way this front-end does. */
+    private static void engineCheck(final String name, final Runnable check)
+    {
+        try
+        {
+            check.run();
+        }
+        catch (final InvalidSettingException e)
+        {
+            throw e;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new InvalidSettingException(name, e.getMessage());
         }
     }
 

@@ -99,7 +99,7 @@ public final class FakeReplicationProvider implements ReplicationProvider
             }
 
             @Override
-            public void start(final Engine engine)
+            public void start(final io.ringcast.engine.spi.ReplicaPublisher engine)
             {
                 CALLS.add("start " + engine.nodeId());
             }

@@ -111,8 +111,8 @@ public final class RelayBenchmark
         relayB.configure(cb);
         try (Engine a = Engine.start(ca); Engine b = Engine.start(cb))
         {
-            relayA.start(a);
-            relayB.start(b);
+            relayA.start(a.replicaPublisher());
+            relayB.start(b.replicaPublisher());
             awaitOk(relayA);
             awaitOk(relayB);
             final Receiver receiver = new Receiver(b, events + rate * latencySeconds + 100_000);
@@ -311,7 +311,7 @@ public final class RelayBenchmark
             final int c = count;
             if (c < latencies.length)
             {
-                latencies[c] = now - ByteBuffer.wrap(e.payload()).getLong();
+                latencies[c] = now - e.payloadBuffer().getLong(0, java.nio.ByteOrder.BIG_ENDIAN);
             }
             lastArrivalNs = now;
             count = c + 1;
