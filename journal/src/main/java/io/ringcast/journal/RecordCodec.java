@@ -2,6 +2,7 @@ package io.ringcast.journal;
 
 import io.ringcast.engine.Attributes;
 import io.ringcast.engine.Event;
+import io.ringcast.engine.EventLog;
 import io.ringcast.engine.Message;
 import org.agrona.MutableDirectBuffer;
 
@@ -125,7 +126,7 @@ final class RecordCodec
             .attributes(attributes)
             .payload(payload)
             .build();
-        return Event.restore(id, timestampMs, message, origin, originSequence);
+        return EventLog.restore(id, timestampMs, message, origin, originSequence);
     }
 
     /** @return the id of the body starting at {@code offset} of {@code body}. */

@@ -51,7 +51,7 @@ class JournalTest
         final List<Event> got = new ArrayList<>();
         Await.until(() ->
         {
-            s.drain(got::add, 1000);
+            s.drain(e -> got.add(e.copy()), 1000);
             return got.size() >= count;
         }, () -> "got " + got.size() + " of " + count);
         return got;
