@@ -119,7 +119,7 @@ class CommandLineTest
     {
         final ServerConfig c = CommandLine.parseAndValidate(new String[] {"--jwt-audience", "hub",
             "--jwt-issuer=https://idp", "--jwt-allow-no-exp", "true"},
-            Map.of("RINGCAST_JWT_SECRET", "0123456789abcdef0123456789abcdef", "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
+            Map.of("RINGCAST_JWT_SECRET", "0123456789abcdef0123456789abcdef-test-secret", "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
         assertEquals("hub", c.jwtAudience());
         assertEquals("https://idp", c.jwtIssuer());
         assertTrue(c.jwtAllowNoExp());
@@ -192,5 +192,12 @@ class CommandLineTest
         assertEquals(java.time.Duration.ofMinutes(90), TokenCommand.duration("PT1H30M"));
         assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("0s"));
         assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("-5m"));
+    }
+
+    @Test
+    void shouldLeaveTheLoggingAndLauncherVariablesToTheirReaders()
+    {
+        assertEquals(9000, CommandLine.parse(new String[] {"--port", "9000"},
+            Map.of("RINGCAST_LOG_LEVEL", "DEBUG", "RINGCAST_JAVA_OPTS", "-Xmx1g")).port());
     }
 }

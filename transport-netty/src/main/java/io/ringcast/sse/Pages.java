@@ -20,6 +20,9 @@ final class Pages
     private final Replication replication;
     private final String replicationName;
 
+    /** The journal, or {@code null}; set once by the server before it serves requests. */
+    private volatile DurableLog durableLog;
+
     Pages(final Engine engine, final ServerMetrics metrics, final Replication replication, final String replicationName)
     {
         this.engine = engine;
@@ -34,6 +37,11 @@ final class Pages
         return !shuttingDown && !engine.isClosed() && engine.metrics().ringRemainingCapacity() > 0;
     }
 
+    void durableLog(final DurableLog log)
+    {
+        this.durableLog = log;
+    }
+
     /**
      * @param withDetail include the replication's detail text (which may name the database host and its error); only
      *                   for a caller holding the metrics token.
@@ -42,7 +50,9 @@ final class Pages
     {
         final boolean accepting = accepting(shuttingDown);
         final ReplicationHealth r = replication == null ? null : safeHealth();
-        final String status = !accepting ? "unavailable" : r != null && !r.ok() ? "degraded" : "ok";
+        final DurableLog journal = durableLog;
+        final boolean journalOk = journal == null || journal.writable();
+        final String status = !accepting ? "unavailable" : (r != null && !r.ok()) || !journalOk ? "degraded" : "ok";
         final EngineMetrics m = engine.metrics();
         final StringBuilder b = new StringBuilder(256)
             .append("{\"status\":\"").append(status).append('"')
@@ -54,6 +64,12 @@ final class Pages
             .append(",\"subscriptions\":").append(m.activeSubscriptions())
             .append("},\"streams\":").append(metrics.openStreams.sum())
             .append(",\"shuttingDown\":").append(shuttingDown);
+        if (journal != null)
+        {
+            b.append(",\"journal\":{\"writable\":").append(journalOk)
+                .append(",\"detail\":").append(Responses.quote(journalOk ? "" : journal.unavailableReason()))
+                .append('}');
+        }
         if (r != null)
         {
             b.append(",\"replication\":{\"provider\":").append(Responses.quote(replicationName))
@@ -215,6 +231,11 @@ final class Pages
             metrics.http2Connections.sum());
         out.counter("tls_handshake_failures_total", "TLS connections closed because the handshake failed",
             metrics.tlsHandshakeFailures.sum());
+        final DurableLog journal = durableLog;
+        if (journal != null)
+        {
+            journal.metrics(out);
+        }
         if (replication != null)
         {
             try

@@ -84,6 +84,73 @@ public final class ServerConfig
     private Path tlsKey;
     private DispatcherPlacement dispatcher = DispatcherPlacement.AUTO;
     private final Map<String, String> settings = new LinkedHashMap<>();
+    private Path dataDir;
+    private final Map<String, String> consumers = new LinkedHashMap<>();
+    private long retentionBytes = DEFAULT_RETENTION_BYTES;
+    private long retentionMs = DEFAULT_RETENTION_MS;
+
+    /** The journal keeps at most this many bytes of segments by default (10 GiB). */
+    public static final long DEFAULT_RETENTION_BYTES = 10L << 30;
+    /** The journal keeps segments at most this long by default (7 days). */
+    public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
+
+    /**
+     * @param directory where the journal keeps every event on disk (resume across restarts, durable acks), or
+     *                  {@code null} to keep events in memory only. Default {@code null} for an embedded server; the
+     *                  command line defaults to {@code ./ringcast-data}.
+     */
+    public ServerConfig dataDir(final Path directory)
+    {
+        this.dataDir = directory;
+        return this;
+    }
+
+    /** @return the journal's directory, or {@code null} for memory only. */
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    /**
+     * @param name a named durable consumer of the journal, {@code [a-z0-9_]{1,48}}.
+     * @param seek where it starts before its first commit: {@code beginning}, {@code latest}, {@code after:<id>},
+     *             {@code time:<epoch ms>}.
+     */
+    public ServerConfig consumer(final String name, final String seek)
+    {
+        consumers.put(name, seek);
+        return this;
+    }
+
+    /** @return the named consumers and their seeks, in order. */
+    public Map<String, String> consumers()
+    {
+        return Map.copyOf(consumers);
+    }
+
+    /** @param bytes the journal deletes its oldest whole segments beyond this many bytes. */
+    public ServerConfig retentionBytes(final long bytes)
+    {
+        this.retentionBytes = bytes;
+        return this;
+    }
+
+    public long retentionBytes()
+    {
+        return retentionBytes;
+    }
+
+    /** @param ms the journal deletes whole segments whose newest event is older than this. */
+    public ServerConfig retentionMs(final long ms)
+    {
+        this.retentionMs = ms;
+        return this;
+    }
+
+    public long retentionMs()
+    {
+        return retentionMs;
+    }
 
     /** @param address the address to listen on; a non-loopback address requires a JWT key. Default 127.0.0.1. */
     public ServerConfig bindAddress(final String address)
@@ -617,6 +684,20 @@ public final class ServerConfig
                 ", " + EngineConfig.MAX_RING_SIZE + "], got " + ringSize);
         }
         range("history-size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
+        range("retention-bytes", retentionBytes, 64L << 20, Long.MAX_VALUE);
+        range("retention-ms", retentionMs, 1000, Long.MAX_VALUE);
+        for (final Map.Entry<String, String> c : consumers.entrySet())
+        {
+            if (!c.getKey().matches("[a-z0-9_]{1,48}"))
+            {
+                throw new IllegalArgumentException("consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
+            }
+            io.ringcast.journal.Seek.parse(c.getValue());
+            if (dataDir == null)
+            {
+                throw new IllegalArgumentException("consumers need the journal: remove --data-dir none");
+            }
+        }
         range("queue-capacity", queueCapacity, 1, 1 << 24);
         range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
         range("retry-ms", retryMs, 0, 3_600_000);

@@ -124,6 +124,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
             source = "lastEventId parameter";
         }
         lastEventId = lastEventId == null || lastEventId.trim().isEmpty() ? null : lastEventId.trim();
+        final String consumer = ConsumerEndpoints.streamConsumer(target, principal, server);
         final String user = server.authenticator == null ? target.first("user") : principal.user();
         if (server.engine.isClosed())
         {
@@ -138,7 +139,8 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
         }
         else
         {
-            final long resumeAfter = resumePoint(lastEventId, source);
+            final long resumeAfter = consumer != null && lastEventId == null ?
+                server.durableLog.consumerStart(consumer) : resumePoint(lastEventId, source);
             try
             {
                 stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, wantsJson,
