@@ -37,6 +37,24 @@ class CommandLineTest
     }
 
     @Test
+    void shouldReadTheByteBudgetsAndTheWriteTimeoutFromFlagsAndVariables()
+    {
+        final ServerConfig defaults = CommandLine.parse(new String[0], Map.of());
+        assertEquals(1024 * 1024, defaults.streamBufferBytes());
+        assertEquals(30_000, defaults.writeTimeoutMs());
+        assertEquals((long)(Runtime.getRuntime().maxMemory() * 0.25), defaults.effectivePendingBytesBudget());
+        final ServerConfig c = CommandLine.parse(new String[] {"--stream-buffer-bytes", "65536",
+            "--write-timeout-ms=5000"}, Map.of("RINGCAST_PENDING_BYTES_BUDGET", "100000000"));
+        assertEquals(65_536, c.streamBufferBytes());
+        assertEquals(5_000, c.writeTimeoutMs());
+        assertEquals(100_000_000L, c.effectivePendingBytesBudget());
+        c.validate();
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> CommandLine.parse(new String[] {"--stream-buffer-bytes", "100"}, Map.of()).validate());
+        assertTrue(e.getMessage().contains("stream-buffer-bytes must be in [4096"), e.getMessage());
+    }
+
+    @Test
     void shouldPlaceTheDispatcher()
     {
         final ServerConfig auto = CommandLine.parse(new String[0], Map.of());

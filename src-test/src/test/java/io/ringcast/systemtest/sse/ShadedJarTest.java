@@ -99,6 +99,7 @@ class ShadedJarTest
         final ProcessBuilder builder = new ProcessBuilder(javaCommand("--bind", "127.0.0.1"))
             .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("RINGCAST_PORT", Integer.toString(port));
+        builder.environment().put("RINGCAST_DATA_DIR", logDir().resolve("shaded-jar-data").toAbsolutePath().toString());
         final Process server = builder.start();
         try (Api api = new Api(port))
         {
