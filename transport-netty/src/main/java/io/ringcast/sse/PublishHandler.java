@@ -29,6 +29,22 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         this.server = server;
     }
 
+    /**
+     * Passes on a complete request routed elsewhere: over HTTP/2 a request without a body (a {@code GET}) arrives as
+     * one {@link FullHttpRequest}, which is not a publish.
+     */
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+    {
+        final Route.Routed routed = ctx.channel().attr(Route.CURRENT).get();
+        if (msg instanceof FullHttpRequest && (routed == null || routed.route() != Route.PUBLISH))
+        {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
