@@ -86,7 +86,7 @@ public final class Engine implements AutoCloseable
         config.validate();
         this.config = config;
         this.startMillis = System.currentTimeMillis();
-        this.idBase = EventIds.base(startMillis);
+        this.idBase = Math.max(EventIds.base(startMillis), EventIds.baseAfter(config.idsAfter()));
         this.eventLog = config.eventLog();
         this.errorHandler = config.errorHandler();
         this.driver = config.dispatchDriver();

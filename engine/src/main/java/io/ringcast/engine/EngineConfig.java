@@ -41,6 +41,7 @@ public final class EngineConfig
     private EventEncoder encoder;
     private EventIdFormatter idFormatter;
     private EventLog eventLog;
+    private long idsAfter = -1;
     private ErrorHandler errorHandler;
     private DispatchDriver dispatchDriver;
 
@@ -259,6 +260,22 @@ public final class EngineConfig
     public EventLog eventLog()
     {
         return eventLog;
+    }
+
+    /**
+     * @param lastId the newest id a durable log holds from earlier runs of this node: every id this engine gives is
+     *               greater, even when the wall clock went back since that run. {@code -1} (the default): ids follow
+     *               the start millisecond alone.
+     */
+    public EngineConfig idsAfter(final long lastId)
+    {
+        this.idsAfter = lastId;
+        return this;
+    }
+
+    public long idsAfter()
+    {
+        return idsAfter;
     }
 
     /** @param handler receives failures of stages and listeners; the default counts them and prints nothing. */

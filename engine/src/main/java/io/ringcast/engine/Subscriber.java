@@ -188,6 +188,17 @@ final class Subscriber
         this.logReplay = events;
         this.resumeOutcome = outcome;
         this.logReplayPending = false;
+        if (listener != null)
+        {
+            try
+            {
+                listener.onResumeOutcome(outcome);
+            }
+            catch (final Throwable t)
+            {
+                engine.onListenerError(t);
+            }
+        }
         wake();
     }
 
