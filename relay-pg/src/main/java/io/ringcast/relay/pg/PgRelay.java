@@ -104,6 +104,9 @@ public final class PgRelay implements Replication
         }
     }
 
+    /** Lag against the head beyond which the relay reports itself degraded. */
+    static final long STALL_MS = 5_000;
+
     @Override
     public ReplicationHealth health()
     {
@@ -124,6 +127,12 @@ public final class PgRelay implements Replication
         if (!r.connected())
         {
             detail.append("outbox reader: ").append(r.lastError()).append("; ");
+        }
+        final long lag = counters.lagAgainstHeadMs();
+        if (r.connected() && lag > STALL_MS)
+        {
+            detail.append("relay stalled: the oldest event of another node not yet relayed is ").append(lag)
+                .append(" ms old (a long transaction on the PostgreSQL cluster holds the outbox back?); ");
         }
         if (writer.droppedRecently())
         {
