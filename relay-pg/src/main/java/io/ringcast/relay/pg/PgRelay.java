@@ -169,7 +169,17 @@ public final class PgRelay implements Replication
                 "resumeAfter");
         }
         final ResumedStream local = LocalResume.tryOpen(engine, filter, options, from);
-        return local != null ? local : ReplicaResume.open(this, engine, filter, options, from);
+        if (local != null)
+        {
+            return local;
+        }
+        final OutboxReader r = reader;
+        if (r != null && !r.connected())
+        {
+            // a known outage: answer at once instead of waiting for a connection timeout per request
+            throw new SQLException("PostgreSQL is unreachable (" + r.lastError() + "); this resume needs the outbox");
+        }
+        return ReplicaResume.open(this, engine, filter, options, from);
     }
 
     /**
