@@ -77,6 +77,10 @@ final class OutboxReader implements Runnable
         "SELECT xid::text::bigint AS x, id FROM ringcast_outbox" +
         " WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND ts_ms < ?" +
         " ORDER BY xid DESC, id DESC LIMIT 1";
+    /** The oldest committed row of another origin after the cursor, visible or still held back below xmin. */
+    private static final String HEAD_SQL =
+        "SELECT ts_ms FROM ringcast_outbox WHERE (xid, id) > (?::text::xid8, ?) AND origin <> ?" +
+        " ORDER BY xid, id LIMIT 1";
     private static final String PRUNED_SQL = "SELECT xid::text::bigint, id FROM ringcast_outbox_pruned";
 
     private final RelayConfig config;
@@ -109,6 +113,7 @@ final class OutboxReader implements Runnable
         this.startAtMs = startAtMs;
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
         this.trigger = new ReadTrigger(config.nodeId());
+        counters.headCheckOverdueMs = 2 * Math.max(RelayCounters.HEAD_CHECK_INTERVAL_MS, config.pollIntervalMs()) + 1000;
     }
 
     void start()
@@ -255,6 +260,27 @@ final class OutboxReader implements Runnable
             rows = readPage();
         }
         while (rows == PAGE_ROWS && running);
+        if (System.currentTimeMillis() - counters.headCheckedAtMs.get() >= RelayCounters.HEAD_CHECK_INTERVAL_MS)
+        {
+            checkHead();
+        }
+    }
+
+    /** Measures the lag against the head: the age of the oldest other-origin row after the cursor, else 0. */
+    private void checkHead() throws SQLException
+    {
+        try (PreparedStatement ps = connection.prepareStatement(HEAD_SQL))
+        {
+            ps.setLong(1, cursorXid);
+            ps.setLong(2, cursorId);
+            ps.setString(3, config.nodeId());
+            try (ResultSet rs = ps.executeQuery())
+            {
+                final long now = System.currentTimeMillis();
+                counters.lagMs.lazySet(rs.next() ? Math.max(0, now - rs.getLong(1)) : 0);
+                counters.headCheckedAtMs.lazySet(now);
+            }
+        }
     }
 
     private void checkPruned() throws SQLException
@@ -351,7 +377,6 @@ final class OutboxReader implements Runnable
         firstRelayedId.compareAndSet(Long.MAX_VALUE, id);
         lastRelayedId.lazySet(id);
         counters.rowsRead.incrementAndGet();
-        counters.lagMs.lazySet(Math.max(0, System.currentTimeMillis() - ts));
         return true;
     }
 

@@ -105,6 +105,9 @@ public final class PgRelay implements Replication
         }
     }
 
+    /** Lag against the head beyond which the relay reports itself degraded. */
+    static final long STALL_MS = 5_000;
+
     @Override
     public ReplicationHealth health()
     {
@@ -125,6 +128,12 @@ public final class PgRelay implements Replication
         if (!r.connected())
         {
             detail.append("outbox reader: ").append(r.lastError()).append("; ");
+        }
+        final long lag = counters.lagAgainstHeadMs();
+        if (r.connected() && lag > STALL_MS)
+        {
+            detail.append("relay stalled: the oldest event of another node not yet relayed is ").append(lag)
+                .append(" ms old (a long transaction on the PostgreSQL cluster holds the outbox back?); ");
         }
         if (writer.droppedRecently())
         {
@@ -161,7 +170,17 @@ public final class PgRelay implements Replication
                 "resumeAfter");
         }
         final ResumedStream local = LocalResume.tryOpen(engine, filter, options, from);
-        return local != null ? local : ReplicaResume.open(this, engine, filter, options, from);
+        if (local != null)
+        {
+            return local;
+        }
+        final OutboxReader r = reader;
+        if (r != null && !r.connected())
+        {
+            // a known outage: answer at once instead of waiting for a connection timeout per request
+            throw new SQLException("PostgreSQL is unreachable (" + r.lastError() + "); this resume needs the outbox");
+        }
+        return ReplicaResume.open(this, engine, filter, options, from);
     }
 
     /**

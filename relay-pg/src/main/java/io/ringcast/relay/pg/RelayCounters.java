@@ -22,8 +22,27 @@ final class RelayCounters
     final AtomicLong rowsRead = new AtomicLong();
     /** Reader thread: tries that found the ring full. */
     final AtomicLong ringFullRetries = new AtomicLong();
-    /** Reader thread. */
+    /**
+     * Reader thread: age of the oldest committed event of another node not yet relayed (0 when caught up), as of
+     * {@link #headCheckedAtMs}.
+     */
     final AtomicLong lagMs = new AtomicLong();
+    /** Reader thread: when the reader last compared its cursor with the outbox's head. */
+    final AtomicLong headCheckedAtMs = new AtomicLong(System.currentTimeMillis());
+    /** How often the reader compares its cursor with the head; a check older than twice this adds to the lag. */
+    static final long HEAD_CHECK_INTERVAL_MS = 500;
+    /** Set by the reader from its poll interval: a head check older than this is overdue. */
+    volatile long headCheckOverdueMs = 2 * HEAD_CHECK_INTERVAL_MS + 1000;
+
+    /**
+     * @return the relay's lag against the head: the measured age of the oldest unrelayed event, growing by the time
+     *         since the last measurement once that is overdue (reader disconnected or stuck), so a stall shows.
+     */
+    long lagAgainstHeadMs()
+    {
+        final long overdue = System.currentTimeMillis() - headCheckedAtMs.get() - headCheckOverdueMs;
+        return lagMs.get() + Math.max(0, overdue);
+    }
     /** Reader and writer threads. */
     final AtomicLong reconnects = new AtomicLong();
     /** Reader thread: NOTIFYs of this node's own batches that did not make the reader read. */
@@ -44,7 +63,8 @@ final class RelayCounters
         sink.counter("relay_rows_read_total", "other nodes' events re-injected from the outbox", rowsRead.get());
         sink.counter("relay_ring_full_retries_total", "re-injections retried because the ring was full",
             ringFullRetries.get());
-        sink.gauge("relay_lag_ms", "origin publish to local re-injection, last relayed event", lagMs.get());
+        sink.gauge("relay_lag_ms", "age of the oldest committed event of another node not yet relayed here (0 when " +
+            "caught up; grows while the reader cannot look)", lagAgainstHeadMs());
         sink.counter("relay_own_notifies_skipped_total",
             "NOTIFYs of this node's own batches that needed no outbox read", ownNotifiesSkipped.get());
         sink.counter("relay_reconnects_total", "PostgreSQL reconnections by the writer and the reader",

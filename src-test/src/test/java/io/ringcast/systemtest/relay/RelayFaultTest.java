@@ -86,6 +86,32 @@ class RelayFaultTest
     }
 
     @Test
+    void shouldRefuseACrossNodeResumeAtOnceDuringAKnownOutage() throws Exception
+    {
+        final PostgresServer pg = PostgresServer.shared();
+        final String url = pg.freshDatabase("relay_resume_outage");
+        try (RelayNode a = new RelayNode("a", RelayNode.config(url));
+            RelayNode b = new RelayNode("b", RelayNode.config(url)))
+        {
+            awaitOk(a);
+            awaitOk(b);
+            final long id = a.publish("t", "x");
+            pg.stop();
+            RelayNode.await("b's reader to notice the outage", 20_000,
+                () -> b.health().detail().contains("outbox reader"), () -> b.health().toString());
+            final java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class, () -> b.relay().resume(b.engine(), io.ringcast.engine.Filter.all(),
+                    io.ringcast.engine.SubscribeOptions.defaults(), "t=" + (System.currentTimeMillis() - 60_000) +
+                    ",a=" + id));
+            assertTrue(refused.getMessage().contains("PostgreSQL is unreachable"), refused.getMessage());
+        }
+        finally
+        {
+            ensureRunning(pg, url);
+        }
+    }
+
+    @Test
     void shouldServeLocalSubscribersAndCatchUpWhenPostgresIsUnreachableAtStartAndLater() throws Exception
     {
         final PostgresServer pg = PostgresServer.shared();

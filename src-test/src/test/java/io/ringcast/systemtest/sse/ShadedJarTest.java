@@ -152,6 +152,7 @@ class ShadedJarTest
         final ProcessBuilder builder = new ProcessBuilder(javaCommand("--port", Integer.toString(port)))
             .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("RINGCAST_JWT_SECRET", secret);
+        builder.environment().put("RINGCAST_DATA_DIR", logDir().resolve("shaded-jar-token-data").toAbsolutePath().toString());
         final Process server = builder.start();
         try (Api api = new Api(port))
         {
