@@ -109,7 +109,7 @@ public final class Engine implements AutoCloseable
         final EngineConfig config = settings.conclude(); // the engine's own immutable snapshot
         this.config = config;
         this.startMillis = System.currentTimeMillis();
-        this.idBase = EventIds.base(startMillis);
+        this.idBase = Math.max(EventIds.base(startMillis), EventIds.baseAfter(config.idsAfter()));
         this.eventLog = config.eventLog();
         this.errorHandler = config.errorHandler();
         this.driver = config.dispatchDriver();

@@ -41,6 +41,7 @@ public final class EngineConfig
     private EventEncoder encoder;
     private EventIdFormatter idFormatter;
     private EventLog eventLog;
+    private long idsAfter = -1;
     private ErrorHandler errorHandler;
     private DispatchDriver dispatchDriver;
 
@@ -261,6 +262,22 @@ public final class EngineConfig
         return eventLog;
     }
 
+    /**
+     * @param lastId the newest id a durable log holds from earlier runs of this node: every id this engine gives is
+     *               greater, even when the wall clock went back since that run. {@code -1} (the default): ids follow
+     *               the start millisecond alone.
+     */
+    public EngineConfig idsAfter(final long lastId)
+    {
+        this.idsAfter = lastId;
+        return this;
+    }
+
+    public long idsAfter()
+    {
+        return idsAfter;
+    }
+
     /** @param handler receives failures of stages and listeners; the default counts them and prints nothing. */
     public EngineConfig errorHandler(final ErrorHandler handler)
     {
@@ -300,6 +317,7 @@ public final class EngineConfig
         c.encoder = encoder;
         c.idFormatter = idFormatter;
         c.eventLog = eventLog;
+        c.idsAfter = idsAfter;
         c.errorHandler = errorHandler;
         c.dispatchDriver = dispatchDriver;
         return c;

@@ -26,6 +26,15 @@ public final class EventIds
         return startMillis << SEQUENCE_BITS;
     }
 
+    /**
+     * @param lastId an id of an earlier run, or -1.
+     * @return the smallest run base whose ids are all greater than {@code lastId}.
+     */
+    static long baseAfter(final long lastId)
+    {
+        return lastId < 0 ? 0 : ((lastId >>> SEQUENCE_BITS) + 1) << SEQUENCE_BITS;
+    }
+
     /** @return the printable form of an id. */
     public static String format(final long id)
     {

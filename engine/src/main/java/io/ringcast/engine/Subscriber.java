@@ -187,6 +187,17 @@ final class Subscriber
     {
         replay.logDone(events);
         this.resumeOutcome = outcome;
+        if (listener != null)
+        {
+            try
+            {
+                listener.onResumeOutcome(outcome);
+            }
+            catch (final Throwable t)
+            {
+                engine.onListenerError(t);
+            }
+        }
         wake();
     }
 

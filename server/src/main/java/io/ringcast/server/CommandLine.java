@@ -34,6 +34,22 @@ final class CommandLine
         }
     }
 
+    /** The journal's directory under the working directory unless {@code --data-dir} says otherwise. */
+    static final String DEFAULT_DATA_DIR = "ringcast-data";
+
+    private static void consumers(final ServerConfig config, final String value)
+    {
+        for (final String item : value.split(","))
+        {
+            final String t = item.trim();
+            if (!t.isEmpty())
+            {
+                final int colon = t.indexOf(':');
+                config.consumer(colon < 0 ? t : t.substring(0, colon), colon < 0 ? "beginning" : t.substring(colon + 1));
+            }
+        }
+    }
+
     private record Option(String name, String argument, String help, BiConsumer<ServerConfig, String> apply)
     {
         String env()
@@ -49,6 +65,15 @@ final class CommandLine
             (c, v) -> c.port(integer("port", v))),
         new Option("ring-size", "SLOTS", "engine ring slots, a power of two (default 16384)",
             (c, v) -> c.ringSize(integer("ring-size", v))),
+        new Option("data-dir", "DIR", "journal directory: events on disk for resume across restarts, " +
+            "ack=durable and named consumers, or 'none' for memory only (default ./" + DEFAULT_DATA_DIR + ")",
+            (c, v) -> c.dataDir(v.isBlank() || v.equals("none") ? null : Path.of(v))),
+        new Option("retention-bytes", "BYTES", "journal size kept, oldest whole segments deleted beyond (default " +
+            "10 GiB)", (c, v) -> c.retentionBytes(number("retention-bytes", v))),
+        new Option("retention-ms", "MS", "journal age kept, older whole segments deleted (default 7 days)",
+            (c, v) -> c.retentionMs(number("retention-ms", v))),
+        new Option("consumers", "LIST", "named durable consumers, NAME[:SEEK] comma-separated; SEEK = beginning " +
+            "(default), latest, after:ID, time:EPOCH_MS", CommandLine::consumers),
         new Option("history-size", "EVENTS", "events kept for Last-Event-ID resume (default 65536)",
             (c, v) -> c.historySize(integer("history-size", v))),
         new Option("queue-capacity", "EVENTS", "per-stream queue before the slow-client policy applies (default " +
@@ -76,6 +101,14 @@ final class CommandLine
             (c, v) -> c.shutdownTimeoutMs(number("shutdown-timeout-ms", v))),
         new Option("drain-batch", "EVENTS", "most events a stream writes per flush (default " +
             ServerConfig.DEFAULT_DRAIN_BATCH + ")", (c, v) -> c.drainBatch(integer("drain-batch", v))),
+        new Option("stream-buffer-bytes", "BYTES", "per-stream unwritten bytes before the slow-client policy " +
+            "applies (default 1 MiB)", (c, v) -> c.streamBufferBytes(integer("stream-buffer-bytes", v))),
+        new Option("pending-bytes-budget", "BYTES", "unwritten bytes of all streams before behind streams get the " +
+            "slow-client policy (default 1/4 of the max heap)",
+            (c, v) -> c.pendingBytesBudget(number("pending-bytes-budget", v))),
+        new Option("write-timeout-ms", "MS", "a stream whose writes do not reach its socket within this is cut off " +
+            "(default " + ServerConfig.DEFAULT_WRITE_TIMEOUT_MS + ")",
+            (c, v) -> c.writeTimeoutMs(number("write-timeout-ms", v))),
         new Option("io-threads", "N", "Netty event loops, 0 = cores - 1, at least 1 (default 0)",
             (c, v) -> c.ioThreads(integer("io-threads", v))),
         new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on. A flag's value shows in " +
@@ -184,6 +217,9 @@ final class CommandLine
         return read(args, env).validatedConfig();
     }
 
+    /** {@code RINGCAST_*} variables that are not flags' but are read elsewhere: logback.xml, bin/ringcast-server. */
+    private static final List<String> OTHER_VARIABLES = List.of("RINGCAST_LOG_LEVEL", "RINGCAST_JAVA_OPTS");
+
     /**
      * Reads the environment's {@code RINGCAST_*} variables, then the flags (picocli), which win over them; flags and
      * variables starting with {@code --pg-} / {@code RINGCAST_PG_} go to the relay's settings as they are.
@@ -195,12 +231,12 @@ final class CommandLine
      */
     static Request read(final String[] args, final Map<String, String> env)
     {
-        final ServerConfig config = new ServerConfig();
+        final ServerConfig config = new ServerConfig().dataDir(Path.of(DEFAULT_DATA_DIR));
         final Map<String, String> sources = new HashMap<>();
         for (final String name : env.keySet())
         {
             if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && !name.startsWith("RINGCAST_TEST_") &&
-                findEnv(name) == null)
+                findEnv(name) == null && !OTHER_VARIABLES.contains(name))
             {
                 throw new UsageException("unknown environment variable " + name + "; the RINGCAST_* variables are " +
                     "the flags' (--help lists them) and RINGCAST_PG_* for the relay");

@@ -311,7 +311,8 @@ final class Authenticator
         final Date exp = claims.getExpirationTime();
         return new Principal(
             stringClaim(jwt, "sub"), patterns(claims, "subscribe"), patterns(claims, "publish"),
-            patterns(claims, PUBLISH_PRIVATE), exp == null ? Long.MAX_VALUE : exp.getTime() + CLOCK_SKEW_SECONDS * 1000);
+            patterns(claims, PUBLISH_PRIVATE), exp == null ? Long.MAX_VALUE : exp.getTime() + CLOCK_SKEW_SECONDS * 1000,
+            patterns(claims, "consumers"));
     }
 
     /** Claim naming the topic patterns on which the bearer may address private events to any user. */

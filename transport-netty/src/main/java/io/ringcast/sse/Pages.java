@@ -20,6 +20,9 @@ final class Pages
     private final Replication replication;
     private final String replicationName;
 
+    /** The journal, or {@code null}; set once by the server before it serves requests. */
+    private volatile DurableLog durableLog;
+
     Pages(final Engine engine, final ServerMetrics metrics, final Replication replication, final String replicationName)
     {
         this.engine = engine;
@@ -34,6 +37,11 @@ final class Pages
         return !shuttingDown && !engine.isClosed() && engine.metrics().ringRemainingCapacity() > 0;
     }
 
+    void durableLog(final DurableLog log)
+    {
+        this.durableLog = log;
+    }
+
     /**
      * @param withDetail include the replication's detail text (which may name the database host and its error); only
      *                   for a caller holding the metrics token.
@@ -42,7 +50,9 @@ final class Pages
     {
         final boolean accepting = accepting(shuttingDown);
         final ReplicationHealth r = replication == null ? null : safeHealth();
-        final String status = !accepting ? "unavailable" : r != null && !r.ok() ? "degraded" : "ok";
+        final DurableLog journal = durableLog;
+        final boolean journalOk = journal == null || journal.writable();
+        final String status = !accepting ? "unavailable" : (r != null && !r.ok()) || !journalOk ? "degraded" : "ok";
         final EngineMetrics m = engine.metrics();
         final StringBuilder b = new StringBuilder(256)
             .append("{\"status\":\"").append(status).append('"')
@@ -54,6 +64,12 @@ final class Pages
             .append(",\"subscriptions\":").append(m.activeSubscriptions())
             .append("},\"streams\":").append(metrics.openStreams.sum())
             .append(",\"shuttingDown\":").append(shuttingDown);
+        if (journal != null)
+        {
+            b.append(",\"journal\":{\"writable\":").append(journalOk)
+                .append(",\"detail\":").append(Responses.quote(journalOk ? "" : journal.unavailableReason()))
+                .append('}');
+        }
         if (r != null)
         {
             b.append(",\"replication\":{\"provider\":").append(Responses.quote(replicationName))
@@ -193,6 +209,12 @@ final class Pages
         out.counter("stream_drops_total", "Events dropped for slow streams", m.dropped());
         out.counter("slow_client_disconnects_total", "Streams ended because the client fell behind",
             metrics.slowClientDisconnects.sum());
+        out.byCause("slow_client_cutoffs_total", "Streams cut off because the client fell behind, by the bound hit",
+            metrics.cutOffs);
+        out.byCause("stream_frames_dropped_total", "Event frames dropped for behind streams (policy drop), by bound",
+            metrics.framesDropped);
+        out.gauge("stream_pending_bytes", "Bytes written to streams and not yet taken by their sockets",
+            metrics.pendingBytes.get());
         out.counter("publish_requests_total", "Accepted POST /publish requests", metrics.publishRequests.sum());
         out.counter("publish_events_total", "Events published through POST /publish", metrics.publishedEvents.sum());
         out.counter("publish_rejected_total", "POST /publish refused with 503 because the ring was full",
@@ -209,6 +231,11 @@ final class Pages
             metrics.http2Connections.sum());
         out.counter("tls_handshake_failures_total", "TLS connections closed because the handshake failed",
             metrics.tlsHandshakeFailures.sum());
+        final DurableLog journal = durableLog;
+        if (journal != null)
+        {
+            journal.metrics(out);
+        }
         if (replication != null)
         {
             try
@@ -247,6 +274,19 @@ final class Pages
                 b.append(String.format(Locale.ROOT, "%s", value));
             }
             b.append('\n');
+        }
+
+        /** One counter with a {@code cause} label per {@link CutOff}. */
+        void byCause(final String name, final String help, final java.util.concurrent.atomic.LongAdder[] values)
+        {
+            final String full = "ringcast_" + name;
+            text.append("# HELP ").append(full).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(full).append(" counter\n");
+            for (final CutOff cause : CutOff.values())
+            {
+                text.append(full).append("{cause=\"").append(cause.label()).append("\"} ")
+                    .append(values[cause.ordinal()].sum()).append('\n');
+            }
         }
 
         private StringBuilder header(final String name, final String help, final String type)

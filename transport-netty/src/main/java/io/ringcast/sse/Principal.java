@@ -16,17 +16,32 @@ import java.util.List;
  * @param publishPrivate topic patterns on which the bearer may address private events to any user.
  * @param expiresAtMs    when the token stops being valid (its {@code exp} plus the clock leeway), epoch ms;
  *                       {@link Long#MAX_VALUE} for none.
+ * @param consumers      named durable consumers the bearer may stream and commit for (the {@code consumers} claim).
  */
 record Principal(String user, List<String> subscribe, List<String> publish, List<String> publishPrivate,
-    long expiresAtMs)
+    long expiresAtMs, List<String> consumers)
 {
     /** Everything allowed, no user: used when authentication is off (loopback without a key). */
-    static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of("*"), List.of("*"), Long.MAX_VALUE);
+    static final Principal ANONYMOUS = new Principal(null, List.of("*"), List.of("*"), List.of("*"), Long.MAX_VALUE,
+        List.of("*"));
 
     /** A principal without private-event grants whose token never expires; for tests. */
     Principal(final String user, final List<String> subscribe, final List<String> publish)
     {
         this(user, subscribe, publish, List.of(), Long.MAX_VALUE);
+    }
+
+    /** A principal that may use no named consumer. */
+    Principal(final String user, final List<String> subscribe, final List<String> publish,
+        final List<String> publishPrivate, final long expiresAtMs)
+    {
+        this(user, subscribe, publish, publishPrivate, expiresAtMs, List.of());
+    }
+
+    /** @return {@code true} when the token's {@code consumers} claim names {@code consumer} (or {@code *}). */
+    boolean mayConsume(final String consumer)
+    {
+        return covers(consumers, consumer);
     }
 
     /** @return {@code true} when the bearer may publish an event on {@code topic} for {@code audience}. */

@@ -64,17 +64,23 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             final byte[] body = ByteBufUtil.getBytes(content, content.readerIndex(), length, false);
             final int offset = content.hasArray() && body == content.array() ?
                 content.arrayOffset() + content.readerIndex() : 0;
+            final DurableLog journal = server.durableLog;
+            final DurableLog durable = DurableAck.requested(request.uri(), journal) ? journal : null;
+            if (journal != null)
+            {
+                journal.refuseIfUnwritable();
+            }
             if (grant.ndjson())
             {
-                publishBatch(ctx, server.parser.parseNdjson(body, offset, length), grant.principal(), keepAlive);
+                publishBatch(ctx, server.parser.parseNdjson(body, offset, length), grant.principal(), keepAlive,
+                    durable);
             }
             else
             {
                 final Message message = server.parser.parseJson(body, offset, length);
                 authorize(grant.principal(), List.of(message));
                 final long id = accepted(server.engine.tryPublish(message), 1);
-                Responses.json(ctx, HttpResponseStatus.ACCEPTED, "{\"id\":\"" + EventIds.format(id) + "\"}",
-                    keepAlive);
+                DurableAck.answer(ctx, durable, id, "{\"id\":\"" + EventIds.format(id) + "\"}", keepAlive);
             }
         }
         catch (final HttpError e)
@@ -85,7 +91,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     private void publishBatch(
         final ChannelHandlerContext ctx, final List<Message> messages, final Principal principal,
-        final boolean keepAlive)
+        final boolean keepAlive, final DurableLog durable)
     {
         final Engine engine = server.engine;
         authorize(principal, messages);
@@ -100,7 +106,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             json.append(i == 0 ? "\"" : ",\"").append(EventIds.format(first + i)).append('"');
         }
-        Responses.json(ctx, HttpResponseStatus.ACCEPTED, json.append("]}").toString(), keepAlive);
+        DurableAck.answer(ctx, durable, first + messages.size() - 1, json.append("]}").toString(), keepAlive);
     }
 
     private long accepted(final long result, final int events)

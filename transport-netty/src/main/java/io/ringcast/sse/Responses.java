@@ -74,7 +74,7 @@ final class Responses
             .set(HttpHeaderNames.CONTENT_TYPE, JSON)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
             .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        if (status.code() == 503)
+        if (status.code() == 503 || status.code() == 507)
         {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }

@@ -58,6 +58,7 @@ public final class RingcastServer implements AutoCloseable
     private final ServerConfig config;
     private final Engine engine;
     private final Replications.Found replication;
+    private final DurableLog durableLog;
     private final ServerContext context;
     private final ExecutorService resumes;
     private final ConnectionLimiter limiter;
@@ -77,21 +78,29 @@ public final class RingcastServer implements AutoCloseable
         this.workerGroup = eventLoops(epoll, config.effectiveIoThreads(), "ringcast-io");
         final LoopDispatchDriver driver = config.dispatchOnEventLoop() ?
             new LoopDispatchDriver(workerGroup.next()) : null;
+        DurableLog journal = null;
         try
         {
-            this.engine = startEngine(config, replication, driver);
+            journal = DurableLog.open(config);
+            this.engine = startEngine(config, replication, journal, driver);
         }
         catch (final RuntimeException e)
         {
+            if (journal != null)
+            {
+                journal.close();
+            }
             workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+        this.durableLog = journal;
         final ServerMetrics metrics = new ServerMetrics();
         this.resumes = replication == null ? null : resumeExecutor();
         this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
             replication == null ? null : replication.replication(), replication == null ? null : replication.name()),
-            replication == null ? null : replication.replication(), resumes);
-        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+            replication == null ? null : replication.replication(), resumes, durableLog);
+        context.pages.durableLog(durableLog);
+        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics, config.retryMs());
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
         this.tls = tlsContext(config);
@@ -109,7 +118,10 @@ public final class RingcastServer implements AutoCloseable
     }
 
     private static Engine startEngine(
-        final ServerConfig config, final Replications.Found replication, final LoopDispatchDriver driver)
+        final ServerConfig config,
+        final Replications.Found replication,
+        final DurableLog journal,
+        final LoopDispatchDriver driver)
     {
         final EngineConfig engineConfig = new EngineConfig()
             .ringSize(config.ringSize())
@@ -120,6 +132,10 @@ public final class RingcastServer implements AutoCloseable
             .dispatchDriver(driver)
             .encoder(new SseFrames())
             .errorHandler(new LoggingErrorHandler());
+        if (journal != null)
+        {
+            journal.configure(engineConfig);
+        }
         if (replication == null)
         {
             return started(engineConfig, driver);
@@ -241,6 +257,12 @@ public final class RingcastServer implements AutoCloseable
         return engine;
     }
 
+    /** @return what the connections share, with the server's own counters; for tests in this package. */
+    ServerContext context()
+    {
+        return context;
+    }
+
     /** @return the settings the server runs with. */
     public ServerConfig config()
     {
@@ -307,6 +329,10 @@ public final class RingcastServer implements AutoCloseable
             }
         }
         engine.close();
+        if (durableLog != null)
+        {
+            durableLog.close();
+        }
     }
 
     private void shutdownLoops()

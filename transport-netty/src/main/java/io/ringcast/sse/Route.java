@@ -12,6 +12,8 @@ enum Route
 {
     EVENTS("/events", HttpMethod.GET),
     PUBLISH("/publish", HttpMethod.POST),
+    /** A named durable consumer's commit ({@link ConsumerEndpoints}). */
+    COMMIT("/commit", HttpMethod.POST),
     METRICS("/metrics", HttpMethod.GET, HttpMethod.HEAD),
     HEALTH("/healthz", HttpMethod.GET, HttpMethod.HEAD),
     STATS("/stats", HttpMethod.GET, HttpMethod.HEAD),
@@ -22,7 +24,7 @@ enum Route
     static final AttributeKey<Routed> CURRENT = AttributeKey.valueOf(Route.class, "current");
 
     static final String ENDPOINTS =
-        "GET /events, POST /publish, GET|HEAD /metrics, GET|HEAD /healthz, GET|HEAD /stats, GET|HEAD /, " +
+        "GET /events, POST /publish, POST /commit, GET|HEAD /metrics, GET|HEAD /healthz, GET|HEAD /stats, GET|HEAD /, " +
         "GET|HEAD /ringcast.js";
 
     final String path;
@@ -41,6 +43,7 @@ enum Route
         {
             case "/events" -> EVENTS;
             case "/publish" -> PUBLISH;
+            case "/commit" -> COMMIT;
             case "/metrics" -> METRICS;
             case "/healthz" -> HEALTH;
             case "/stats" -> STATS;

@@ -35,6 +35,14 @@ public final class ServerConfig
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
     public static final int DEFAULT_DRAIN_BATCH = 256;
+    /** Per-stream budget of event bytes written to a connection and not yet taken by its socket. */
+    public static final int DEFAULT_STREAM_BUFFER_BYTES = 1024 * 1024;
+    /** 0: the global budget of unwritten bytes is {@link #DEFAULT_PENDING_BYTES_HEAP_FRACTION} of the max heap. */
+    public static final long DEFAULT_PENDING_BYTES_BUDGET = 0;
+    /** The default global budget of unwritten bytes, as a fraction of {@code Runtime.maxMemory()}. */
+    public static final double DEFAULT_PENDING_BYTES_HEAP_FRACTION = 0.25;
+    /** A stream whose written bytes have not reached its socket within this long is cut off. */
+    public static final long DEFAULT_WRITE_TIMEOUT_MS = 30_000;
     public static final String DEFAULT_NODE_ID = "local";
     /** Shortest HS256 secret accepted, in bytes (RFC 7518 section 3.2: at least the hash size). */
     public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -57,6 +65,9 @@ public final class ServerConfig
     private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
     private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
     private int drainBatch = DEFAULT_DRAIN_BATCH;
+    private int streamBufferBytes = DEFAULT_STREAM_BUFFER_BYTES;
+    private long pendingBytesBudget = DEFAULT_PENDING_BYTES_BUDGET;
+    private long writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS;
     private int ioThreads;
     private String jwtSecret;
     private Path jwtKeyFile;
@@ -73,6 +84,73 @@ public final class ServerConfig
     private Path tlsKey;
     private DispatcherPlacement dispatcher = DispatcherPlacement.AUTO;
     private final Map<String, String> settings = new LinkedHashMap<>();
+    private Path dataDir;
+    private final Map<String, String> consumers = new LinkedHashMap<>();
+    private long retentionBytes = DEFAULT_RETENTION_BYTES;
+    private long retentionMs = DEFAULT_RETENTION_MS;
+
+    /** The journal keeps at most this many bytes of segments by default (10 GiB). */
+    public static final long DEFAULT_RETENTION_BYTES = 10L << 30;
+    /** The journal keeps segments at most this long by default (7 days). */
+    public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
+
+    /**
+     * @param directory where the journal keeps every event on disk (resume across restarts, durable acks), or
+     *                  {@code null} to keep events in memory only. Default {@code null} for an embedded server; the
+     *                  command line defaults to {@code ./ringcast-data}.
+     */
+    public ServerConfig dataDir(final Path directory)
+    {
+        this.dataDir = directory;
+        return this;
+    }
+
+    /** @return the journal's directory, or {@code null} for memory only. */
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    /**
+     * @param name a named durable consumer of the journal, {@code [a-z0-9_]{1,48}}.
+     * @param seek where it starts before its first commit: {@code beginning}, {@code latest}, {@code after:<id>},
+     *             {@code time:<epoch ms>}.
+     */
+    public ServerConfig consumer(final String name, final String seek)
+    {
+        consumers.put(name, seek);
+        return this;
+    }
+
+    /** @return the named consumers and their seeks, in order. */
+    public Map<String, String> consumers()
+    {
+        return Map.copyOf(consumers);
+    }
+
+    /** @param bytes the journal deletes its oldest whole segments beyond this many bytes. */
+    public ServerConfig retentionBytes(final long bytes)
+    {
+        this.retentionBytes = bytes;
+        return this;
+    }
+
+    public long retentionBytes()
+    {
+        return retentionBytes;
+    }
+
+    /** @param ms the journal deletes whole segments whose newest event is older than this. */
+    public ServerConfig retentionMs(final long ms)
+    {
+        this.retentionMs = ms;
+        return this;
+    }
+
+    public long retentionMs()
+    {
+        return retentionMs;
+    }
 
     /** @param address the address to listen on; a non-loopback address requires a JWT key. Default 127.0.0.1. */
     public ServerConfig bindAddress(final String address)
@@ -264,6 +342,61 @@ public final class ServerConfig
     public int drainBatch()
     {
         return drainBatch;
+    }
+
+    /**
+     * @param bytes per-stream budget, in [4096, 1 GiB], for event bytes written to the connection and not yet taken
+     *              by its socket. An event that does not fit is the slow-client case: the {@link #slowClientPolicy()}
+     *              applies (disconnect, or drop and count). Default 1 MiB.
+     */
+    public ServerConfig streamBufferBytes(final int bytes)
+    {
+        this.streamBufferBytes = bytes;
+        return this;
+    }
+
+    public int streamBufferBytes()
+    {
+        return streamBufferBytes;
+    }
+
+    /**
+     * @param bytes the budget for unwritten bytes of all streams together; a stream that is behind (holds unwritten
+     *              bytes) when the total is over it is a slow client. 0 (the default) means
+     *              {@link #DEFAULT_PENDING_BYTES_HEAP_FRACTION} of the max heap.
+     */
+    public ServerConfig pendingBytesBudget(final long bytes)
+    {
+        this.pendingBytesBudget = bytes;
+        return this;
+    }
+
+    /** @return the configured budget, 0 for the default (see {@link #effectivePendingBytesBudget()}). */
+    public long pendingBytesBudget()
+    {
+        return pendingBytesBudget;
+    }
+
+    /** @return the global budget of unwritten bytes in force: the configured one, or a fraction of the max heap. */
+    public long effectivePendingBytesBudget()
+    {
+        return pendingBytesBudget > 0 ?
+            pendingBytesBudget : (long)(Runtime.getRuntime().maxMemory() * DEFAULT_PENDING_BYTES_HEAP_FRACTION);
+    }
+
+    /**
+     * @param ms a stream whose written bytes have not all reached its socket within this long (the client stopped
+     *           reading) is cut off, in [100, 3600000]. Default 30 s.
+     */
+    public ServerConfig writeTimeoutMs(final long ms)
+    {
+        this.writeTimeoutMs = ms;
+        return this;
+    }
+
+    public long writeTimeoutMs()
+    {
+        return writeTimeoutMs;
     }
 
     /**
@@ -546,6 +679,20 @@ public final class ServerConfig
         range("port", port, 0, 65535);
         engineCheck("ring-size", () -> EngineConfig.checkRingSize("ring-size", ringSize));
         engineCheck("history-size", () -> EngineConfig.checkHistoryMaxEvents("history-size", historySize));
+        range("retention-bytes", retentionBytes, 64L << 20, Long.MAX_VALUE);
+        range("retention-ms", retentionMs, 1000, Long.MAX_VALUE);
+        for (final Map.Entry<String, String> c : consumers.entrySet())
+        {
+            if (!c.getKey().matches("[a-z0-9_]{1,48}"))
+            {
+                throw new IllegalArgumentException("consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
+            }
+            io.ringcast.journal.Seek.parse(c.getValue());
+            if (dataDir == null)
+            {
+                throw new IllegalArgumentException("consumers need the journal: remove --data-dir none");
+            }
+        }
         engineCheck("queue-capacity", () -> EngineConfig.checkQueueCapacity("queue-capacity", queueCapacity));
         range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
         range("retry-ms", retryMs, 0, 3_600_000);
@@ -563,6 +710,9 @@ public final class ServerConfig
         range("idle-timeout-ms", idleTimeoutMs, 100, 86_400_000);
         range("shutdown-timeout-ms", shutdownTimeoutMs, 0, 600_000);
         range("drain-batch", drainBatch, 1, 65_536);
+        range("stream-buffer-bytes", streamBufferBytes, 4096, 1 << 30);
+        range("pending-bytes-budget", pendingBytesBudget, 0, Long.MAX_VALUE / 2);
+        range("write-timeout-ms", writeTimeoutMs, 100, 3_600_000);
         range("io-threads", ioThreads, 0, 1024);
         engineCheck("node-id", () -> EngineConfig.checkNodeId("node-id", nodeId));
         if (waitStrategy == null)

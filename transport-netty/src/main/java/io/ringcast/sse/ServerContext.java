@@ -24,6 +24,8 @@ final class ServerContext
     final Replication replication;
     /** Runs {@link Replication#resume} off the event loops; bounded, refuses when full; {@code null} without one. */
     final ExecutorService resumes;
+    /** The journal ({@code --data-dir}), or {@code null} for memory only. */
+    final DurableLog durableLog;
     final AtomicInteger publishesInFlight = new AtomicInteger();
     private volatile boolean shuttingDown;
 
@@ -46,6 +48,20 @@ final class ServerContext
         final Replication replication,
         final ExecutorService resumes)
     {
+        this(config, engine, authenticator, metrics, pages, replication, resumes, null);
+    }
+
+    ServerContext(
+        final ServerConfig config,
+        final Engine engine,
+        final Authenticator authenticator,
+        final ServerMetrics metrics,
+        final Pages pages,
+        final Replication replication,
+        final ExecutorService resumes,
+        final DurableLog durableLog)
+    {
+        this.durableLog = durableLog;
         this.config = config;
         this.engine = engine;
         this.authenticator = authenticator;

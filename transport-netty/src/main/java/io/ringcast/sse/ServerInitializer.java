@@ -32,6 +32,7 @@ import java.util.List;
  *   <li>{@code publish} {@link PublishHandler}: parse, authorize, publish;</li>
  *   <li>{@code events} {@link StreamOpener}: {@code GET /events};</li>
  *   <li>{@code pages} {@link PagesHandler}: {@code /metrics}, {@code /healthz}, {@code /};</li>
+ *   <li>{@code commit} {@link ConsumerEndpoints.CommitHandler}: {@code POST /commit} of a named consumer;</li>
  *   <li>{@code errors} {@link UnexpectedErrors}: the server's own defects, logged without request text.</li>
  * </ol>
  * Every channel also joins the server's {@link ChannelGroup}, so shutdown can close what is left. Called by Netty
@@ -143,6 +144,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> implemen
         pipeline.addLast("publish", new PublishHandler(server));
         pipeline.addLast("events", streams);
         pipeline.addLast("pages", new PagesHandler(server));
+        pipeline.addLast("commit", new ConsumerEndpoints.CommitHandler(server));
         pipeline.addLast("errors", new UnexpectedErrors(server));
     }
 }

@@ -6,7 +6,7 @@ import io.ringcast.engine.Filter;
 import io.ringcast.engine.ResumeOutcome;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
-import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.test.PostgresServer;
 import io.ringcast.systemtest.relay.support.RelayNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,0 +1,143 @@
+package io.ringcast.journal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Settings of a {@link Journal}. Not thread-safe: configure on one thread, then {@link Journal#open}.
+ */
+public final class JournalConfig
+{
+    private Path directory;
+    private long segmentBytes = 64L << 20;
+    private long retentionBytes = 10L << 30;
+    private Duration retention = Duration.ofDays(7);
+    private int bufferBytes = 16 << 20;
+    private Duration syncInterval = Duration.ofSeconds(1);
+    private Duration retryInterval = Duration.ofSeconds(1);
+
+    /** @param directory where segment files live; created when missing. Required. */
+    public JournalConfig directory(final Path directory)
+    {
+        this.directory = requireNonNull(directory, "directory");
+        return this;
+    }
+
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /** @param bytes a segment is closed and a new one started once it would grow past this (default 64 MiB). */
+    public JournalConfig segmentBytes(final long bytes)
+    {
+        this.segmentBytes = bytes;
+        return this;
+    }
+
+    public long segmentBytes()
+    {
+        return segmentBytes;
+    }
+
+    /**
+     * @param bytes the oldest whole segments are deleted while all segments together exceed this (default 10 GiB);
+     *              the segment being written is never deleted.
+     */
+    public JournalConfig retentionBytes(final long bytes)
+    {
+        this.retentionBytes = bytes;
+        return this;
+    }
+
+    public long retentionBytes()
+    {
+        return retentionBytes;
+    }
+
+    /** @param age a closed segment whose newest record is older than this is deleted (default 7 days). */
+    public JournalConfig retention(final Duration age)
+    {
+        this.retention = requireNonNull(age, "age");
+        return this;
+    }
+
+    public Duration retention()
+    {
+        return retention;
+    }
+
+    /**
+     * @param bytes the buffer between the dispatcher and the writer thread (default 16 MiB); an event larger than an
+     *              eighth of it is not journaled (counted in {@code journal_oversized_events}).
+     */
+    public JournalConfig bufferBytes(final int bytes)
+    {
+        this.bufferBytes = bytes;
+        return this;
+    }
+
+    public int bufferBytes()
+    {
+        return bufferBytes;
+    }
+
+    /**
+     * @param interval written data is synced to the device at least this often (default 1 s); a durable wait syncs
+     *                 at once. {@link Duration#ZERO}: sync after every written batch.
+     */
+    public JournalConfig syncInterval(final Duration interval)
+    {
+        this.syncInterval = requireNonNull(interval, "interval");
+        return this;
+    }
+
+    public Duration syncInterval()
+    {
+        return syncInterval;
+    }
+
+    /** @param interval how often a failed write (disk full) is retried (default 1 s). */
+    public JournalConfig retryInterval(final Duration interval)
+    {
+        this.retryInterval = requireNonNull(interval, "interval");
+        return this;
+    }
+
+    public Duration retryInterval()
+    {
+        return retryInterval;
+    }
+
+    /** @throws IllegalArgumentException naming the first invalid setting. */
+    void validate()
+    {
+        if (directory == null)
+        {
+            throw new IllegalArgumentException("journal directory is required");
+        }
+        if (segmentBytes < 1 << 16 || segmentBytes > 1L << 40)
+        {
+            throw new IllegalArgumentException("segmentBytes must be in [64 KiB, 1 TiB], got " + segmentBytes);
+        }
+        if (retentionBytes < segmentBytes)
+        {
+            throw new IllegalArgumentException(
+                "retentionBytes must be at least segmentBytes (" + segmentBytes + "), got " + retentionBytes);
+        }
+        if (retention.isNegative() || retention.isZero())
+        {
+            throw new IllegalArgumentException("retention must be positive, got " + retention);
+        }
+        if (bufferBytes < 1 << 16 || bufferBytes > 1 << 30 || Integer.bitCount(bufferBytes) != 1)
+        {
+            throw new IllegalArgumentException("bufferBytes must be a power of two in [64 KiB, 1 GiB], got " + bufferBytes);
+        }
+        if (syncInterval.isNegative() || retryInterval.isNegative() || retryInterval.isZero())
+        {
+            throw new IllegalArgumentException("syncInterval must be >= 0 and retryInterval > 0");
+        }
+    }
+}

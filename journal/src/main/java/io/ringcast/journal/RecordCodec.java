@@ -1,0 +1,180 @@
+package io.ringcast.journal;
+
+import io.ringcast.engine.Attributes;
+import io.ringcast.engine.Event;
+import io.ringcast.engine.Message;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
+
+/**
+ * The body of one journal record, the event's fields in a fixed order (little-endian):
+ *
+ * <pre>
+ *   long id | long timestampMs | long originSequence | byte flags (1 = local)
+ *   string topic | string type | string audience | string origin
+ *   byte attributeCount | attributeCount x (string key, string value)
+ *   int payloadLength | payload
+ * </pre>
+ *
+ * where a string is a {@code short} UTF-8 length ({@code -1} for {@code null}) followed by its bytes. The file adds
+ * the frame (length and CRC-32C, see {@link SegmentFormat}).
+ *
+ * <p>Thread-safety: {@link #length} and {@link #encode} keep scratch state and belong to one thread (the
+ * dispatcher); {@link #decode} is static and thread-safe.
+ */
+final class RecordCodec
+{
+    /** Offset of the id in a body. */
+    static final int ID_OFFSET = 0;
+    private static final int FIXED = 8 + 8 + 8 + 1 + 1 + 4;
+
+    private final AttributeWriter attributeWriter = new AttributeWriter();
+
+    /** @return the encoded length of {@code event}'s body. Allocates nothing. */
+    int length(final Event event)
+    {
+        final Attributes attributes = event.attributes();
+        int length = FIXED + Utf8.fieldLength(event.topic()) + Utf8.fieldLength(event.type()) +
+            Utf8.fieldLength(event.audience()) + Utf8.fieldLength(event.origin()) + event.payloadLength();
+        if (!attributes.isEmpty())
+        {
+            attributeWriter.lengthOnly = true;
+            attributeWriter.length = 0;
+            attributes.forEach(attributeWriter);
+            length += attributeWriter.length;
+        }
+        return length;
+    }
+
+    /**
+     * Writes {@code event}'s body at {@code index}; the caller reserved {@link #length} bytes. Allocates nothing.
+     */
+    void encode(final Event event, final MutableDirectBuffer buffer, final int index)
+    {
+        int i = index;
+        buffer.putLong(i, event.id());
+        buffer.putLong(i + 8, event.timestampMs());
+        buffer.putLong(i + 16, event.originSequence());
+        buffer.putByte(i + 24, (byte)(event.isLocal() ? 1 : 0));
+        i += 25;
+        i = Utf8.putField(event.topic(), buffer, i);
+        i = Utf8.putField(event.type(), buffer, i);
+        i = Utf8.putField(event.audience(), buffer, i);
+        i = Utf8.putField(event.origin(), buffer, i);
+        final Attributes attributes = event.attributes();
+        buffer.putByte(i, (byte)attributes.size());
+        i++;
+        if (!attributes.isEmpty())
+        {
+            attributeWriter.lengthOnly = false;
+            attributeWriter.buffer = buffer;
+            attributeWriter.index = i;
+            attributes.forEach(attributeWriter);
+            i = attributeWriter.index;
+            attributeWriter.buffer = null;
+        }
+        final int payloadLength = event.payloadLength();
+        buffer.putInt(i, payloadLength);
+        buffer.putBytes(i + 4, event.payloadBuffer(), 0, payloadLength);
+    }
+
+    /**
+     * Reads a body from {@code body}'s position to its limit.
+     *
+     * @return the event, as {@link io.ringcast.engine.EventLog#restore} builds it.
+     * @throws IllegalArgumentException when the body is malformed (a checksum collision or a foreign file).
+     */
+    static Event decode(final ByteBuffer body)
+    {
+        final long id = body.getLong();
+        final long timestampMs = body.getLong();
+        final long originSequence = body.getLong();
+        body.get(); // flags: a restored event is never local
+        final String topic = getField(body);
+        final String type = getField(body);
+        final String audience = getField(body);
+        final String origin = getField(body);
+        final int attributeCount = body.get();
+        Attributes attributes = Attributes.EMPTY;
+        if (attributeCount > 0)
+        {
+            final String[] keyValues = new String[attributeCount * 2];
+            for (int k = 0; k < keyValues.length; k++)
+            {
+                keyValues[k] = getField(body);
+            }
+            attributes = Attributes.of(keyValues);
+        }
+        final int payloadLength = body.getInt();
+        if (payloadLength < 0 || payloadLength > body.remaining())
+        {
+            throw new IllegalArgumentException("payload length " + payloadLength + " exceeds the record");
+        }
+        final byte[] payload = new byte[payloadLength];
+        body.get(payload);
+        if (topic == null)
+        {
+            throw new IllegalArgumentException("record without a topic");
+        }
+        final Message message = Message.builder(topic)
+            .type(type)
+            .audience(audience)
+            .attributes(attributes)
+            .payload(payload)
+            .build();
+        return io.ringcast.engine.EventLog.restore(id, timestampMs, message, origin, originSequence);
+    }
+
+    /** @return the id of the body starting at {@code offset} of {@code body}. */
+    static long id(final ByteBuffer body, final int offset)
+    {
+        return body.getLong(offset + ID_OFFSET);
+    }
+
+    /** @return the timestamp of the body starting at {@code offset} of {@code body}. */
+    static long timestampMs(final ByteBuffer body, final int offset)
+    {
+        return body.getLong(offset + 8);
+    }
+
+    private static String getField(final ByteBuffer body)
+    {
+        final int length = body.getShort();
+        if (length < 0)
+        {
+            return null;
+        }
+        if (length > body.remaining())
+        {
+            throw new IllegalArgumentException("string length " + length + " exceeds the record");
+        }
+        final String s = new String(body.array(), body.arrayOffset() + body.position(), length, StandardCharsets.UTF_8);
+        body.position(body.position() + length);
+        return s;
+    }
+
+    /** A reusable visitor: measures or writes attribute pairs without a capturing lambda. */
+    private static final class AttributeWriter implements BiConsumer<String, String>
+    {
+        boolean lengthOnly;
+        int length;
+        MutableDirectBuffer buffer;
+        int index;
+
+        @Override
+        public void accept(final String key, final String value)
+        {
+            if (lengthOnly)
+            {
+                length += Utf8.fieldLength(key) + Utf8.fieldLength(value);
+            }
+            else
+            {
+                index = Utf8.putField(value, buffer, Utf8.putField(key, buffer, index));
+            }
+        }
+    }
+}
