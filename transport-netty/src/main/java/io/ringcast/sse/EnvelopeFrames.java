@@ -35,7 +35,6 @@ final class EnvelopeFrames
     private static final byte[] TIME = bytes(",\"time\":");
     private static final byte[] PUBLIC = bytes(",\"private\":false,\"data\":");
     private static final byte[] PRIVATE = bytes(",\"private\":true,\"data\":");
-    private static final byte[] DATA = bytes("data: ");
 
     private EnvelopeFrames()
     {
@@ -73,9 +72,9 @@ final class EnvelopeFrames
         final byte[] type = event.type() == null ? NULL : jsonString(event.type());
         final byte[] time = Long.toString(event.timestampMs()).getBytes(StandardCharsets.US_ASCII);
         final byte[] flag = event.audience() == null ? PUBLIC : PRIVATE;
-        final byte[] payload = event.payload();
         final int size = ID.length + idBytes.length + 1 + OPEN.length + idBytes.length + TOPIC.length + topic.length +
-            TYPE.length + type.length + TIME.length + time.length + flag.length + payloadLength(payload) + 3;
+            TYPE.length + type.length + TIME.length + time.length + flag.length +
+            SseFrames.dataLinesLength(event.payloadBuffer(), event.payloadLength()) + 3;
         final byte[] frame = new byte[size];
         int at = put(frame, 0, ID);
         at = put(frame, at, idBytes);
@@ -89,7 +88,7 @@ final class EnvelopeFrames
         at = put(frame, at, TIME);
         at = put(frame, at, time);
         at = put(frame, at, flag);
-        at = putPayload(frame, at, payload);
+        at = SseFrames.putDataLines(frame, at, event.payloadBuffer(), event.payloadLength());
         frame[at++] = '}';
         frame[at++] = '\n';
         frame[at++] = '\n';
@@ -98,52 +97,6 @@ final class EnvelopeFrames
             throw new IllegalStateException("envelope frame sized " + size + " but " + at + " bytes written");
         }
         return frame;
-    }
-
-    /** @return the payload's length once each line break (CRLF, CR or LF) became {@code \ndata: }. */
-    private static int payloadLength(final byte[] payload)
-    {
-        int length = 0;
-        for (int i = 0; i < payload.length; i++)
-        {
-            final byte b = payload[i];
-            if (b == '\r' || b == '\n')
-            {
-                if (b == '\r' && i + 1 < payload.length && payload[i + 1] == '\n')
-                {
-                    i++;
-                }
-                length += 1 + DATA.length;
-            }
-            else
-            {
-                length++;
-            }
-        }
-        return length;
-    }
-
-    private static int putPayload(final byte[] frame, final int start, final byte[] payload)
-    {
-        int at = start;
-        for (int i = 0; i < payload.length; i++)
-        {
-            final byte b = payload[i];
-            if (b == '\r' || b == '\n')
-            {
-                if (b == '\r' && i + 1 < payload.length && payload[i + 1] == '\n')
-                {
-                    i++;
-                }
-                frame[at++] = '\n';
-                at = put(frame, at, DATA);
-            }
-            else
-            {
-                frame[at++] = b;
-            }
-        }
-        return at;
     }
 
     /** @return {@code s} as a quoted JSON string in UTF-8. */

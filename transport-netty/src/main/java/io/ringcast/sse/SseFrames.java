@@ -3,6 +3,9 @@ package io.ringcast.sse;
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventEncoder;
 
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,14 +30,15 @@ final class SseFrames implements EventEncoder
     @Override
     public Object encode(final Event event)
     {
-        return frame(event.idString(), event.type(), event.payload());
+        return frame(event.idString(), event.type(), event.payloadBuffer(), event.payloadLength());
     }
 
     /** @return the event's frame, from the encoder's cache or built now (events restored from a durable log). */
     static byte[] frameOf(final Event event)
     {
         final Object encoded = event.encoded();
-        return encoded instanceof byte[] ? (byte[])encoded : frame(event.idString(), event.type(), event.payload());
+        return encoded instanceof byte[] ? (byte[])encoded :
+            frame(event.idString(), event.type(), event.payloadBuffer(), event.payloadLength());
     }
 
     /** @return the first frame of every stream: the client's reconnection delay. */
@@ -67,10 +71,22 @@ final class SseFrames implements EventEncoder
 
     static byte[] frame(final String id, final String type, final byte[] payload)
     {
+        return frame(id, type, new UnsafeBuffer(payload), payload.length);
+    }
+
+    /**
+     * @param id      the frame's id.
+     * @param type    the event type, or {@code null} for none.
+     * @param payload the payload, read where it lies (the event's own slot): the frame is the only copy made.
+     * @param length  the payload's length in bytes.
+     * @return the complete frame, ending with its blank line.
+     */
+    static byte[] frame(final String id, final String type, final DirectBuffer payload, final int length)
+    {
         final byte[] typeBytes = type == null ? null : type.getBytes(StandardCharsets.UTF_8);
         final int size = ID.length + id.length() + 1 +
             (typeBytes == null ? 0 : EVENT.length + typeBytes.length + 1) +
-            dataLength(payload) + 1;
+            DATA.length + dataLinesLength(payload, length) + 1 + 1;
         final byte[] frame = new byte[size];
         int at = put(frame, 0, ID);
         for (int i = 0; i < id.length(); i++)
@@ -84,47 +100,49 @@ final class SseFrames implements EventEncoder
             at = put(frame, at, typeBytes);
             frame[at++] = '\n';
         }
-        at = putData(frame, at, payload);
+        at = put(frame, at, DATA);
+        at = putDataLines(frame, at, payload, length);
+        frame[at++] = '\n';
         frame[at] = '\n';
         return frame;
     }
 
-    private static int dataLength(final byte[] payload)
+    /**
+     * @return the payload's length once each line break (CRLF, CR or LF) became {@code \ndata: }, as the WHATWG parser
+     *         splits lines: one {@code data:} line per payload line.
+     */
+    static int dataLinesLength(final DirectBuffer payload, final int length)
     {
-        int lines = 1;
-        int length = 0;
-        for (int i = 0; i < payload.length; i++)
+        int size = 0;
+        for (int i = 0; i < length; i++)
         {
-            final byte b = payload[i];
-            if (b == '\r')
+            final byte b = payload.getByte(i);
+            if (b == '\r' || b == '\n')
             {
-                lines++;
-                if (i + 1 < payload.length && payload[i + 1] == '\n')
+                if (b == '\r' && i + 1 < length && payload.getByte(i + 1) == '\n')
                 {
                     i++;
                 }
-            }
-            else if (b == '\n')
-            {
-                lines++;
+                size += 1 + DATA.length;
             }
             else
             {
-                length++;
+                size++;
             }
         }
-        return length + lines * (DATA.length + 1);
+        return size;
     }
 
-    private static int putData(final byte[] frame, final int start, final byte[] payload)
+    /** Writes the payload at {@code start}, each line break as {@code \ndata: }; @return the index after it. */
+    static int putDataLines(final byte[] frame, final int start, final DirectBuffer payload, final int length)
     {
-        int at = put(frame, start, DATA);
-        for (int i = 0; i < payload.length; i++)
+        int at = start;
+        for (int i = 0; i < length; i++)
         {
-            final byte b = payload[i];
+            final byte b = payload.getByte(i);
             if (b == '\r' || b == '\n')
             {
-                if (b == '\r' && i + 1 < payload.length && payload[i + 1] == '\n')
+                if (b == '\r' && i + 1 < length && payload.getByte(i + 1) == '\n')
                 {
                     i++;
                 }
@@ -136,7 +154,6 @@ final class SseFrames implements EventEncoder
                 frame[at++] = b;
             }
         }
-        frame[at++] = '\n';
         return at;
     }
 

@@ -580,7 +580,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         // catching up after a replica resume: this client's position, not the node's stamp, is its id
         final byte[] frame = envelope ?
             EnvelopeFrames.frame(catchingUp ? r.position() : event.idString(), event) :
-            catchingUp ? SseFrames.frame(r.position(), event.type(), event.payload()) : SseFrames.frameOf(event);
+            catchingUp ? SseFrames.frame(r.position(), event.type(), event.payloadBuffer(), event.payloadLength()) :
+                SseFrames.frameOf(event);
         batch.add(frame);
         lastFrameBytes = frame.length;
     }
