@@ -7,6 +7,8 @@
 #                                         # (nchan1, nchan2: the fairest Nchan setting differs by workload), 3 rounds
 #   bench/sse-peers.sh --only A --rounds 1
 #   bench/sse-peers.sh --no-build         # reuse server/target/ringcast-server.jar and bench/target/benchmarks.jar
+#   bench/sse-peers.sh --nchan-workers 1  # Nchan with one worker only (one worker each side)
+#   bench/sse-peers.sh --max-load 100     # start each run whatever the load (a shared machine never gets below 1.0)
 #
 # Workloads (issue 3): A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
 # events/s (both with a 20 s warm-up: with 10 s, B had not settled on 2 cores and its first measured seconds carried
@@ -16,13 +18,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-only="A,B"; rounds=3; build=1
+only="A,B"; rounds=3; build=1; nchan_workers="1,2"; max_load=1.0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --nchan-workers) nchan_workers="$2"; shift ;;
+    --max-load) max_load="$2"; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -51,7 +55,7 @@ workload() {
 
 quiet() {
   for _ in $(seq 120); do
-    awk '{exit !($1 < 1.0)}' /proc/loadavg && return
+    awk -v max="$max_load" '{exit !($1 < max)}' /proc/loadavg && return
     sleep 2
   done
 }
@@ -78,6 +82,14 @@ stop_server() {
   esac
 }
 
+rss_mb() { # pid: VmRSS of the process and its children, in MB
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+  done
+  echo $((total / 1024))
+}
+
 run_one() { # target workload-name
   local target="$1" name="$2" port=$RC_PORT tool=ringcast
   [ "$target" != ringcast ] && port=$NCHAN_PORT && tool=nchan
@@ -88,6 +100,7 @@ run_one() { # target workload-name
   "$JAVA" @server/jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
     --target "$tool" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
     | grep -v '^  t='
+  echo "server RSS (with children) $(rss_mb "$server_pid") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
   stop_server "$target"
 }
 
@@ -100,9 +113,11 @@ run_one() { # target workload-name
       if [ "$name" = C ]; then
         # Ringcast at 12,400 POSTs/s (2x the issue's Nchan ceiling): as fast as possible it outruns the load
         # tool's readers and slow streams are cut off; Nchan as fast as it answers (its ceiling)
-        run_one ringcast C; run_one nchan1 Cmax; run_one nchan2 Cmax
+        run_one ringcast C
+        for w in ${nchan_workers//,/ }; do run_one "nchan$w" Cmax; done
       else
-        run_one ringcast "$name"; run_one nchan1 "$name"; run_one nchan2 "$name"
+        run_one ringcast "$name"
+        for w in ${nchan_workers//,/ }; do run_one "nchan$w" "$name"; done
       fi
     done
   done

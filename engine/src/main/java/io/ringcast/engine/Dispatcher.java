@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * of the subscription index, the history and every subscriber's counters. Counter getters may be called from any
  * thread (opaque reads of monotonic counters).
  */
-final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
+final class Dispatcher
 {
     private static final int COMMAND_DRAIN_LIMIT = 4096;
     /** The abandonment check (a clock read) runs on the 1st, 65th, 129th... drop of a subscriber, not on each. */
@@ -103,14 +103,17 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(config.housekeepingIntervalMs());
     }
 
-    @Override
-    public void onEvent(final Slot slot, final long sequence, final boolean endOfBatch)
+    /** One dispatched event: the stages, then dispatch; at the end of a batch, {@link #endBatch()}. */
+    void onEvent(final Event event, final long sequence, final boolean endOfBatch)
     {
-        final Message message = slot.message;
-        slot.message = null;
-        final Event event = slot.relayed ?
-            new Event(idBase + sequence, slot.timestampMs, message, slot.origin, slot.originSequence, false) :
-            new Event(idBase + sequence, slot.timestampMs, message, nodeId, idBase + sequence, true);
+        final long id = idBase + sequence;
+        event.id = id;
+        if (event.local)
+        {
+            event.origin = nodeId;
+            event.originSequence = id;
+        }
+        event.computeFootprint();
 
         for (final Enricher enricher : enrichers)
         {
@@ -142,6 +145,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
                 engine.onError("encoder", t);
             }
         }
+        event.publishAs(sequence);
         history.append(sequence, event);
         for (final EventStage stage : stages)
         {
@@ -154,7 +158,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
                 engine.onError("stage", t);
             }
         }
-        index.dispatch(event, this);
+        index.dispatch(event, sequence, this);
         if (pendingRemovals.size != 0)
         {
             applyRemovals();
@@ -208,7 +212,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
     }
 
     /** Offers {@code event} to every subscriber in {@code list} whose filter accepts it. */
-    void dispatchTo(final SubscriberList list, final Event event)
+    void dispatchTo(final SubscriberList list, final Event event, final long sequence)
     {
         final Subscriber[] items = list.items;
         final int size = list.size;
@@ -225,7 +229,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
             {
                 continue;
             }
-            if (s.offer(event))
+            if (s.offer(sequence))
             {
                 DELIVERED.setOpaque(this, delivered + 1);
                 if (s.listener != null && s.touchedBatch != batch)
@@ -248,7 +252,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         {
             closeAndRemove(s, CloseReason.SLOW_CONSUMER);
         }
-        else if (abandonTimeoutNanos > 0 && (s.dropped() & ABANDON_CHECK_MASK) == 1 &&
+        else if (abandonTimeoutNanos > 0 && (s.queueFullDrops() & ABANDON_CHECK_MASK) == 1 &&
             s.abandoned(System.nanoTime(), abandonTimeoutNanos))
         {
             closeAndRemove(s, CloseReason.ABANDONED);
@@ -291,6 +295,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
 
     private void endBatch()
     {
+        history.endBatch();
         if (touchedCount != 0)
         {
             VarHandle.fullFence(); // StoreLoad: queue stores before reading each consumer's armed flag
@@ -310,18 +315,19 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         }
     }
 
-    @Override
-    public void onTimeout(final long sequence)
+    /** A duty cycle without events: commands, and housekeeping when due. @return commands applied. */
+    int onIdle()
     {
-        processCommands();
+        final int applied = processCommands();
         final long now = System.nanoTime();
         if (now - nextHousekeepingNanos > 0)
         {
             housekeeping(now);
         }
+        return applied;
     }
 
-    private void processCommands()
+    private int processCommands()
     {
         waitStrategy.clearCommandPending();
         final int drained = commands.drain(commandApplier, COMMAND_DRAIN_LIMIT);
@@ -329,6 +335,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         {
             waitStrategy.commandPending();
         }
+        return drained;
     }
 
     private void apply(final Command command)
@@ -364,7 +371,7 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
             s.register(liveFrom + 1, liveFrom, ResumeOutcome.NONE, false);
             return;
         }
-        final long tail = history.tail();
+        final long tail = history.resumeTail();
         final long oldestRetainedId = idBase + tail;
         if (resumeAfter > idBase + liveFrom)
         {
@@ -422,8 +429,8 @@ final class Dispatcher implements com.lmax.disruptor.EventHandler<Slot>
         }
     }
 
-    @Override
-    public void onShutdown()
+    /** The runner stops: pending commands, then every subscription closed ({@code ENGINE_CLOSED}), stages told. */
+    void onShutdown()
     {
         processCommands();
         final List<Subscriber> all = new ArrayList<>();

@@ -1,9 +1,8 @@
 package io.ringcast.engine;
 
-import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 
 import java.lang.invoke.VarHandle;
@@ -11,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The dispatcher's wait strategy, one class for every {@link WaitStrategyKind}. Besides waiting for events it leaves
- * the wait (through {@link TimeoutException}, which the processor turns into {@code onTimeout}) when a subscription
- * command is pending or the housekeeping interval has passed, so that commands are served promptly on an idle ring.
+ * The dispatcher's idle policy and the ring's wait strategy, one class for every {@link WaitStrategyKind}. The
+ * own-thread runner calls {@link #idle} after a duty cycle that found no work; a publish or a queued command
+ * ({@link #commandPending()}) ends a park, and the housekeeping interval bounds it, so commands are served promptly
+ * on an idle ring.
  *
  * <p>{@link WaitStrategyKind#BLOCKING} signals like Disruptor's {@code LiteBlockingWaitStrategy} but without a lock:
  * the waiter publishes a {@code parked} flag before parking and re-checks; a publisher unparks only when the flag is
@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * period. The driver thread marks itself busy and idle around each {@link Engine#dispatch()}
  * ({@link #driverBusy()}, {@link #driverIdle}).
  *
- * <p>Thread-safety: {@link #waitFor}, {@link #driverBusy()} and {@link #driverIdle} are called by the single
+ * <p>Thread-safety: {@link #idle}, {@link #driverBusy()} and {@link #driverIdle} are called by the single
  * dispatcher (or driver) thread; {@link #signalAllWhenBlocking()} and {@link #commandPending()} by any thread.
  */
 final class DispatcherWaitStrategy implements WaitStrategy
@@ -79,7 +79,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
      * @param ring         the ring.
      * @return {@code true} when there is more work and this call took the wake-up back: dispatch again.
      */
-    boolean driverIdle(final long nextSequence, final com.lmax.disruptor.RingBuffer<?> ring)
+    boolean driverIdle(final long nextSequence, final RingBuffer<?> ring)
     {
         parked = true; // volatile store, then the loads below: StoreLoad-ordered
         if (ring.isAvailable(nextSequence) || commandPending)
@@ -89,63 +89,49 @@ final class DispatcherWaitStrategy implements WaitStrategy
         return false;
     }
 
+    /**
+     * Not used: the dispatcher polls the ring in its duty cycle ({@code EventPoller}) and idles through
+     * {@link #idle}; no thread waits on a Disruptor barrier. The class is the ring's wait strategy for its publisher
+     * side, {@link #signalAllWhenBlocking()}.
+     */
     @Override
     public long waitFor(
         final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
-        throws AlertException, InterruptedException, TimeoutException
     {
-        long available = dependentSequence.get();
-        if (available >= sequence)
+        throw new UnsupportedOperationException("the dispatcher polls the ring; nothing waits on a barrier");
+    }
+
+    /**
+     * Own-thread runner, after a duty cycle that found nothing to do (Agrona's {@code IdleStrategy} role): spins, then
+     * yields, then, for {@link WaitStrategyKind#BLOCKING}, parks until a publish or a command signals or the
+     * housekeeping interval passes. {@link WaitStrategyKind#YIELDING} and {@link WaitStrategyKind#BUSY_SPIN} never park.
+     *
+     * @param idleCycles   consecutive idle cycles so far (0 after a cycle that did work).
+     * @param nextSequence the next ring sequence the dispatcher will take.
+     * @param ring         the ring.
+     * @return the idle cycle count to pass next time.
+     */
+    int idle(final int idleCycles, final long nextSequence, final RingBuffer<?> ring)
+    {
+        if (kind == WaitStrategyKind.BUSY_SPIN || idleCycles < SPIN_TRIES)
         {
-            return available;
+            Thread.onSpinWait();
+            return idleCycles + 1;
         }
-        final long deadline = System.nanoTime() + housekeepingNanos;
-        int counter = 0;
-        while ((available = dependentSequence.get()) < sequence)
+        if (kind == WaitStrategyKind.YIELDING || idleCycles < SPIN_TRIES + YIELD_TRIES)
         {
-            barrier.checkAlert();
-            if (commandPending)
-            {
-                throw TimeoutException.INSTANCE;
-            }
-            counter++;
-            if (counter < SPIN_TRIES || kind == WaitStrategyKind.BUSY_SPIN)
-            {
-                Thread.onSpinWait();
-                if ((counter & 0x3FF) == 0 && System.nanoTime() > deadline)
-                {
-                    throw TimeoutException.INSTANCE;
-                }
-            }
-            else if (counter < SPIN_TRIES + YIELD_TRIES || kind == WaitStrategyKind.YIELDING)
-            {
-                Thread.yield();
-                if ((counter & 0x3F) == 0 && System.nanoTime() > deadline)
-                {
-                    throw TimeoutException.INSTANCE;
-                }
-            }
-            else
-            {
-                final long remaining = deadline - System.nanoTime();
-                if (remaining <= 0)
-                {
-                    throw TimeoutException.INSTANCE;
-                }
-                waiter = Thread.currentThread();
-                parked = true;
-                if (dependentSequence.get() < sequence && !commandPending && !barrier.isAlerted())
-                {
-                    LockSupport.parkNanos(this, remaining);
-                }
-                parked = false;
-                if (Thread.interrupted())
-                {
-                    throw new InterruptedException();
-                }
-            }
+            Thread.yield();
+            return idleCycles + 1;
         }
-        return available;
+        waiter = Thread.currentThread();
+        parked = true; // volatile store, then the loads below: StoreLoad-ordered (Dekker with signalAllWhenBlocking)
+        if (!ring.isAvailable(nextSequence) && !commandPending)
+        {
+            LockSupport.parkNanos(this, housekeepingNanos);
+        }
+        parked = false;
+        Thread.interrupted(); // an interrupt must not turn the park into a spin; close() is the way to stop
+        return idleCycles;
     }
 
     /**
@@ -186,6 +172,12 @@ final class DispatcherWaitStrategy implements WaitStrategy
     void clearCommandPending()
     {
         commandPending = false;
+    }
+
+    /** @return whether a command is flagged as pending (volatile read; for diagnostics and tests). */
+    boolean isCommandPending()
+    {
+        return commandPending;
     }
 
     WaitStrategyKind kind()

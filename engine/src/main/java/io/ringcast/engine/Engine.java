@@ -1,11 +1,9 @@
 package io.ringcast.engine;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventPoller;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.ProducerType;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
@@ -49,24 +47,28 @@ public final class Engine implements AutoCloseable
     /** Returned by {@code tryPublish*} after {@link #close()}: nothing was published. */
     public static final long CLOSED = -2;
 
+    /** Largest payload buffer a ring slot keeps once its event has left the history. */
+    static final int RETAINED_PAYLOAD_BYTES = 1024;
     private static final long SHUTDOWN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long REGISTRATION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final EngineConfig config;
     private final long startMillis;
     private final long idBase;
-    private final RingBuffer<Slot> ring;
+    private final RingBuffer<Event> ring;
+    /** Slots publishers may claim beyond the dispatcher (the ring's storage is larger: it is also the history). */
+    private final int ringSize;
+    private final int storageSlots;
     private final History history;
     private final ManyToOneConcurrentArrayQueue<Command> commands;
     private final DispatcherWaitStrategy waitStrategy;
     private final Dispatcher dispatcher;
-    private final BatchEventProcessor<Slot> processor;
     /** The engine's own dispatcher thread, or {@code null} when a {@link DispatchDriver} runs the dispatcher. */
     private final Thread dispatcherThread;
     private final DispatchDriver driver;
     /** Reads the ring for a driven dispatcher ({@code null} with the engine's own thread). */
-    private final EventPoller<Slot> poller;
-    private final EventPoller.Handler<Slot> pollHandler = this::dispatchSlot;
+    private final EventPoller<Event> poller;
+    private final EventPoller.Handler<Event> pollHandler = this::dispatchSlot;
     /** The thread that called {@link #dispatch()} first; every later call must come from it. */
     private volatile Thread driverThread;
     private final EventLog eventLog;
@@ -75,15 +77,36 @@ public final class Engine implements AutoCloseable
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong overwritten = new AtomicLong();
+    private final io.ringcast.engine.spi.ReplicaPublisher replicaPublisher = new io.ringcast.engine.spi.ReplicaPublisher()
+    {
+        @Override
+        public long tryPublish(final Message message, final String origin, final long originSequence, final long timestampMs)
+        {
+            return tryPublishFromReplica(message, origin, originSequence, timestampMs);
+        }
+
+        @Override
+        public String nodeId()
+        {
+            return Engine.this.nodeId();
+        }
+
+        @Override
+        public long firstId()
+        {
+            return Engine.this.firstId();
+        }
+    };
     private final AtomicLong nextSubscriptionId = new AtomicLong();
     private final AtomicBoolean sweepRequested = new AtomicBoolean();
     private final ReferenceQueue<Subscription> abandonedHandles = new ReferenceQueue<>();
     private volatile ExecutorService replayExecutor;
     private volatile boolean terminated;
 
-    private Engine(final EngineConfig config)
+    private Engine(final EngineConfig settings)
     {
-        config.validate();
+        final EngineConfig config = settings.conclude(); // the engine's own immutable snapshot
         this.config = config;
         this.startMillis = System.currentTimeMillis();
         this.idBase = Math.max(EventIds.base(startMillis), EventIds.baseAfter(config.idsAfter()));
@@ -94,25 +117,26 @@ public final class Engine implements AutoCloseable
             config.waitStrategy(), config.housekeepingIntervalMs(), config.dispatchDriver());
         this.ring = RingBuffer.create(
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
-            Slot::new,
-            config.ringSize(),
+            Event::new,
+            History.storageSlots(config.ringSize(), config.historyMaxEvents()),
             waitStrategy);
-        this.history = new History(config.historyMaxEvents(), config.historyMaxBytes(), idBase);
+        this.ringSize = config.ringSize();
+        this.storageSlots = ring.getBufferSize();
+        final Sequence released = new Sequence();
+        this.history = new History(ring, config.ringSize(), released, config.historyMaxEvents(),
+            config.historyMaxBytes(), RETAINED_PAYLOAD_BYTES);
+        ring.addGatingSequences(released); // which sets it to the cursor: the history sets it to its own value
+        history.endBatch();
         this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity());
         this.dispatcher = new Dispatcher(this, config, idBase, history, commands, waitStrategy);
-        this.processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), dispatcher);
-        this.processor.setExceptionHandler(new DispatcherExceptionHandler());
+        this.poller = ring.newPoller();
         if (driver == null)
         {
-            this.poller = null;
-            ring.addGatingSequences(processor.getSequence());
-            this.dispatcherThread = new Thread(processor, "ringcast-dispatcher-" + config.nodeId());
+            this.dispatcherThread = new Thread(this::runOwnThread, "ringcast-dispatcher-" + config.nodeId());
             this.dispatcherThread.setDaemon(true);
         }
         else
         {
-            this.poller = ring.newPoller();
-            ring.addGatingSequences(poller.getSequence());
             this.dispatcherThread = null;
         }
         this.metrics = new EngineMetrics(this);
@@ -138,7 +162,8 @@ public final class Engine implements AutoCloseable
     // ------------------------------------------------------------------------------------------------ publishing
 
     /**
-     * Publishes one event without ever blocking.
+     * Publishes one event without ever blocking. The convenient path: building the {@link Message} allocates (see
+     * {@link #writer()} for the allocation-free one).
      *
      * @param message the event.
      * @return its id (&gt;= 0), or {@link #RING_FULL} or {@link #CLOSED} when nothing was published.
@@ -152,7 +177,7 @@ public final class Engine implements AutoCloseable
             countRejection(sequence);
             return sequence;
         }
-        ring.get(sequence).set(message, System.currentTimeMillis());
+        write(ring.get(sequence), message, System.currentTimeMillis());
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -167,7 +192,57 @@ public final class Engine implements AutoCloseable
     {
         requireMessage(message);
         final long sequence = claimWaiting(1);
-        ring.get(sequence).set(message, System.currentTimeMillis());
+        write(ring.get(sequence), message, System.currentTimeMillis());
+        ring.publish(sequence);
+        return idBase + sequence;
+    }
+
+    /**
+     * Resolves a topic once, for publishing through {@link EventWriter}s of this engine: validated here, and the
+     * dispatcher caches its index entries on the handle, so events published with it are routed without hashing the
+     * topic name. Handles are cheap, immutable and thread-safe; keep one per topic you publish to.
+     *
+     * @param name the topic: non-empty, at most 256 UTF-8 bytes, no control characters, no {@code *}.
+     * @return the handle.
+     * @throws InvalidEventException when the name is invalid.
+     */
+    public Topic topic(final String name)
+    {
+        return new Topic(name, this);
+    }
+
+    /**
+     * @return a new reusable writer for the allocation-free publish path; one per publishing thread.
+     * @see EventWriter
+     */
+    public EventWriter writer()
+    {
+        return new EventWriter(this);
+    }
+
+    long tryPublishWritten(final EventWriter writer)
+    {
+        writer.requireTopic();
+        final long sequence = claim(1);
+        if (sequence < 0)
+        {
+            countRejection(sequence);
+            return sequence;
+        }
+        final Event slot = ring.get(sequence);
+        slot.setWritten(writer);
+        slot.stamp(0, System.currentTimeMillis(), null, 0, true);
+        ring.publish(sequence);
+        return idBase + sequence;
+    }
+
+    long publishWritten(final EventWriter writer)
+    {
+        writer.requireTopic();
+        final long sequence = claimWaiting(1);
+        final Event slot = ring.get(sequence);
+        slot.setWritten(writer);
+        slot.stamp(0, System.currentTimeMillis(), null, 0, true);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -204,17 +279,16 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * Publishes an event that another replica published first, to local subscribers only: enrichers, history and
-     * dispatch see it, but {@link EventStage}s recognise it by {@link Event#isLocal()} {@code == false} and must not
-     * relay it again. Never blocks.
-     *
-     * @param message        the event.
-     * @param origin         the node id it was first published on.
-     * @param originSequence its id on that node.
-     * @param timestampMs    its original timestamp.
-     * @return its local id, or {@link #RING_FULL} / {@link #CLOSED}.
+     * @return the narrow publisher a {@link io.ringcast.engine.spi.Replication} relays other replicas' events through
+     *         (local subscribers only); for the code that composes the server, not for applications.
      */
-    public long tryPublishFromReplica(
+    public io.ringcast.engine.spi.ReplicaPublisher replicaPublisher()
+    {
+        return replicaPublisher;
+    }
+
+    /** See {@link io.ringcast.engine.spi.ReplicaPublisher#tryPublish}. Never blocks. */
+    long tryPublishFromReplica(
         final Message message, final String origin, final long originSequence, final long timestampMs)
     {
         requireMessage(message);
@@ -228,7 +302,9 @@ public final class Engine implements AutoCloseable
             countRejection(sequence);
             return sequence;
         }
-        ring.get(sequence).setRelayed(message, timestampMs, origin, originSequence);
+        final Event slot = ring.get(sequence);
+        slot.setMessage(message);
+        slot.stamp(0, timestampMs, origin, originSequence, false);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -238,10 +314,16 @@ public final class Engine implements AutoCloseable
         final long now = System.currentTimeMillis();
         for (long seq = lo; seq <= hi; seq++)
         {
-            ring.get(seq).set(messages.get((int)(seq - lo)), now);
+            write(ring.get(seq), messages.get((int)(seq - lo)), now);
         }
         ring.publish(lo, hi);
         return idBase + lo;
+    }
+
+    private static void write(final Event slot, final Message message, final long timestampMs)
+    {
+        slot.setMessage(message);
+        slot.stamp(0, timestampMs, null, 0, true);
     }
 
     private long claim(final int n)
@@ -249,6 +331,11 @@ public final class Engine implements AutoCloseable
         if (closed.get())
         {
             return CLOSED;
+        }
+        if (ring.getCursor() < storageSlots && ring.getCursor() + n > history.claimLimit())
+        {
+            // the Disruptor trusts its gating cache until the first wrap of the ring; before that, apply ringSize here
+            return RING_FULL;
         }
         try
         {
@@ -317,10 +404,10 @@ public final class Engine implements AutoCloseable
         {
             throw new InvalidEventException("a batch needs at least one message");
         }
-        if (messages.size() > ring.getBufferSize())
+        if (messages.size() > ringSize)
         {
             throw new InvalidEventException(
-                "a batch holds at most ringSize = " + ring.getBufferSize() + " messages, got " + messages.size());
+                "a batch holds at most ringSize = " + ringSize + " messages, got " + messages.size());
         }
         for (final Message m : messages)
         {
@@ -518,15 +605,13 @@ public final class Engine implements AutoCloseable
             closeDriven(deadline);
             return;
         }
-        while (processor.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0 &&
-            dispatcherThread.isAlive())
-        {
-            LockSupport.parkNanos(100_000);
-        }
-        processor.halt();
+        waitStrategy.commandPending(); // wakes a parked runner, which finishes the published events and shuts down
         try
         {
-            dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+            if (Thread.currentThread() != dispatcherThread)
+            {
+                dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+            }
         }
         catch (final InterruptedException e)
         {
@@ -550,7 +635,7 @@ public final class Engine implements AutoCloseable
                 // on the driver thread, or no dispatch ever ran: finish here. A first dispatch() racing with this
                 // takes the same lock and then finds the engine terminated.
                 driverThread = current;
-                dispatchAvailable();
+                doWork();
                 shutdownDriven();
                 return;
             }
@@ -639,7 +724,7 @@ public final class Engine implements AutoCloseable
             return false;
         }
         waitStrategy.driverBusy();
-        dispatchAvailable();
+        doWork();
         if (closed.get())
         {
             shutdownDriven();
@@ -648,25 +733,60 @@ public final class Engine implements AutoCloseable
         return waitStrategy.driverIdle(poller.getSequence().get() + 1, ring);
     }
 
-    private void dispatchAvailable()
+    /**
+     * The dispatcher's one duty cycle, whichever runner calls it (the engine's own thread, or the
+     * {@link DispatchDriver}'s thread through {@link #dispatch()}): dispatches every event published so far as one
+     * batch (subscribers are woken, commands applied and housekeeping done at its end), or, with no event, applies up
+     * to a bounded number of commands and does housekeeping when due.
+     *
+     * @return the work done: events dispatched, else commands applied.
+     */
+    private int doWork()
     {
-        boolean any = false;
+        final long before = poller.getSequence().get();
         try
         {
-            any = poller.poll(pollHandler) == EventPoller.PollState.PROCESSING;
+            poller.poll(pollHandler);
         }
         catch (final Throwable t)
         {
             onError("dispatcher", t); // not reached: dispatchSlot handles its own failures
         }
-        if (!any)
+        final int events = (int)(poller.getSequence().get() - before);
+        return events != 0 ? events : dispatcher.onIdle();
+    }
+
+    /**
+     * The own-thread runner (Agrona's {@code AgentRunner} shape): the duty cycle, and the wait strategy's idle policy
+     * when a cycle found nothing to do; after {@link #close()}, the events already published, then shutdown.
+     */
+    private void runOwnThread()
+    {
+        int idle = 0;
+        while (!closed.get())
         {
-            dispatcher.onTimeout(poller.getSequence().get());
+            idle = doWork() > 0 ? 0 : waitStrategy.idle(idle, poller.getSequence().get() + 1, ring);
+        }
+        final long deadline = System.nanoTime() + SHUTDOWN_TIMEOUT_NS;
+        while (poller.getSequence().get() < ring.getCursor() && System.nanoTime() - deadline < 0)
+        {
+            if (doWork() == 0)
+            {
+                Thread.yield(); // a publisher between claim and publish
+            }
+        }
+        try
+        {
+            dispatcher.onShutdown();
+        }
+        catch (final Throwable t)
+        {
+            onError("dispatcher-shutdown", t);
         }
     }
 
     /** The poller's handler: one slot through the dispatcher; a failure is reported and the slot skipped. */
-    private boolean dispatchSlot(final Slot slot, final long sequence, final boolean endOfBatch)
+    private boolean dispatchSlot(final Event slot, final long sequence, final boolean endOfBatch)
     {
         try
         {
@@ -742,7 +862,7 @@ public final class Engine implements AutoCloseable
         return config.waitStrategy();
     }
 
-    RingBuffer<Slot> ring()
+    RingBuffer<Event> ring()
     {
         return ring;
     }
@@ -755,6 +875,22 @@ public final class Engine implements AutoCloseable
     long rejected()
     {
         return rejected.get();
+    }
+
+    int ringSize()
+    {
+        return ringSize;
+    }
+
+    /** Consumer threads: a queued event was evicted before its subscriber read it. */
+    void countOverwritten()
+    {
+        overwritten.incrementAndGet();
+    }
+
+    long overwritten()
+    {
+        return overwritten.get();
     }
 
     long errors()
@@ -797,27 +933,6 @@ public final class Engine implements AutoCloseable
         {
             super(handle, queue);
             this.subscriber = s;
-        }
-    }
-
-    private final class DispatcherExceptionHandler implements ExceptionHandler<Slot>
-    {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final Slot event)
-        {
-            onError("dispatcher", ex);
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            onError("dispatcher-start", ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            onError("dispatcher-shutdown", ex);
         }
     }
 }

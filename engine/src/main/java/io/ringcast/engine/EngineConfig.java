@@ -291,29 +291,49 @@ public final class EngineConfig
     }
 
     /**
+     * Validates and returns an immutable snapshot for the engine to own (Aeron's {@code Context.conclude()}): later
+     * changes to this object do not reach a started engine. The listed extensions are copied into unmodifiable lists.
+     *
+     * @return the concluded copy.
+     * @throws IllegalArgumentException naming the first invalid setting and its accepted range.
+     */
+    EngineConfig conclude()
+    {
+        validate();
+        final EngineConfig c = new EngineConfig();
+        c.ringSize = ringSize;
+        c.historyMaxEvents = historyMaxEvents;
+        c.historyMaxBytes = historyMaxBytes;
+        c.defaultQueueCapacity = defaultQueueCapacity;
+        c.commandQueueCapacity = commandQueueCapacity;
+        c.waitStrategy = waitStrategy;
+        c.producerMode = producerMode;
+        c.nodeId = nodeId;
+        c.abandonTimeoutMs = abandonTimeoutMs;
+        c.housekeepingIntervalMs = housekeepingIntervalMs;
+        c.maxLogReplayEvents = maxLogReplayEvents;
+        c.enrichers.addAll(enrichers);
+        c.stages.addAll(stages);
+        c.encoder = encoder;
+        c.idFormatter = idFormatter;
+        c.eventLog = eventLog;
+        c.errorHandler = errorHandler;
+        c.dispatchDriver = dispatchDriver;
+        return c;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the first invalid setting and its accepted range.
      */
     public void validate()
     {
-        if (ringSize < MIN_RING_SIZE || ringSize > MAX_RING_SIZE || Integer.bitCount(ringSize) != 1)
-        {
-            throw new IllegalArgumentException(
-                "ringSize must be a power of two in [" + MIN_RING_SIZE + ", " + MAX_RING_SIZE + "], got " + ringSize);
-        }
-        if (historyMaxEvents < 0 || historyMaxEvents > MAX_HISTORY_EVENTS)
-        {
-            throw new IllegalArgumentException(
-                "historyMaxEvents must be in [0, " + MAX_HISTORY_EVENTS + "], got " + historyMaxEvents);
-        }
+        checkRingSize("ringSize", ringSize);
+        checkHistoryMaxEvents("historyMaxEvents", historyMaxEvents);
         if (historyMaxBytes < 0)
         {
             throw new IllegalArgumentException("historyMaxBytes must be >= 0, got " + historyMaxBytes);
         }
-        if (defaultQueueCapacity < 1 || defaultQueueCapacity > SubscribeOptions.MAX_QUEUE_CAPACITY)
-        {
-            throw new IllegalArgumentException("defaultQueueCapacity must be in [1, " +
-                SubscribeOptions.MAX_QUEUE_CAPACITY + "], got " + defaultQueueCapacity);
-        }
+        checkQueueCapacity("defaultQueueCapacity", defaultQueueCapacity);
         if (commandQueueCapacity < 16 || commandQueueCapacity > (1 << 24))
         {
             throw new IllegalArgumentException(
@@ -321,10 +341,7 @@ public final class EngineConfig
         }
         requireNonNull(waitStrategy, "waitStrategy");
         requireNonNull(producerMode, "producerMode");
-        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
-        {
-            throw new IllegalArgumentException("nodeId must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
-        }
+        checkNodeId("nodeId", nodeId);
         if (abandonTimeoutMs < 0)
         {
             throw new IllegalArgumentException("abandonTimeoutMs must be >= 0 (0 disables), got " + abandonTimeoutMs);
@@ -337,6 +354,50 @@ public final class EngineConfig
         if (maxLogReplayEvents < 1)
         {
             throw new IllegalArgumentException("maxLogReplayEvents must be >= 1, got " + maxLogReplayEvents);
+        }
+    }
+
+    /**
+     * The engine's own check of a ring size, for configuration front-ends that name the setting their way.
+     *
+     * @param setting the name to put in the message, for example {@code "ring-size"}.
+     * @throws IllegalArgumentException unless a power of two in [{@link #MIN_RING_SIZE}, {@link #MAX_RING_SIZE}].
+     */
+    public static void checkRingSize(final String setting, final int slots)
+    {
+        if (slots < MIN_RING_SIZE || slots > MAX_RING_SIZE || Integer.bitCount(slots) != 1)
+        {
+            throw new IllegalArgumentException(
+                setting + " must be a power of two in [" + MIN_RING_SIZE + ", " + MAX_RING_SIZE + "], got " + slots);
+        }
+    }
+
+    /** As {@link #checkRingSize}, for the history bound: [0, {@link #MAX_HISTORY_EVENTS}]. */
+    public static void checkHistoryMaxEvents(final String setting, final int events)
+    {
+        if (events < 0 || events > MAX_HISTORY_EVENTS)
+        {
+            throw new IllegalArgumentException(
+                setting + " must be in [0, " + MAX_HISTORY_EVENTS + "], got " + events);
+        }
+    }
+
+    /** As {@link #checkRingSize}, for a subscription queue capacity: [1, {@link SubscribeOptions#MAX_QUEUE_CAPACITY}]. */
+    public static void checkQueueCapacity(final String setting, final int events)
+    {
+        if (events < 1 || events > SubscribeOptions.MAX_QUEUE_CAPACITY)
+        {
+            throw new IllegalArgumentException(
+                setting + " must be in [1, " + SubscribeOptions.MAX_QUEUE_CAPACITY + "], got " + events);
+        }
+    }
+
+    /** As {@link #checkRingSize}, for a node id: 1..64 characters of [A-Za-z0-9._-]. */
+    public static void checkNodeId(final String setting, final String nodeId)
+    {
+        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
+        {
+            throw new IllegalArgumentException(setting + " must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
         }
     }
 

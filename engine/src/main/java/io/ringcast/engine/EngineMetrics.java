@@ -26,16 +26,19 @@ public final class EngineMetrics
         return engine.dispatcher().dispatched();
     }
 
-    /** @return event copies accepted into subscriber queues. */
+    /** @return deliveries: matched events queued for a subscriber and not lost to eviction before it read them. */
     public long delivered()
     {
-        return engine.dispatcher().delivered();
+        return engine.dispatcher().delivered() - engine.overwritten();
     }
 
-    /** @return event copies dropped because a subscriber queue was full. */
+    /**
+     * @return matched events a subscriber lost: its queue was full, or the event left the history before the
+     *         subscriber read its queued position.
+     */
     public long dropped()
     {
-        return engine.dispatcher().dropped();
+        return engine.dispatcher().dropped() + engine.overwritten();
     }
 
     /** @return {@code tryPublish*} calls refused because the ring was full. */
@@ -56,25 +59,25 @@ public final class EngineMetrics
         return engine.dispatcher().filterEvaluations();
     }
 
-    /** @return free ring slots. */
+    /** @return slots publishers may still claim before the ring is full. */
     public long ringRemainingCapacity()
     {
-        return engine.ring().remainingCapacity();
+        return Math.min(engine.ringSize(), engine.ring().remainingCapacity());
     }
 
-    /** @return ring slots in all. */
+    /** @return slots publishers may claim beyond the dispatcher ({@link EngineConfig#ringSize()}). */
     public int ringSize()
     {
-        return engine.ring().getBufferSize();
+        return engine.ringSize();
     }
 
-    /** @return events held in history. */
+    /** @return events held in history (available to resume). */
     public long historySize()
     {
         return engine.history().size();
     }
 
-    /** @return estimated bytes held in history. */
+    /** @return estimated bytes of the dispatched events still retained in the ring (history and unread queues). */
     public long historyBytes()
     {
         return engine.history().bytes();

@@ -1,69 +1,226 @@
 package io.ringcast.engine;
 
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * An event as delivered to subscribers: the publisher's {@link Message} fields plus the id and timestamp the engine
- * assigned, and the origin node for events relayed from other replicas.
+ * An event as delivered to subscribers: the publisher's fields plus the id and timestamp the engine assigned, and the
+ * origin node for events relayed from other replicas.
  *
- * <p>One instance is created per published event, on the dispatcher thread, and shared by every subscription that
- * receives it and by the history. It is effectively immutable once dispatched: the dispatcher sets the enriched
- * attributes and the {@linkplain #encoded() encoded form} before it hands the event to any other thread, and the
- * hand-over (queue offer or history publication) is a release/acquire pair; the same holds for the id an
- * {@link EventIdFormatter} gives it, so readers on any thread see final values.
+ * <p>Events are written once, into the engine's preallocated storage (the ring, which is also the history), and are
+ * not allocated per publish. What a handler receives is therefore a <em>view</em>:
+ * <ul>
+ *     <li>in {@link Subscription#drain} and {@link Subscription#poll}, the subscription's own copy of the stored event,
+ *     valid until the next {@code drain}/{@code poll} of that subscription;</li>
+ *     <li>in an {@link Enricher}, {@link EventIdFormatter}, {@link EventEncoder} or {@link EventStage}, the stored
+ *     event itself, valid during the call only.</li>
+ * </ul>
+ * Call {@link #copy()} to keep an event longer (it allocates). Events rebuilt from an {@link EventLog} are such
+ * detached copies. The payload is read without allocating through {@link #payloadLength()},
+ * {@link #payloadBuffer()} or {@link #copyPayload(byte[], int)}; {@link #payload()} returns a fresh array.
+ *
+ * <p>Thread-safety: a view is read by the thread it was handed to; a {@link #copy()} is immutable and may be shared.
+ * Inside the engine, the stored event carries a sequence word the dispatcher sets (opaque) before it hands the
+ * position to any subscriber. A reader copies the fields between an acquire read of that word and, behind a load-load
+ * fence, a re-read of it and an acquire read of the history's tail; a publisher rewrites a slot only after the tail
+ * has passed it, so an event overwritten while it was copied is detected and counted as dropped, never delivered torn
+ * (Aeron's copying broadcast receiver).
  */
 public final class Event
 {
-    final long id;
-    final long timestampMs;
-    final String topic;
-    final String type;
-    final String audience;
-    final byte[] payload;
-    final String origin;
-    final long originSequence;
-    final boolean local;
-    Attributes attributes;
+    /** Sequence word of a slot that has never held an event. */
+    static final long EMPTY = Long.MIN_VALUE;
+    private static final byte[] NO_BYTES = new byte[0];
+    private static final VarHandle SEQUENCE;
+
+    static
+    {
+        try
+        {
+            SEQUENCE = MethodHandles.lookup().findVarHandle(Event.class, "sequence", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Stored events: the ring sequence this slot was last dispatched as, or {@link #EMPTY}; see the class comment. */
+    private long sequence = EMPTY;
+    long id;
+    long timestampMs;
+    String topic;
+    /** The handle it was published with, or {@code null} (a {@link Message}): lets the index skip hashing. */
+    Topic topicHandle;
+    String type;
+    String audience;
+    Attributes attributes = Attributes.EMPTY;
+    /** The payload bytes: {@link #ownBuffer} or an array borrowed from a {@link Message}; valid up to payloadLength. */
+    byte[] payload = NO_BYTES;
+    int payloadLength;
+    /** This instance's reusable payload buffer (grown on demand). */
+    private byte[] ownBuffer = NO_BYTES;
+    String origin;
+    long originSequence;
+    boolean local;
     Object encoded;
     String formattedId;
     /** Heap estimate for history accounting; see {@link #footprintBytes()}. */
-    private int footprintBytes;
+    int footprintBytes;
+    private UnsafeBuffer payloadView;
 
-    Event(
-        final long id,
-        final long timestampMs,
-        final Message message,
-        final String origin,
-        final long originSequence,
-        final boolean local)
+    /** A ring slot or a subscription's view: empty until written. */
+    Event()
+    {
+    }
+
+    /** See {@link EventLog#restore}. */
+    static Event restore(
+        final long id, final long timestampMs, final Message message, final String origin, final long originSequence)
+    {
+        final Event e = new Event();
+        e.setMessage(message);
+        e.stamp(id, timestampMs, origin, originSequence, false);
+        e.footprintBytes = message.footprintBytes;
+        return e;
+    }
+
+    // ------------------------------------------------------------------ writing (publisher, then dispatcher)
+
+    /** Publisher, in a claimed slot: the message's fields; its payload array is borrowed, not copied. */
+    void setMessage(final Message message)
+    {
+        topic = message.topic;
+        topicHandle = null;
+        type = message.type;
+        audience = message.audience;
+        attributes = message.attributes;
+        payload = message.payload;
+        payloadLength = message.payload.length;
+        origin = null;
+    }
+
+    /** Publisher, in a claimed slot: the writer's fields, the payload copied into this slot's own buffer. */
+    void setWritten(final EventWriter writer)
+    {
+        topicHandle = writer.topic;
+        topic = writer.topic.name;
+        type = writer.type;
+        audience = writer.audience;
+        attributes = writer.attributes;
+        final int length = writer.payloadLength;
+        System.arraycopy(writer.payload, writer.payloadOffset, ownBuffer(length), 0, length);
+        payload = ownBuffer;
+        payloadLength = length;
+        origin = null;
+    }
+
+    /** Publisher or dispatcher: id, time and origin; clears what the dispatcher computes per event. */
+    void stamp(final long id, final long timestampMs, final String origin, final long originSequence, final boolean local)
     {
         this.id = id;
         this.timestampMs = timestampMs;
-        this.topic = message.topic;
-        this.type = message.type;
-        this.audience = message.audience;
-        this.attributes = message.attributes;
-        this.payload = message.payload;
-        this.footprintBytes = message.footprintBytes;
         this.origin = origin;
         this.originSequence = originSequence;
         this.local = local;
+        this.encoded = null;
+        this.formattedId = null;
+    }
+
+    private byte[] ownBuffer(final int length)
+    {
+        if (ownBuffer.length < length)
+        {
+            ownBuffer = new byte[Math.max(length, Math.min(Integer.MAX_VALUE - 8, ownBuffer.length * 2))];
+        }
+        return ownBuffer;
+    }
+
+    /** Dispatcher: the stored event is complete; from now on subscribers may be given its position. */
+    void publishAs(final long ringSequence)
+    {
+        SEQUENCE.setOpaque(this, ringSequence); // ordered before the queue offers by their release stores
     }
 
     /**
-     * Rebuilds an event read back from a durable {@link EventLog}. Not for publishing: use {@link Engine#tryPublish}.
-     *
-     * @param id             the id the event was given when first published.
-     * @param timestampMs    its original timestamp.
-     * @param message        its fields.
-     * @param origin         the node it was first published on.
-     * @param originSequence its id on that node.
-     * @return the event.
+     * Dispatcher, after the history's tail has moved past this large event (release store, then a store-store fence):
+     * drops what it references beyond the slot's own retained buffer, so evicted bytes are really freed. Small events
+     * are not touched at eviction (their slot is cold; the next publisher overwrites it).
      */
-    public static Event restore(
-        final long id, final long timestampMs, final Message message, final String origin, final long originSequence)
+    void release(final int retainedBufferBytes)
     {
-        return new Event(id, timestampMs, message, origin, originSequence, false);
+        payload = NO_BYTES;
+        payloadLength = 0;
+        encoded = null;
+        formattedId = null;
+        if (ownBuffer.length > retainedBufferBytes)
+        {
+            ownBuffer = NO_BYTES;
+        }
+    }
+
+    /**
+     * Any thread: copies the stored event at ring position {@code position} into {@code view}. The caller must then
+     * check that {@code position} is still retained ({@link History#copy} reads the history's tail with acquire after
+     * this method's load-load fence): a publisher rewrites a slot only after the tail has passed it.
+     *
+     * @return {@code false} when the slot was dispatched as another position before or during the copy: {@code view}
+     *         then holds garbage and must not be delivered.
+     */
+    boolean copyTo(final long position, final Event view)
+    {
+        if ((long)SEQUENCE.getAcquire(this) != position)
+        {
+            return false;
+        }
+        view.id = id;
+        view.timestampMs = timestampMs;
+        view.topic = topic;
+        view.topicHandle = null;
+        view.type = type;
+        view.audience = audience;
+        view.attributes = attributes;
+        view.origin = origin;
+        view.originSequence = originSequence;
+        view.local = local;
+        view.encoded = encoded;
+        view.formattedId = formattedId;
+        view.footprintBytes = footprintBytes;
+        final byte[] source = payload;
+        final int length = Math.max(0, Math.min(payloadLength, source.length)); // torn reads must not throw
+        System.arraycopy(source, 0, view.ownBuffer(length), 0, length);
+        view.payload = view.ownBuffer;
+        view.payloadLength = length;
+        VarHandle.loadLoadFence(); // the field reads above before the re-check
+        return (long)SEQUENCE.getOpaque(this) == position;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** @return a detached, immutable copy that may be kept and shared (allocates). */
+    public Event copy()
+    {
+        final Event e = new Event();
+        e.id = id;
+        e.timestampMs = timestampMs;
+        e.topic = topic;
+        e.type = type;
+        e.audience = audience;
+        e.attributes = attributes;
+        e.payload = Arrays.copyOf(payload, payloadLength);
+        e.payloadLength = payloadLength;
+        e.origin = origin;
+        e.originSequence = originSequence;
+        e.local = local;
+        e.encoded = encoded;
+        e.formattedId = formattedId;
+        e.footprintBytes = footprintBytes;
+        return e;
     }
 
     /** @return the engine-assigned id: unique and increasing per node, also across restarts; see {@link EventIds}. */
@@ -117,16 +274,50 @@ public final class Event
         return attributes;
     }
 
-    /** @return the payload; callers must not modify it. */
+    /** @return a new array holding the payload (allocates; see {@link #payloadBuffer()} for a view). */
     public byte[] payload()
     {
-        return payload;
+        return Arrays.copyOf(payload, payloadLength);
+    }
+
+    /** @return the payload length in bytes. */
+    public int payloadLength()
+    {
+        return payloadLength;
+    }
+
+    /**
+     * @return a read-only view of the payload, valid as long as this event is (see the class comment); reused, so
+     *         no allocation after the first call on a view.
+     */
+    public DirectBuffer payloadBuffer()
+    {
+        UnsafeBuffer view = payloadView;
+        if (view == null)
+        {
+            view = new UnsafeBuffer(NO_BYTES);
+            payloadView = view;
+        }
+        view.wrap(payload, 0, payloadLength);
+        return view;
+    }
+
+    /**
+     * Copies the payload into {@code destination} at {@code offset}.
+     *
+     * @return the number of bytes copied, {@link #payloadLength()}.
+     * @throws IndexOutOfBoundsException when it does not fit.
+     */
+    public int copyPayload(final byte[] destination, final int offset)
+    {
+        System.arraycopy(payload, 0, destination, offset, payloadLength);
+        return payloadLength;
     }
 
     /** @return the payload decoded as UTF-8. */
     public String payloadAsString()
     {
-        return new String(payload, StandardCharsets.UTF_8);
+        return new String(payload, 0, payloadLength, StandardCharsets.UTF_8);
     }
 
     /** @return the node id of the replica where the event was first published. */
@@ -156,10 +347,17 @@ public final class Event
         return encoded;
     }
 
-    /** @return an estimate of the heap this event retains, for history accounting (precomputed by the message). */
+    /** @return an estimate of the heap this event retains, for history accounting. */
     int footprintBytes()
     {
         return footprintBytes;
+    }
+
+    /** Dispatcher: computes the footprint estimate once the publisher's fields are in place. */
+    void computeFootprint()
+    {
+        footprintBytes = 96 + payloadLength + topic.length() + (type == null ? 0 : type.length()) +
+            (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
     }
 
     /** Dispatcher thread, before the event is shared: sets the formatted id, counted in the footprint. */
@@ -181,6 +379,6 @@ public final class Event
     {
         return "Event{id=" + id + ", topic='" + topic + '\'' + (type == null ? "" : ", type='" + type + '\'') +
             (audience == null ? "" : ", audience='" + audience + '\'') + ", attributes=" + attributes +
-            ", payload=" + payload.length + "B, origin='" + origin + "'}";
+            ", payload=" + payloadLength + "B, origin='" + origin + "'}";
     }
 }

@@ -10,7 +10,7 @@ public interface EventLog
 {
     /**
      * Streams the events with {@code afterId < id < beforeId}, in id order, into {@code sink}.
-     * Use {@link Event#restore} to build the events.
+     * Use {@link #restore} to build the events.
      *
      * @param afterId  the id the subscriber has already seen.
      * @param beforeId the first id the engine still holds in memory; the log need not deliver it or anything later.
@@ -20,4 +20,20 @@ public interface EventLog
      * @throws Exception when the log cannot be read; the subscriber is then told {@link ResumeOutcome#GAP}.
      */
     boolean replay(long afterId, long beforeId, Consumer<Event> sink) throws Exception;
+
+    /**
+     * Rebuilds an event read back from the log, for {@link #replay}'s sink. Not for publishing.
+     *
+     * @param id             the id the event was given when first published.
+     * @param timestampMs    its original timestamp.
+     * @param message        its fields.
+     * @param origin         the node it was first published on.
+     * @param originSequence its id on that node.
+     * @return the event, detached from any engine storage (immutable, may be kept).
+     */
+    static Event restore(
+        final long id, final long timestampMs, final Message message, final String origin, final long originSequence)
+    {
+        return Event.restore(id, timestampMs, message, origin, originSequence);
+    }
 }

@@ -4,6 +4,9 @@ package io.ringcast.engine;
  * A ring stage that observes every event after history and before dispatch, on the dispatcher thread, for example to
  * hand this node's events to a replication writer. Must never block the ring: hand work to another thread through a
  * bounded queue and count what does not fit.
+ *
+ * <p>The event is the stored one, in its ring slot: valid during the call only. A stage that hands it to another
+ * thread hands {@link Event#copy()} (which allocates), or the fields it needs.
  */
 public interface EventStage
 {

@@ -1,21 +1,38 @@
 package io.ringcast.engine;
 
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The bounded in-memory history: the most recent events by ring sequence, limited by count and by an estimate of
- * retained bytes. When either bound would be exceeded the oldest events are evicted (their slots cleared, so the
- * memory is really released).
+ * The retention bookkeeping over the engine's one event storage, the ring: the ring holds {@code storageSlots} events
+ * ({@link EngineConfig#ringSize()} in flight plus at least the history behind the dispatcher), and this class decides
+ * which dispatched events are still readable and when a slot may be written again.
+ * <pre>
+ *   ring positions:   ... evicted | retained (readable by queued positions)      | dispatched head | in flight (&lt;= ringSize)
+ *                                 ^ tail                ^ resumeTail (history)   ^ head
+ * </pre>
+ * <ul>
+ *     <li>{@code tail}: the oldest retained event. An event is evicted when {@code storageSlots - ringSize} newer ones
+ *     have been dispatched, or earlier when the retained bytes would exceed {@code historyMaxBytes}. Readers check the
+ *     tail after copying a slot, so a subscriber still holding an evicted position sees it is gone (a counted drop).
+ *     Eviction touches a slot only to free a large event's references ({@link Event#release}): the slots it leaves
+ *     behind are cold, and the next publisher of the slot overwrites them;</li>
+ *     <li>{@code resumeTail}: the oldest event a resume may start from, at most {@code historyMaxEvents} behind the
+ *     head (the history proper; 0 turns resume from memory off);</li>
+ *     <li>the ring's gating sequence, {@code head - (storageSlots - ringSize)}, released once per batch: publishers
+ *     claim at most {@code ringSize} beyond the dispatcher, and never a slot that is still retained.</li>
+ * </ul>
  *
- * <p>Thread-safety: single writer, many readers. Only the dispatcher thread calls {@link #append}. Any thread may
- * call {@link #get}, {@link #head()}, {@link #tail()} and the size methods without locks: slots are written with
- * release and read with acquire semantics, and an event carries its own id, so a reader that finds a slot cleared or
- * reused knows the sequence it asked for has been evicted.
+ * <p>Thread-safety: single writer, many readers. Only the dispatcher calls {@link #append} and {@link #endBatch}.
+ * Any thread may call {@link #copy}, {@link #head()}, {@link #tail()}, {@link #resumeTail()} and the size methods:
+ * the indices are stored with release and read with acquire, and {@link #copy} validates the slot's sequence word, so
+ * a reader always knows whether the position it wants is still there.
  */
 final class History
 {
-    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Event[].class);
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final VarHandle BYTES;
@@ -35,68 +52,98 @@ final class History
         }
     }
 
-    private final Event[] slots;
+    private final RingBuffer<Event> ring;
+    private final Sequence gating;
+    private final int maxEvents;
+    private final long maxBytes;
+    private final int keep;
+    private final int retainedBufferBytes;
     /** Footprint of the event in the same slot; dispatcher-only. Eviction reads this, not the (cold) old event. */
     private final int[] footprints;
     private final int mask;
-    private final int maxEvents;
-    private final long maxBytes;
-    private final long idBase;
     private long head = -1;
     private long tail;
     private long bytes;
 
-    History(final int maxEvents, final long maxBytes, final long idBase)
+    /**
+     * @param ring     the storage; its size is {@code ringSize + keep}.
+     * @param ringSize slots publishers may claim beyond the dispatcher.
+     * @param gating   the ring's gating sequence, owned by this history.
+     */
+    History(final RingBuffer<Event> ring, final int ringSize, final Sequence gating, final int maxEvents,
+        final long maxBytes, final int retainedBufferBytes)
     {
+        this.ring = ring;
+        this.gating = gating;
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
-        this.idBase = idBase;
-        final int capacity = maxEvents == 0 ? 1 : Integer.highestOneBit(Math.max(1, maxEvents - 1)) << 1;
-        this.slots = new Event[Math.max(1, capacity)];
-        this.footprints = new int[slots.length];
-        this.mask = slots.length - 1;
+        this.keep = ring.getBufferSize() - ringSize;
+        this.retainedBufferBytes = retainedBufferBytes;
+        this.footprints = new int[ring.getBufferSize()];
+        this.mask = ring.getBufferSize() - 1;
     }
 
-    /** Dispatcher thread only. {@code sequence} must be {@code head() + 1}. */
+    /** @return ring slots needed for {@code ringSize} in flight and {@code historyMaxEvents} retained. */
+    static int storageSlots(final int ringSize, final int historyMaxEvents)
+    {
+        final long needed = (long)ringSize + Math.max(historyMaxEvents, ringSize);
+        return (int)Math.min(1 << 30, Long.highestOneBit(needed - 1) << 1);
+    }
+
+    /** Dispatcher only. {@code sequence} must be {@code head() + 1}; the event is complete. */
     void append(final long sequence, final Event event)
     {
-        if (maxEvents == 0)
-        {
-            TAIL.setRelease(this, sequence + 1);
-            HEAD.setRelease(this, sequence);
-            return;
-        }
         final int footprint = event.footprintBytes();
         long bytes = this.bytes + footprint;
-        long tail = this.tail;
+        final long oldTail = this.tail;
+        long tail = oldTail;
         // plain reads: this is the only writer
-        while (tail <= sequence - 1 && (sequence - tail + 1 > maxEvents || bytes > maxBytes))
+        while (tail <= sequence - 1 && (sequence - tail + 1 > keep || bytes > maxBytes))
         {
-            final int index = (int)(tail & mask);
-            bytes -= footprints[index];
-            footprints[index] = 0;
-            SLOTS.setRelease(slots, index, (Event)null);
+            bytes -= footprints[(int)(tail & mask)];
             tail++;
         }
-        TAIL.setRelease(this, tail);
+        if (tail != oldTail)
+        {
+            TAIL.setRelease(this, tail);
+            VarHandle.storeStoreFence(); // the tail before any clearing store below: a reader that sees one sees both
+            for (long s = oldTail; s < tail; s++)
+            {
+                final int index = (int)(s & mask);
+                if (footprints[index] > retainedBufferBytes)
+                {
+                    ring.get(s).release(retainedBufferBytes);
+                }
+                footprints[index] = 0;
+            }
+        }
         footprints[(int)(sequence & mask)] = footprint;
-        SLOTS.setRelease(slots, (int)(sequence & mask), event);
         BYTES.setRelease(this, bytes);
         HEAD.setRelease(this, sequence);
     }
 
-    /**
-     * @param sequence a ring sequence.
-     * @return the event at that sequence, or {@code null} when it has been evicted or not yet appended.
-     */
-    Event get(final long sequence)
+    /** Dispatcher, end of a batch: lets publishers reuse the slots evicted so far (release store). */
+    void endBatch()
     {
-        if (sequence < 0)
-        {
-            return null;
-        }
-        final Event e = (Event)SLOTS.getAcquire(slots, (int)(sequence & mask));
-        return e != null && e.id == idBase + sequence ? e : null;
+        gating.set(head - keep);
+    }
+
+    /** Any thread: @return the highest ring sequence publishers may claim now (acquire read of the gating sequence). */
+    long claimLimit()
+    {
+        return gating.get() + ring.getBufferSize();
+    }
+
+    /**
+     * Any thread: copies the event at {@code sequence} into {@code view}.
+     *
+     * @return {@code false} when it has been evicted (or is not yet dispatched): {@code view} must not be used.
+     */
+    boolean copy(final long sequence, final Event view)
+    {
+        // copyTo ends with a load-load fence: the tail is read after every field; a rewrite the copy could have seen
+        // comes after the dispatcher's release of a tail beyond this position
+        return sequence >= 0 && ring.get(sequence).copyTo(sequence, view) && sequence >= tail();
     }
 
     /** @return the sequence of the newest appended event, -1 before the first. */
@@ -111,12 +158,18 @@ final class History
         return (long)TAIL.getAcquire(this);
     }
 
-    /** @return events retained. */
+    /** @return the oldest sequence a resume may replay from memory: at most {@code historyMaxEvents} behind the head. */
+    long resumeTail()
+    {
+        final long head = head();
+        return Math.max(tail(), head + 1 - maxEvents);
+    }
+
+    /** @return events held in the history (resumable). */
     long size()
     {
-        final long t = tail();
-        final long h = head();
-        return Math.max(0, h - t + 1);
+        final long head = head();
+        return Math.max(0, head - resumeTail() + 1);
     }
 
     /** @return estimated bytes retained. */

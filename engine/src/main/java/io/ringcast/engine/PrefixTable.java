@@ -75,7 +75,7 @@ final class PrefixTable
     }
 
     /** Calls {@code dispatcher.dispatchTo} for the list of every registered prefix of {@code topic}. */
-    void dispatch(final String topic, final Dispatcher dispatcher, final Event event)
+    void dispatch(final String topic, final Dispatcher dispatcher, final Event event, final long sequence)
     {
         final int[] lengths = this.lengths;
         if (lengths.length == 0)
@@ -94,7 +94,7 @@ final class PrefixTable
                 final SubscriberList list = lookup(topic, nextLength, h);
                 if (list != null)
                 {
-                    dispatcher.dispatchTo(list, event);
+                    dispatcher.dispatchTo(list, event, sequence);
                 }
                 if (++li == lengths.length)
                 {
@@ -103,6 +103,29 @@ final class PrefixTable
                 nextLength = lengths[li];
             }
         }
+    }
+
+    /** @return the lists of every registered prefix of {@code topic} (a shared empty array when none). */
+    SubscriberList[] listsFor(final String topic)
+    {
+        SubscriberList[] found = Topic.noLists();
+        int h = 0;
+        int li = 0;
+        for (int i = 0; i < topic.length() && li < lengths.length; i++)
+        {
+            h = 31 * h + topic.charAt(i);
+            if (i + 1 == lengths[li])
+            {
+                final SubscriberList list = lookup(topic, lengths[li], h);
+                if (list != null)
+                {
+                    found = Arrays.copyOf(found, found.length + 1);
+                    found[found.length - 1] = list;
+                }
+                li++;
+            }
+        }
+        return found;
     }
 
     void forEachList(final java.util.function.Consumer<SubscriberList> action)

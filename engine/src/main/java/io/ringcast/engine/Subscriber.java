@@ -1,7 +1,5 @@
 package io.ringcast.engine;
 
-import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -38,6 +36,7 @@ final class Subscriber
     private static final VarHandle DROPPED;
     private static final VarHandle REPLAYED;
     private static final VarHandle REPLAY_MISSED;
+    private static final VarHandle OVERWRITTEN;
 
     static
     {
@@ -50,6 +49,7 @@ final class Subscriber
             DROPPED = lookup.findVarHandle(Subscriber.class, "dropped", long.class);
             REPLAYED = lookup.findVarHandle(Subscriber.class, "replayed", long.class);
             REPLAY_MISSED = lookup.findVarHandle(Subscriber.class, "replayMissed", long.class);
+            OVERWRITTEN = lookup.findVarHandle(Subscriber.class, "overwritten", long.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -64,7 +64,7 @@ final class Subscriber
     final int disconnectAfterDrops;
     final long resumeAfter;
     final SubscriptionListener listener;
-    final OneToOneConcurrentArrayQueue<Event> queue;
+    final PositionQueue queue;
     final Engine engine;
     Object handleReference;
 
@@ -96,11 +96,14 @@ final class Subscriber
     private int logReplayIndex;
     private long replayed;
     private long replayMissed;
+    /** Queued positions whose event was evicted before this consumer read it: drops, counted by the consumer. */
+    private long overwritten;
+    /** The consumer's copy of the event it hands over; created on the first delivery, so idle costs nothing. */
+    private Event view;
 
     private Event polled;
-    private final EventHandler pollHandler = e -> polled = e;
-    private EventHandler drainTarget;
-    private final java.util.function.Consumer<Event> drainAdapter = e -> drainTarget.onEvent(e);
+    /** Created on the first poll: most subscriptions drain. */
+    private EventHandler pollHandler;
 
     Subscriber(
         final Engine engine,
@@ -117,7 +120,7 @@ final class Subscriber
         this.disconnectAfterDrops = options.disconnectAfterDrops();
         this.resumeAfter = options.resumeAfter();
         this.listener = options.listener();
-        this.queue = new OneToOneConcurrentArrayQueue<>(queueCapacity);
+        this.queue = new PositionQueue(queueCapacity);
     }
 
     // ---------------------------------------------------------------- dispatcher side
@@ -135,14 +138,16 @@ final class Subscriber
     }
 
     /**
-     * Dispatcher: offer one matched event. Only {@code delivered} or {@code dropped} is stored, one opaque store per
-     * event; {@code matched} is their sum, so {@code delivered + dropped == matched} holds by construction.
+     * Dispatcher: offer the ring position of one matched event. Only the dispatcher's {@code delivered} (queued) or
+     * {@code dropped} (queue full) is stored, one opaque store per event; a queued position whose event is evicted
+     * before the consumer reads it moves from delivered to dropped through the consumer's {@code overwritten} count,
+     * so {@code delivered() + dropped() == matched()} holds by construction.
      *
      * @return {@code true} when it was queued.
      */
-    boolean offer(final Event e)
+    boolean offer(final long position)
     {
-        if (queue.offer(e))
+        if (queue.offer(position))
         {
             DELIVERED.setOpaque(this, delivered + 1);
             return true;
@@ -188,6 +193,17 @@ final class Subscriber
         this.logReplay = events;
         this.resumeOutcome = outcome;
         this.logReplayPending = false;
+        if (listener != null)
+        {
+            try
+            {
+                listener.onResumeOutcome(outcome);
+            }
+            catch (final Throwable t)
+            {
+                engine.onListenerError(t);
+            }
+        }
         wake();
     }
 
@@ -267,17 +283,44 @@ final class Subscriber
                 return n;
             }
         }
-        final OneToOneConcurrentArrayQueue<Event> queue = this.queue;
-        drainTarget = handler;
+        while (n < limit)
+        {
+            n += drainQueue(handler, limit - n);
+            if (n == limit || listener == null || isClosed() || !rearm())
+            {
+                break;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Copies each queued position's event into this consumer's view and hands it over; positions whose event was
+     * evicted meanwhile are counted as drops ({@code DISCONNECT} closes). The head is released once per call.
+     */
+    private int drainQueue(final EventHandler handler, final int limit)
+    {
+        final PositionQueue queue = this.queue;
+        final int available = Math.min(queue.available(), limit);
+        if (available == 0)
+        {
+            return 0;
+        }
+        final History history = engine.history();
+        final Event view = view();
+        int taken = 0;
+        int handed = 0;
         try
         {
-            while (n < limit)
+            while (taken < available)
             {
-                // Agrona's batched drain publishes the consumer index once per call, not once per event, so the
-                // dispatcher's full-queue check does not miss the cache on every event
-                final int taken = queue.drain(drainAdapter, limit - n);
-                n += taken;
-                if (n == limit || listener == null || !rearm())
+                final long position = queue.peek(taken++);
+                if (history.copy(position, view))
+                {
+                    handed++;
+                    handler.onEvent(view);
+                }
+                else if (onOverwritten())
                 {
                     break;
                 }
@@ -285,22 +328,57 @@ final class Subscriber
         }
         finally
         {
-            drainTarget = null;
+            queue.advance(taken);
         }
-        return n;
+        return handed;
+    }
+
+    /** Consumer: a queued event was evicted before it was read. @return {@code true} when the subscription closed. */
+    private boolean onOverwritten()
+    {
+        OVERWRITTEN.setOpaque(this, overwritten + 1);
+        engine.countOverwritten();
+        if (policy == SlowConsumerPolicy.DISCONNECT)
+        {
+            close(CloseReason.SLOW_CONSUMER);
+            return true;
+        }
+        return false;
+    }
+
+    private Event view()
+    {
+        Event v = view;
+        if (v == null)
+        {
+            v = new Event();
+            view = v;
+        }
+        return v;
     }
 
     Event poll()
     {
         polled = null;
-        drain(pollHandler, 1);
+        EventHandler handler = pollHandler;
+        if (handler == null)
+        {
+            handler = this::setPolled;
+            pollHandler = handler;
+        }
+        drain(handler, 1);
         final Event e = polled;
         polled = null;
         return e;
     }
 
+    private void setPolled(final Event e)
+    {
+        polled = e;
+    }
+
     /** Arms the wake-up; @return {@code true} when events raced in and this thread took them back. */
-    private boolean rearm()
+    boolean rearm()
     {
         ARMED.setVolatile(this, 1);
         return !queue.isEmpty() && ARMED.compareAndSet(this, 1, 0);
@@ -333,12 +411,12 @@ final class Subscriber
             logReplay = null;
         }
         final History history = engine.history();
+        final Event view = view();
         while (n < limit && replayNext <= replayEnd)
         {
-            final Event e = history.get(replayNext);
-            if (e == null)
+            if (!history.copy(replayNext, view))
             {
-                final long resumeAt = Math.min(history.tail(), replayEnd + 1);
+                final long resumeAt = Math.min(history.resumeTail(), replayEnd + 1);
                 REPLAY_MISSED.setOpaque(this, replayMissed + Math.max(1, resumeAt - replayNext));
                 if (policy == SlowConsumerPolicy.DISCONNECT)
                 {
@@ -350,9 +428,9 @@ final class Subscriber
                 continue;
             }
             replayNext++;
-            if (accepts(e))
+            if (accepts(view))
             {
-                handler.onEvent(e);
+                handler.onEvent(view);
                 REPLAYED.setOpaque(this, replayed + 1);
                 n++;
             }
@@ -397,17 +475,23 @@ final class Subscriber
 
     long matched()
     {
-        return delivered() + dropped();
+        return (long)DELIVERED.getOpaque(this) + (long)DROPPED.getOpaque(this);
     }
 
     long delivered()
     {
-        return (long)DELIVERED.getOpaque(this);
+        return (long)DELIVERED.getOpaque(this) - (long)OVERWRITTEN.getOpaque(this);
     }
 
     long dropped()
     {
-        return (long)DROPPED.getOpaque(this);
+        return (long)DROPPED.getOpaque(this) + (long)OVERWRITTEN.getOpaque(this);
+    }
+
+    /** Dispatcher: drops it counted itself (queue full), for the slow-consumer policy. */
+    long queueFullDrops()
+    {
+        return dropped;
     }
 
     long replayed()

@@ -9,7 +9,7 @@ import java.util.Arrays;
  */
 final class SubscriberList
 {
-    Subscriber[] items = new Subscriber[4];
+    Subscriber[] items = new Subscriber[1];
     int size;
 
     void add(final Subscriber s)

@@ -70,13 +70,19 @@ public final class Subscription implements AutoCloseable
         return subscriber.queue.size();
     }
 
-    /** @return matched live events accepted into the queue. */
+    /** @return entries the queue's array holds now (it grows on demand up to the capacity); for memory checks. */
+    int allocatedQueueCapacity()
+    {
+        return subscriber.queue.allocatedCapacity();
+    }
+
+    /** @return matched live events handed to the consumer, or queued and still readable. */
     public long delivered()
     {
         return subscriber.delivered();
     }
 
-    /** @return matched live events dropped because the queue was full. */
+    /** @return matched live events dropped: the queue was full, or the event left the history before it was read. */
     public long dropped()
     {
         return subscriber.dropped();

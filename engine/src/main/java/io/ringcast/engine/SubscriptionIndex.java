@@ -22,6 +22,8 @@ final class SubscriptionIndex
     private final Map<String, SubscriberList> byAudience = new HashMap<>();
     private final SubscriberList wildcard = new SubscriberList();
     private int size;
+    /** Grows on every change, so {@link Topic} handles know when their cached entries are stale. */
+    private long version;
 
     void add(final Subscriber s)
     {
@@ -56,6 +58,7 @@ final class SubscriptionIndex
         s.keyImpliesFilter = f.impliedByIndexKey(s.indexKind);
         s.indexed = true;
         size++;
+        version++;
     }
 
     void remove(final Subscriber s)
@@ -84,6 +87,7 @@ final class SubscriptionIndex
         s.indexKind = Subscriber.INDEX_REMOVED;
         s.indexed = false;
         size--;
+        version++;
     }
 
     private static void removeFrom(final Map<String, SubscriberList> map, final String key, final Subscriber s)
@@ -100,26 +104,53 @@ final class SubscriptionIndex
     }
 
     /** Hands every candidate list for {@code event} to the dispatcher. */
-    void dispatch(final Event event, final Dispatcher dispatcher)
+    void dispatch(final Event event, final long sequence, final Dispatcher dispatcher)
     {
-        final SubscriberList exact = byTopic.get(event.topic);
-        if (exact != null)
+        final Topic handle = event.topicHandle;
+        if (handle != null)
         {
-            dispatcher.dispatchTo(exact, event);
+            if (handle.cachedVersion != version)
+            {
+                resolve(handle);
+            }
+            if (handle.exact != null)
+            {
+                dispatcher.dispatchTo(handle.exact, event, sequence);
+            }
+            for (final SubscriberList list : handle.prefixes)
+            {
+                dispatcher.dispatchTo(list, event, sequence);
+            }
         }
-        byPrefix.dispatch(event.topic, dispatcher, event);
+        else
+        {
+            final SubscriberList exact = byTopic.get(event.topic);
+            if (exact != null)
+            {
+                dispatcher.dispatchTo(exact, event, sequence);
+            }
+            byPrefix.dispatch(event.topic, dispatcher, event, sequence);
+        }
         if (event.audience != null)
         {
             final SubscriberList audienceList = byAudience.get(event.audience);
             if (audienceList != null)
             {
-                dispatcher.dispatchTo(audienceList, event);
+                dispatcher.dispatchTo(audienceList, event, sequence);
             }
         }
         if (wildcard.size != 0)
         {
-            dispatcher.dispatchTo(wildcard, event);
+            dispatcher.dispatchTo(wildcard, event, sequence);
         }
+    }
+
+    /** Refreshes a handle's cached index entries; runs once per handle after each index change, not per event. */
+    private void resolve(final Topic handle)
+    {
+        handle.exact = byTopic.get(handle.name);
+        handle.prefixes = byPrefix.listsFor(handle.name);
+        handle.cachedVersion = version;
     }
 
     /** @return the subscriptions filed under exactly this topic (for closeTopic), or {@code null}. */

@@ -20,6 +20,18 @@ public interface SubscriptionListener
     }
 
     /**
+     * A resume outcome reported as {@link ResumeOutcome#PENDING} to {@link #onRegistered} is now final (the durable
+     * log's replay is ready): {@link ResumeOutcome#EXACT} or {@link ResumeOutcome#GAP}. Called once, on the replay's
+     * thread, after {@link Subscription#resumeOutcome()} holds the same value and before the {@link #onAvailable()}
+     * that announces the replayed events; never called for an outcome that was final at registration.
+     *
+     * @param outcome the final outcome.
+     */
+    default void onResumeOutcome(final ResumeOutcome outcome)
+    {
+    }
+
+    /**
      * The subscription went from nothing to drain to something to drain. Called once per such transition, not once
      * per event: after it, no further call comes until a {@link Subscription#drain} call has returned fewer events
      * than its limit.

@@ -38,7 +38,7 @@ final class Await
     {
         until(() ->
         {
-            s.drain(sink::add, 4096);
+            s.drain(e -> sink.add(e.copy()), 4096);
             return sink.size() >= count;
         }, () -> "expected " + count + " events, got " + sink.size() + " on " + s);
     }

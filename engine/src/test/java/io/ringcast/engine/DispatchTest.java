@@ -272,7 +272,7 @@ class DispatchTest
             Await.until(() -> engine.metrics().activeSubscriptions() == 0, () -> "not reclaimed");
             // what was queued can still be drained; then the client resumes from the last id it saw
             final List<Event> got = new ArrayList<>();
-            s.drain(got::add, 100);
+            s.drain(e -> got.add(e.copy()), 100);
             assertThat(got).hasSize(8);
             final Subscription resumed = engine.subscribe(Filter.all(),
                 SubscribeOptions.defaults().resumeAfter(got.get(7).id()));

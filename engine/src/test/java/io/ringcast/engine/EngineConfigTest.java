@@ -2,6 +2,7 @@ package io.ringcast.engine;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EngineConfigTest
@@ -28,5 +29,32 @@ class EngineConfigTest
             .hasMessageContaining("queueCapacity must be 0 (engine default) or 1..");
         assertThatThrownBy(() -> SubscribeOptions.defaults().disconnectAfterDrops(0))
             .hasMessageContaining("disconnectAfterDrops must be >= 1");
+    }
+
+    @Test
+    void shouldRunOnAConcludedSnapshotThatLaterChangesDoNotReach()
+    {
+        final EngineConfig config = new EngineConfig().nodeId("first").ringSize(1024);
+        try (Engine engine = Engine.start(config))
+        {
+            config.nodeId("second").ringSize(64).enricher(e -> { throw new AssertionError("not configured"); });
+            assertThat(engine.nodeId()).isEqualTo("first");
+            assertThat(engine.metrics().ringSize()).isEqualTo(1024);
+            final Subscription s = engine.subscribe(Filter.all());
+            engine.publish(Message.of("t", new byte[] {1}));
+            Await.until(() -> s.delivered() == 1, () -> "not delivered");
+            assertThat(engine.metrics().errors()).isZero();
+        }
+    }
+
+    @Test
+    void shouldNameTheFrontEndsSettingInTheSharedChecks()
+    {
+        assertThatThrownBy(() -> EngineConfig.checkRingSize("ring-size", 1000))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ring-size must be a power of two");
+        assertThatThrownBy(() -> EngineConfig.checkNodeId("node-id", "a b"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("node-id must be 1..64 chars");
+        assertThatThrownBy(() -> EngineConfig.checkQueueCapacity("queue-capacity", 0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("queue-capacity must be in [1, ");
     }
 }

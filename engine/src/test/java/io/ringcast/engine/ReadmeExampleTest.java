@@ -60,8 +60,16 @@ class ReadmeExampleTest
             Subscription orders = engine.subscribe(Filter.topicPattern("orders/*"),
                 SubscribeOptions.defaults().queueCapacity(1024).policy(SlowConsumerPolicy.DROP_NEWEST));
 
+            // the convenient path: one Message per event (allocates)
             long first = engine.publish(Message.builder("orders/eu").type("created").payload("{\"id\":1}").build());
-            engine.publish(Message.builder("orders/us").type("created").payload("{\"id\":2}").build());
+
+            // the path that allocates nothing on the publishing thread: resolve the topic once, keep one writer per thread;
+            // the payload bytes are copied into the ring slot, so the buffer is yours again at once
+            EventWriter writer = engine.writer().topic(engine.topic("orders/us")).type("created");
+            byte[] buffer = "{\"id\":2}".getBytes(StandardCharsets.UTF_8);
+            writer.payload(buffer, 0, buffer.length).publish();
+
+            // the convenient path again
             engine.publish(Message.builder("billing/eu").payload("{\"invoice\":7}").build());
 
             int received = 0;

@@ -97,7 +97,9 @@ class ResumeTest
 
     private static String topicOf(final Engine engine, final long id)
     {
-        return engine.history().get(id - engine.firstId()).topic();
+        final Event view = new Event();
+        assertThat(engine.history().copy(id - engine.firstId(), view)).as("event %d still retained", id).isTrue();
+        return view.topic();
     }
 
     private record Resumer(long after, Filter filter, Subscription subscription)
@@ -222,6 +224,61 @@ class ResumeTest
     }
 
     @Test
+    void shouldReportTheFinalOutcomeOfAnEventLogResumeToTheListenerBeforeItsWakeUp()
+    {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final EventLog slow = (afterId, beforeId, sink) ->
+        {
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        };
+        try (Engine engine = Engine.start(new EngineConfig().historyMaxEvents(2).eventLog(slow)))
+        {
+            final long first = engine.publish(msg("t", "0"));
+            for (int i = 1; i < 5; i++)
+            {
+                engine.publish(msg("t", Integer.toString(i)));
+            }
+            Await.until(() -> engine.metrics().dispatched() == 5, () -> "not dispatched");
+            final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+            final Subscription s = engine.subscribe(Filter.all(), SubscribeOptions.defaults().resumeAfter(first)
+                .listener(new SubscriptionListener()
+                {
+                    @Override
+                    public void onRegistered(final ResumeOutcome outcome)
+                    {
+                        calls.add("registered " + outcome);
+                    }
+
+                    @Override
+                    public void onResumeOutcome(final ResumeOutcome outcome)
+                    {
+                        calls.add("outcome " + outcome);
+                    }
+
+                    @Override
+                    public void onAvailable()
+                    {
+                        calls.add("available");
+                    }
+                }));
+            Await.until(() -> calls.size() == 1, () -> "not registered: " + calls);
+            assertThat(s.resumeOutcome()).isEqualTo(ResumeOutcome.PENDING);
+            release.countDown();
+            Await.until(() -> calls.size() == 3, () -> "no outcome and wake-up: " + calls);
+            assertThat(calls).containsExactly("registered PENDING", "outcome EXACT", "available");
+            assertThat(s.resumeOutcome()).isEqualTo(ResumeOutcome.EXACT);
+        }
+    }
+
+    @Test
     void shouldWakeAResumingListenerSoItCanSeeTheReplay()
     {
         try (Engine engine = Engine.start(new EngineConfig()))
@@ -241,7 +298,7 @@ class ResumeTest
                 }));
             Await.until(() -> wakes[0] == 1, () -> "no wake-up for the replay");
             final List<Event> got = new ArrayList<>();
-            final Consumer<Event> add = got::add;
+            final Consumer<Event> add = e -> got.add(e.copy());
             assertThat(s.drain(add::accept, 10)).isEqualTo(1);
             assertThat(got.get(0).payloadAsString()).isEqualTo("1");
         }

@@ -91,7 +91,7 @@ class StagesTest
             assertThat(encodes.get()).isEqualTo(10);
             for (int i = 0; i < 10; i++)
             {
-                assertThat(first.get(i)).isSameAs(last.get(i));
+                assertThat(first.get(i).id()).isEqualTo(last.get(i).id());
                 assertThat(first.get(i).encoded()).isSameAs(last.get(i).encoded());
             }
         }
@@ -101,7 +101,7 @@ class StagesTest
     void shouldShowStagesLocalAndRelayedEventsAndSurviveAThrowingStage()
     {
         final List<Event> seen = new ArrayList<>();
-        final EventStage recorder = (event, endOfBatch) -> seen.add(event);
+        final EventStage recorder = (event, endOfBatch) -> seen.add(event.copy());
         final EventStage broken = (event, endOfBatch) ->
         {
             throw new IllegalStateException("boom");

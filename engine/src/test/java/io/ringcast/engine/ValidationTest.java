@@ -107,6 +107,6 @@ class ValidationTest
 
     static Event event(final String topic)
     {
-        return new Event(1, 0, Message.of(topic, null), "n", 1, true);
+        return EventLog.restore(1, 0, Message.of(topic, null), "n", 1);
     }
 }

@@ -2,6 +2,7 @@ package io.ringcast.journal;
 
 import io.ringcast.engine.Attributes;
 import io.ringcast.engine.Event;
+import io.ringcast.engine.EventLog;
 import io.ringcast.engine.Message;
 import org.agrona.MutableDirectBuffer;
 
@@ -84,7 +85,7 @@ final class RecordCodec
     /**
      * Reads a body from {@code body}'s position to its limit.
      *
-     * @return the event, as {@link Event#restore} builds it.
+     * @return the event, as {@link EventLog#restore} builds it.
      * @throws IllegalArgumentException when the body is malformed (a checksum collision or a foreign file).
      */
     static Event decode(final ByteBuffer body)
@@ -125,7 +126,7 @@ final class RecordCodec
             .attributes(attributes)
             .payload(payload)
             .build();
-        return Event.restore(id, timestampMs, message, origin, originSequence);
+        return EventLog.restore(id, timestampMs, message, origin, originSequence);
     }
 
     /** @return the id of the body starting at {@code offset} of {@code body}. */

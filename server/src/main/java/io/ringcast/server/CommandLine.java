@@ -101,6 +101,14 @@ final class CommandLine
             (c, v) -> c.shutdownTimeoutMs(number("shutdown-timeout-ms", v))),
         new Option("drain-batch", "EVENTS", "most events a stream writes per flush (default " +
             ServerConfig.DEFAULT_DRAIN_BATCH + ")", (c, v) -> c.drainBatch(integer("drain-batch", v))),
+        new Option("stream-buffer-bytes", "BYTES", "per-stream unwritten bytes before the slow-client policy " +
+            "applies (default 1 MiB)", (c, v) -> c.streamBufferBytes(integer("stream-buffer-bytes", v))),
+        new Option("pending-bytes-budget", "BYTES", "unwritten bytes of all streams before behind streams get the " +
+            "slow-client policy (default 1/4 of the max heap)",
+            (c, v) -> c.pendingBytesBudget(number("pending-bytes-budget", v))),
+        new Option("write-timeout-ms", "MS", "a stream whose writes do not reach its socket within this is cut off " +
+            "(default " + ServerConfig.DEFAULT_WRITE_TIMEOUT_MS + ")",
+            (c, v) -> c.writeTimeoutMs(number("write-timeout-ms", v))),
         new Option("io-threads", "N", "Netty event loops, 0 = cores - 1, at least 1 (default 0)",
             (c, v) -> c.ioThreads(integer("io-threads", v))),
         new Option("jwt-secret", "SECRET", "HS256 secret (>= 32 bytes); turns auth on. A flag's value shows in " +
@@ -209,6 +217,9 @@ final class CommandLine
         return read(args, env).validatedConfig();
     }
 
+    /** {@code RINGCAST_*} variables that are not flags' but are read elsewhere: logback.xml, bin/ringcast-server. */
+    private static final List<String> OTHER_VARIABLES = List.of("RINGCAST_LOG_LEVEL", "RINGCAST_JAVA_OPTS");
+
     /**
      * Reads the environment's {@code RINGCAST_*} variables, then the flags (picocli), which win over them; flags and
      * variables starting with {@code --pg-} / {@code RINGCAST_PG_} go to the relay's settings as they are.
@@ -225,7 +236,7 @@ final class CommandLine
         for (final String name : env.keySet())
         {
             if (name.startsWith("RINGCAST_") && !name.startsWith("RINGCAST_PG_") && !name.startsWith("RINGCAST_TEST_") &&
-                findEnv(name) == null)
+                findEnv(name) == null && !OTHER_VARIABLES.contains(name))
             {
                 throw new UsageException("unknown environment variable " + name + "; the RINGCAST_* variables are " +
                     "the flags' (--help lists them) and RINGCAST_PG_* for the relay");

@@ -35,6 +35,24 @@ class CommandLineTest
     }
 
     @Test
+    void shouldReadTheByteBudgetsAndTheWriteTimeoutFromFlagsAndVariables()
+    {
+        final ServerConfig defaults = CommandLine.parse(new String[0], Map.of());
+        assertEquals(1024 * 1024, defaults.streamBufferBytes());
+        assertEquals(30_000, defaults.writeTimeoutMs());
+        assertEquals((long)(Runtime.getRuntime().maxMemory() * 0.25), defaults.effectivePendingBytesBudget());
+        final ServerConfig c = CommandLine.parse(new String[] {"--stream-buffer-bytes", "65536",
+            "--write-timeout-ms=5000"}, Map.of("RINGCAST_PENDING_BYTES_BUDGET", "100000000"));
+        assertEquals(65_536, c.streamBufferBytes());
+        assertEquals(5_000, c.writeTimeoutMs());
+        assertEquals(100_000_000L, c.effectivePendingBytesBudget());
+        c.validate();
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> CommandLine.parse(new String[] {"--stream-buffer-bytes", "100"}, Map.of()).validate());
+        assertTrue(e.getMessage().contains("stream-buffer-bytes must be in [4096"), e.getMessage());
+    }
+
+    @Test
     void shouldPlaceTheDispatcher()
     {
         final ServerConfig auto = CommandLine.parse(new String[0], Map.of());
@@ -101,7 +119,7 @@ class CommandLineTest
     {
         final ServerConfig c = CommandLine.parseAndValidate(new String[] {"--jwt-audience", "hub",
             "--jwt-issuer=https://idp", "--jwt-allow-no-exp", "true"},
-            Map.of("RINGCAST_JWT_SECRET", "0123456789abcdef0123456789abcdef", "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
+            Map.of("RINGCAST_JWT_SECRET", "0123456789abcdef0123456789abcdef-test-secret", "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
         assertEquals("hub", c.jwtAudience());
         assertEquals("https://idp", c.jwtIssuer());
         assertTrue(c.jwtAllowNoExp());
@@ -174,5 +192,12 @@ class CommandLineTest
         assertEquals(java.time.Duration.ofMinutes(90), TokenCommand.duration("PT1H30M"));
         assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("0s"));
         assertThrows(CommandLine.UsageException.class, () -> TokenCommand.duration("-5m"));
+    }
+
+    @Test
+    void shouldLeaveTheLoggingAndLauncherVariablesToTheirReaders()
+    {
+        assertEquals(9000, CommandLine.parse(new String[] {"--port", "9000"},
+            Map.of("RINGCAST_LOG_LEVEL", "DEBUG", "RINGCAST_JAVA_OPTS", "-Xmx1g")).port());
     }
 }

@@ -72,6 +72,24 @@ class TokenMinterTest
     }
 
     @Test
+    void shouldCarryTheAudienceAndIssuerTheServerRequires() throws Exception
+    {
+        final CommandLine.Request request = CommandLine.read(
+            new String[] {"--jwt-audience", "hub", "--jwt-issuer", "https://issuer.example", "token", "--subscribe",
+                "orders/*"}, Map.of("RINGCAST_JWT_SECRET", SECRET));
+        final String token = TokenMinter.mint(request.config(), request.token(), Instant.now());
+        assertEquals(List.of("hub"), SignedJWT.parse(token).getJWTClaimsSet().getAudience());
+        try (RingcastServer server = RingcastServer.start(new ServerConfig().port(0).ioThreads(1).jwtSecret(SECRET)
+            .jwtAudience("hub").jwtIssuer("https://issuer.example")))
+        {
+            assertEquals(200, subscribe(server, "orders/eu", token));
+            final String withoutAudience = TokenMinter.mint(new ServerConfig().jwtSecret(SECRET), request.token(),
+                Instant.now());
+            assertEquals(401, subscribe(server, "orders/eu", withoutAudience));
+        }
+    }
+
+    @Test
     void shouldSignWithThePrivateKeyOfAServerThatVerifiesWithAPublicKey(@TempDir final Path dir) throws Exception
     {
         for (final String algorithm : List.of("RSA", "EC"))

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Command-line tools the tests drive (curl with HTTP/2, openssl): found on the PATH, else installed with apt-get
+ * Command-line tools the tests drive (curl with HTTP/2, openssl, nginx): found on the PATH, else installed with apt-get
  * (we run as root), else the test fails with a message saying what to install. Never skips.
  */
 public final class ExternalTools
@@ -28,22 +28,7 @@ public final class ExternalTools
         {
             return found;
         }
-        final Path log = Files.createTempFile("apt-install-" + aptPackage, ".log");
-        for (final List<String> step : List.of(List.of("apt-get", "update"),
-            List.of("apt-get", "install", "-y", "--no-install-recommends", aptPackage)))
-        {
-            final ProcessBuilder pb = new ProcessBuilder(step).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            final Process p = pb.start();
-            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0)
-            {
-                p.destroyForcibly();
-                throw new AssertionError("this test needs '" + command + "' (Debian package " + aptPackage +
-                    "); installing it with '" + String.join(" ", step) + "' failed (are we root with apt access?), " +
-                    "see " + log + ". Install it yourself: apt-get install " + aptPackage);
-            }
-        }
+        final Path log = aptInstall(aptPackage);
         found = find(command);
         if (found == null)
         {
@@ -53,9 +38,53 @@ public final class ExternalTools
         return found;
     }
 
+    /**
+     * Installs a Debian package with apt-get, without starting any service it brings (the tests start their own).
+     *
+     * @return the log of the installation.
+     * @throws AssertionError saying what to install by hand when apt-get fails.
+     */
+    public static synchronized Path aptInstall(final String aptPackage) throws Exception
+    {
+        final Path log = Files.createTempFile("apt-install-" + aptPackage, ".log");
+        final Path policy = Path.of("/usr/sbin/policy-rc.d");
+        final boolean ownPolicy = !Files.exists(policy);
+        if (ownPolicy)
+        {
+            Files.writeString(policy, "#!/bin/sh\nexit 101\n");
+            policy.toFile().setExecutable(true);
+        }
+        try
+        {
+            for (final List<String> step : List.of(List.of("apt-get", "update"),
+                List.of("apt-get", "install", "-y", "--no-install-recommends", aptPackage)))
+            {
+                final ProcessBuilder pb = new ProcessBuilder(step).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+                final Process p = pb.start();
+                if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0)
+                {
+                    p.destroyForcibly();
+                    throw new AssertionError("this test needs the Debian package " + aptPackage + "; '" +
+                        String.join(" ", step) + "' failed (are we root with apt access?), see " + log +
+                        ". Install it yourself: apt-get install " + aptPackage);
+                }
+            }
+        }
+        finally
+        {
+            if (ownPolicy)
+            {
+                Files.deleteIfExists(policy);
+            }
+        }
+        return log;
+    }
+
     private static Path find(final String command)
     {
-        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+        for (final String dir : (System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin").split(":"))
         {
             final Path candidate = Path.of(dir, command);
             if (Files.isExecutable(candidate))

@@ -4,6 +4,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -58,9 +62,30 @@ final class Http2Pipeline
             protected void initChannel(final Channel stream)
             {
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
+                stream.pipeline().addLast("h2-split", new SplitFullRequests());
                 requestHandlers.accept(stream.pipeline());
             }
         }));
+    }
+
+    /**
+     * Hands a request that came in one HEADERS frame with END_STREAM (a {@link FullHttpRequest}) on as the HTTP/1
+     * codec does: its head, then its (empty or complete) last content; the request handlers rely on that sequence.
+     */
+    static final class SplitFullRequests extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            if (msg instanceof FullHttpRequest full)
+            {
+                ctx.fireChannelRead(new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                    full.headers()));
+                ctx.fireChannelRead(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** Closes an HTTP/2 connection that has had no traffic for the idle timeout and holds no open stream. */

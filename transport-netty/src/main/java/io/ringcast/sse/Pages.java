@@ -209,6 +209,12 @@ final class Pages
         out.counter("stream_drops_total", "Events dropped for slow streams", m.dropped());
         out.counter("slow_client_disconnects_total", "Streams ended because the client fell behind",
             metrics.slowClientDisconnects.sum());
+        out.byCause("slow_client_cutoffs_total", "Streams cut off because the client fell behind, by the bound hit",
+            metrics.cutOffs);
+        out.byCause("stream_frames_dropped_total", "Event frames dropped for behind streams (policy drop), by bound",
+            metrics.framesDropped);
+        out.gauge("stream_pending_bytes", "Bytes written to streams and not yet taken by their sockets",
+            metrics.pendingBytes.get());
         out.counter("publish_requests_total", "Accepted POST /publish requests", metrics.publishRequests.sum());
         out.counter("publish_events_total", "Events published through POST /publish", metrics.publishedEvents.sum());
         out.counter("publish_rejected_total", "POST /publish refused with 503 because the ring was full",
@@ -268,6 +274,19 @@ final class Pages
                 b.append(String.format(Locale.ROOT, "%s", value));
             }
             b.append('\n');
+        }
+
+        /** One counter with a {@code cause} label per {@link CutOff}. */
+        void byCause(final String name, final String help, final java.util.concurrent.atomic.LongAdder[] values)
+        {
+            final String full = "ringcast_" + name;
+            text.append("# HELP ").append(full).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(full).append(" counter\n");
+            for (final CutOff cause : CutOff.values())
+            {
+                text.append(full).append("{cause=\"").append(cause.label()).append("\"} ")
+                    .append(values[cause.ordinal()].sum()).append('\n');
+            }
         }
 
         private StringBuilder header(final String name, final String help, final String type)

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -16,7 +17,8 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Routes each request to its endpoint handler, and refuses what no endpoint may see: requests the HTTP decoder
  * marked as malformed (400, 414, 431), requests while shutting down (503), request targets that do not decode
- * ({@link RequestTarget}: 400), unknown paths (404) and wrong methods (405 with {@code Allow}).
+ * ({@link RequestTarget}: 400), HTTP versions other than 1.0 and 1.1 (505), unknown paths (404) and wrong methods
+ * (405 with {@code Allow}).
  *
  * <p>An accepted request's head and contents go on down the pipeline, with its {@link Route.Routed route} in the
  * channel attribute {@link Route#CURRENT}. A refused request without a body is answered once its last content is read
@@ -51,6 +53,13 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         if (msg instanceof HttpRequest r)
         {
             onRequest(ctx, r);
+            if (refusal != null && msg instanceof LastHttpContent)
+            {
+                // a full request (HTTP/2 without a body): nothing more will come for it
+                final HttpError error = refusal;
+                refusal = null;
+                Refusals.refuse(server, ctx, error, true);
+            }
             return;
         }
         if (msg instanceof HttpContent c && (refusal != null || c.decoderResult().isFailure()))
@@ -71,6 +80,11 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
         {
             error = decoderError(result.cause());
         }
+        else if (!r.protocolVersion().equals(HttpVersion.HTTP_1_1) && !r.protocolVersion().equals(HttpVersion.HTTP_1_0))
+        {
+            error = new HttpError(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "http_version_not_supported",
+                "this server speaks HTTP/1.1 and HTTP/1.0");
+        }
         else if (server.shuttingDown())
         {
             error = new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down",
@@ -85,8 +99,18 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
             ctx.fireChannelRead(r);
             return;
         }
+        final boolean eventStreamClient = !result.isFailure() && StreamRefusal.eventStreamClient(r);
         ReferenceCountUtil.release(r);
-        if (result.isFailure() || server.shuttingDown() || mayHaveBody(r))
+        if (eventStreamClient && server.shuttingDown())
+        {
+            // an EventSource must be told in a form it retries (StreamRefusal), not with a 503 it gives up on
+            closing = true;
+            refusal = null;
+            StreamRefusal.refuse(server, ctx, error, false, false);
+            return;
+        }
+        if (result.isFailure() || server.shuttingDown() || mayHaveBody(r) ||
+            error.status == HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED)
         {
             close(ctx, error);
         }
@@ -126,7 +150,7 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
     private void onRefusedContent(final ChannelHandlerContext ctx, final HttpContent c)
     {
         final boolean failed = c.decoderResult().isFailure();
-        final HttpError error = failed ? decoderError(c.decoderResult().cause()) : refusal;
+        final HttpError error = failed ? bodyError(c.decoderResult().cause()) : refusal;
         final boolean last = c instanceof LastHttpContent;
         ReferenceCountUtil.release(c);
         if (failed)
@@ -151,6 +175,15 @@ final class RequestRouter extends ChannelInboundHandlerAdapter
     private static boolean mayHaveBody(final HttpRequest r)
     {
         return HttpUtil.isTransferEncodingChunked(r) || HttpUtil.getContentLength(r, 0L) != 0L;
+    }
+
+    private static HttpError bodyError(final Throwable cause)
+    {
+        if (cause instanceof TooLongFrameException)
+        {
+            return HttpError.badRequest("a chunk-size line of the body exceeds its limit");
+        }
+        return HttpError.badRequest("malformed HTTP body framing: " + kind(cause));
     }
 
     /** @return the refusal for a request the HTTP decoder could not read; the detail never quotes the input. */

@@ -100,7 +100,7 @@ public final class RingcastServer implements AutoCloseable
             replication == null ? null : replication.replication(), replication == null ? null : replication.name()),
             replication == null ? null : replication.replication(), resumes, durableLog);
         context.pages.durableLog(durableLog);
-        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+        this.limiter = new ConnectionLimiter(config.maxConnections(), metrics, config.retryMs());
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
         this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
         this.tls = tlsContext(config);
@@ -145,7 +145,7 @@ public final class RingcastServer implements AutoCloseable
         {
             replication.replication().configure(engineConfig);
             engine = started(engineConfig, driver);
-            replication.replication().start(engine);
+            replication.replication().start(engine.replicaPublisher());
             return engine;
         }
         catch (final RuntimeException e)
@@ -255,6 +255,12 @@ public final class RingcastServer implements AutoCloseable
     public Engine engine()
     {
         return engine;
+    }
+
+    /** @return what the connections share, with the server's own counters; for tests in this package. */
+    ServerContext context()
+    {
+        return context;
     }
 
     /** @return the settings the server runs with. */

@@ -35,6 +35,14 @@ public final class ServerConfig
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
     public static final int DEFAULT_DRAIN_BATCH = 256;
+    /** Per-stream budget of event bytes written to a connection and not yet taken by its socket. */
+    public static final int DEFAULT_STREAM_BUFFER_BYTES = 1024 * 1024;
+    /** 0: the global budget of unwritten bytes is {@link #DEFAULT_PENDING_BYTES_HEAP_FRACTION} of the max heap. */
+    public static final long DEFAULT_PENDING_BYTES_BUDGET = 0;
+    /** The default global budget of unwritten bytes, as a fraction of {@code Runtime.maxMemory()}. */
+    public static final double DEFAULT_PENDING_BYTES_HEAP_FRACTION = 0.25;
+    /** A stream whose written bytes have not reached its socket within this long is cut off. */
+    public static final long DEFAULT_WRITE_TIMEOUT_MS = 30_000;
     public static final String DEFAULT_NODE_ID = "local";
     /** Shortest HS256 secret accepted, in bytes (RFC 7518 section 3.2: at least the hash size). */
     public static final int MIN_JWT_SECRET_BYTES = 32;
@@ -57,6 +65,9 @@ public final class ServerConfig
     private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
     private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
     private int drainBatch = DEFAULT_DRAIN_BATCH;
+    private int streamBufferBytes = DEFAULT_STREAM_BUFFER_BYTES;
+    private long pendingBytesBudget = DEFAULT_PENDING_BYTES_BUDGET;
+    private long writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS;
     private int ioThreads;
     private String jwtSecret;
     private Path jwtKeyFile;
@@ -331,6 +342,61 @@ public final class ServerConfig
     public int drainBatch()
     {
         return drainBatch;
+    }
+
+    /**
+     * @param bytes per-stream budget, in [4096, 1 GiB], for event bytes written to the connection and not yet taken
+     *              by its socket. An event that does not fit is the slow-client case: the {@link #slowClientPolicy()}
+     *              applies (disconnect, or drop and count). Default 1 MiB.
+     */
+    public ServerConfig streamBufferBytes(final int bytes)
+    {
+        this.streamBufferBytes = bytes;
+        return this;
+    }
+
+    public int streamBufferBytes()
+    {
+        return streamBufferBytes;
+    }
+
+    /**
+     * @param bytes the budget for unwritten bytes of all streams together; a stream that is behind (holds unwritten
+     *              bytes) when the total is over it is a slow client. 0 (the default) means
+     *              {@link #DEFAULT_PENDING_BYTES_HEAP_FRACTION} of the max heap.
+     */
+    public ServerConfig pendingBytesBudget(final long bytes)
+    {
+        this.pendingBytesBudget = bytes;
+        return this;
+    }
+
+    /** @return the configured budget, 0 for the default (see {@link #effectivePendingBytesBudget()}). */
+    public long pendingBytesBudget()
+    {
+        return pendingBytesBudget;
+    }
+
+    /** @return the global budget of unwritten bytes in force: the configured one, or a fraction of the max heap. */
+    public long effectivePendingBytesBudget()
+    {
+        return pendingBytesBudget > 0 ?
+            pendingBytesBudget : (long)(Runtime.getRuntime().maxMemory() * DEFAULT_PENDING_BYTES_HEAP_FRACTION);
+    }
+
+    /**
+     * @param ms a stream whose written bytes have not all reached its socket within this long (the client stopped
+     *           reading) is cut off, in [100, 3600000]. Default 30 s.
+     */
+    public ServerConfig writeTimeoutMs(final long ms)
+    {
+        this.writeTimeoutMs = ms;
+        return this;
+    }
+
+    public long writeTimeoutMs()
+    {
+        return writeTimeoutMs;
     }
 
     /**
@@ -611,28 +677,24 @@ public final class ServerConfig
             throw new InvalidSettingException("bind", "bind address (--bind) must not be empty");
         }
         range("port", port, 0, 65535);
-        if (ringSize < EngineConfig.MIN_RING_SIZE || ringSize > EngineConfig.MAX_RING_SIZE ||
-            Integer.bitCount(ringSize) != 1)
-        {
-            throw new InvalidSettingException("ring-size", "ring-size must be a power of two in [" + EngineConfig.MIN_RING_SIZE +
-                ", " + EngineConfig.MAX_RING_SIZE + "], got " + ringSize);
-        }
-        range("history-size", historySize, 0, EngineConfig.MAX_HISTORY_EVENTS);
+        engineCheck("ring-size", () -> EngineConfig.checkRingSize("ring-size", ringSize));
+        engineCheck("history-size", () -> EngineConfig.checkHistoryMaxEvents("history-size", historySize));
         range("retention-bytes", retentionBytes, 64L << 20, Long.MAX_VALUE);
         range("retention-ms", retentionMs, 1000, Long.MAX_VALUE);
         for (final Map.Entry<String, String> c : consumers.entrySet())
         {
             if (!c.getKey().matches("[a-z0-9_]{1,48}"))
             {
-                throw new IllegalArgumentException("consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
+                throw new InvalidSettingException("consumers",
+                    "consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
             }
             io.ringcast.journal.Seek.parse(c.getValue());
             if (dataDir == null)
             {
-                throw new IllegalArgumentException("consumers need the journal: remove --data-dir none");
+                throw new InvalidSettingException("consumers", "consumers need the journal: remove --data-dir none");
             }
         }
-        range("queue-capacity", queueCapacity, 1, 1 << 24);
+        engineCheck("queue-capacity", () -> EngineConfig.checkQueueCapacity("queue-capacity", queueCapacity));
         range("heartbeat-ms", heartbeatIntervalMs, 100, 3_600_000);
         range("retry-ms", retryMs, 0, 3_600_000);
         range("max-connections", maxConnections, 1, 10_000_000);
@@ -649,11 +711,11 @@ public final class ServerConfig
         range("idle-timeout-ms", idleTimeoutMs, 100, 86_400_000);
         range("shutdown-timeout-ms", shutdownTimeoutMs, 0, 600_000);
         range("drain-batch", drainBatch, 1, 65_536);
+        range("stream-buffer-bytes", streamBufferBytes, 4096, 1 << 30);
+        range("pending-bytes-budget", pendingBytesBudget, 0, Long.MAX_VALUE / 2);
+        range("write-timeout-ms", writeTimeoutMs, 100, 3_600_000);
         range("io-threads", ioThreads, 0, 1024);
-        if (nodeId == null || !nodeId.matches("[A-Za-z0-9._-]{1,64}"))
-        {
-            throw new InvalidSettingException("node-id", "node-id must be 1..64 chars of [A-Za-z0-9._-], got '" + nodeId + "'");
-        }
+        engineCheck("node-id", () -> EngineConfig.checkNodeId("node-id", nodeId));
         if (waitStrategy == null)
         {
             throw new InvalidSettingException("wait-strategy", "wait-strategy must be blocking, yielding or busy-spin");
@@ -726,6 +788,23 @@ public final class ServerConfig
         catch (final UnknownHostException e)
         {
             throw new IllegalArgumentException("bind address '" + address + "' cannot be resolved");
+        }
+    }
+
+    /** Runs one of the engine's own checks and names the setting the way this front-end does. */
+    private static void engineCheck(final String name, final Runnable check)
+    {
+        try
+        {
+            check.run();
+        }
+        catch (final InvalidSettingException e)
+        {
+            throw e;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new InvalidSettingException(name, e.getMessage());
         }
     }
 

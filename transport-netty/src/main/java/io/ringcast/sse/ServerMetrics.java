@@ -1,10 +1,12 @@
 package io.ringcast.sse;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's own counters, beside the engine's. Updated from any event loop and read by {@code /metrics}; each
  * counter is a {@link LongAdder}, so writers do not contend and a set of reads is not an atomic snapshot.
+ * {@link #pendingBytes} is an {@link AtomicLong} because streams compare its sum with the global budget.
  */
 final class ServerMetrics
 {
@@ -17,7 +19,14 @@ final class ServerMetrics
     final LongAdder flushes = new LongAdder();
     final LongAdder heartbeats = new LongAdder();
     final LongAdder resets = new LongAdder();
+    /** Streams cut off because the client fell behind, every cause together. */
     final LongAdder slowClientDisconnects = new LongAdder();
+    /** Cut-offs by {@link CutOff} cause, indexed by ordinal. */
+    final LongAdder[] cutOffs = adders(CutOff.values().length);
+    /** Event frames dropped (policy {@code drop}) by {@link CutOff} cause, indexed by ordinal. */
+    final LongAdder[] framesDropped = adders(CutOff.values().length);
+    /** Bytes written to connections by streams and not yet taken by their sockets, all streams together. */
+    final AtomicLong pendingBytes = new AtomicLong();
     final LongAdder publishRequests = new LongAdder();
     final LongAdder publishedEvents = new LongAdder();
     final LongAdder publishRejectedRingFull = new LongAdder();
@@ -29,6 +38,23 @@ final class ServerMetrics
     final LongAdder tokenExpiries = new LongAdder();
     final LongAdder clientErrors = new LongAdder();
     final LongAdder serverErrors = new LongAdder();
+
+    /** Counts a stream cut off for {@code cause}. */
+    void cutOff(final CutOff cause)
+    {
+        slowClientDisconnects.increment();
+        cutOffs[cause.ordinal()].increment();
+    }
+
+    private static LongAdder[] adders(final int n)
+    {
+        final LongAdder[] adders = new LongAdder[n];
+        for (int i = 0; i < n; i++)
+        {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
 
     /** Counts an error response by status class only, so label cardinality stays bounded. */
     void countError(final int status)

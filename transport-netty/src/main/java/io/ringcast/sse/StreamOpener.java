@@ -77,7 +77,7 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
             }
             catch (final HttpError e)
             {
-                Refusals.refuse(server, ctx, e, HttpUtil.isKeepAlive(r));
+                StreamRefusal.refuse(server, ctx, e, StreamRefusal.wantsJson(r), HttpUtil.isKeepAlive(r));
             }
         }
     }
@@ -131,9 +131,10 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
             throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", "the engine is closed");
         }
         final boolean http10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        final boolean wantsJson = StreamRefusal.wantsJson(r);
         if (lastEventId != null && server.replication != null && !isDecimal(lastEventId))
         {
-            stream = SseStream.openResumed(ctx, server, filter, lastEventId, source, user, http10);
+            stream = SseStream.openResumed(ctx, server, filter, lastEventId, source, user, http10, wantsJson);
             stream.envelope(envelope);
         }
         else
@@ -142,8 +143,8 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
                 server.durableLog.consumerStart(consumer) : resumePoint(lastEventId, source);
             try
             {
-                stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, server.streams,
-                    server.metrics);
+                stream = SseStream.open(ctx, server.engine, filter, resumeAfter, user, http10, wantsJson,
+                    server.streams, server.metrics);
                 stream.envelope(envelope);
             }
             catch (final IllegalArgumentException e)

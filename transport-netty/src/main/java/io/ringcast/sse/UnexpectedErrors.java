@@ -2,6 +2,7 @@ package io.ringcast.sse;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -11,7 +12,8 @@ import java.io.IOException;
 
 /**
  * The pipeline's last handler. A client's mistake never reaches it as an exception (every handler answers those with
- * a 4xx), so what arrives here is either the network ({@link IOException}: logged at DEBUG) or a defect of the server:
+ * a 4xx), so what arrives here is either the network ({@link IOException}, or a client closing in the middle of a
+ * body: logged at DEBUG) or a defect of the server:
  * logged at WARN with its class and stack frames but without its message, which might quote a request target or a
  * header and so a token; answered 500 and closed. Messages no handler took are released. One instance per channel.
  */
@@ -36,7 +38,7 @@ final class UnexpectedErrors extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        if (cause instanceof IOException)
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException)
         {
             LOG.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.getClass().getSimpleName());
             ctx.close();

@@ -15,7 +15,7 @@ class EnvelopeFramesTest
 {
     private static String frame(final String id, final Message message)
     {
-        final Event event = Event.restore(42, 1_765_000_000_123L, message, "n1", 42);
+        final Event event = io.ringcast.engine.EventLog.restore(42, 1_765_000_000_123L, message, "n1", 42);
         return new String(EnvelopeFrames.frame(id, event), StandardCharsets.UTF_8);
     }
 

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A replication provider for tests, configured by the setting {@code fake-replication}; records its life cycle. With
  * {@code fake-replication=blocking-resume}, {@link Replication#resume} blocks until {@link #RESUME_GATE} opens, then
  * declines (returns {@code null}). With {@code fake-replication=failing-resume} it does what a store that cannot be
- * reached does: registers the live subscription, closes it again, and throws.
+ * reached does: registers the live subscription, closes it again, and throws. With
+ * {@code fake-replication=overflowing-resume} it registers the live subscription and waits until the engine closes it
+ * (its queue overflowed while the resume was still "reading storage"), then declines.
  */
 public final class FakeReplicationProvider implements ReplicationProvider
 {
@@ -51,6 +53,7 @@ public final class FakeReplicationProvider implements ReplicationProvider
         CALLS.add("create " + nodeId);
         final boolean blockingResume = "blocking-resume".equals(settings.get("fake-replication"));
         final boolean failingResume = "failing-resume".equals(settings.get("fake-replication"));
+        final boolean overflowingResume = "overflowing-resume".equals(settings.get("fake-replication"));
         return new Replication()
         {
             @Override
@@ -62,6 +65,17 @@ public final class FakeReplicationProvider implements ReplicationProvider
                 {
                     RESUMES_ENTERED.incrementAndGet();
                     RESUME_GATE.await();
+                }
+                if (overflowingResume)
+                {
+                    final io.ringcast.engine.Subscription s = engine.subscribe(filter, options);
+                    RESUMES_ENTERED.incrementAndGet();
+                    final long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (!s.isClosed() && System.nanoTime() < deadline)
+                    {
+                        Thread.sleep(1);
+                    }
+                    return null;
                 }
                 if (failingResume)
                 {
@@ -85,7 +99,7 @@ public final class FakeReplicationProvider implements ReplicationProvider
             }
 
             @Override
-            public void start(final Engine engine)
+            public void start(final io.ringcast.engine.spi.ReplicaPublisher engine)
             {
                 CALLS.add("start " + engine.nodeId());
             }

@@ -230,6 +230,20 @@ class HostileRequestsTest
     }
 
     @Test
+    void shouldRefuseAmbiguousFramingAndClose()
+    {
+        final EmbeddedChannel both = channel();
+        assertError(exchange(both, "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+            "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400, "Content-Length");
+        assertFalse(both.isActive());
+        final EmbeddedChannel twice = channel();
+        assertError(exchange(twice, "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+            "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}"), 400, "");
+        assertFalse(twice.isActive());
+        assertNothingLoggedAtWarn();
+    }
+
+    @Test
     void shouldAnswerHeadOnHealthAndMetricsWithoutABody()
     {
         final EmbeddedChannel channel = channel();
@@ -273,5 +287,29 @@ class HostileRequestsTest
         assertError(open.apply(Tokens.hs256(Tokens.claims(null, List.of("*"), List.of()).audience("ringcast")
             .issuer("https://idp.example").claim("sub", 42))), 401, "'sub' must be a non-empty string");
         assertNothingLoggedAtWarn();
+    }
+
+    @Test
+    void shouldOpenAStreamOnAConnectionThatPublishedBefore() throws Exception
+    {
+        final EmbeddedChannel channel = channel();
+        assertTrue(exchange(channel, post("application/json", "{\"topic\":\"t\",\"data\":1}".getBytes()))
+            .startsWith("HTTP/1.1 202"));
+        channel.writeInbound(Unpooled.copiedBuffer("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n",
+            StandardCharsets.US_ASCII));
+        String out = "";
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!out.contains("retry:") && System.nanoTime() < deadline)
+        {
+            out += output(channel);
+        }
+        assertTrue(out.contains("retry:"), out);
+        final EmbeddedChannel other = channel;
+        engines.get(0).tryPublish(io.ringcast.engine.Message.builder("t").payload("2".getBytes()).build());
+        while (!out.contains("data: 2") && System.nanoTime() < deadline)
+        {
+            out += output(channel);
+        }
+        assertTrue(out.contains("data: 2"), out);
     }
 }

@@ -375,7 +375,7 @@ class RequestRouterTest
             final Event e = s.poll();
             if (e != null)
             {
-                return e;
+                return e.copy(); // a view is valid until the next poll
             }
             Thread.onSpinWait();
         }

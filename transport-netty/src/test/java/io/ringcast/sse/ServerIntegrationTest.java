@@ -328,6 +328,19 @@ class ServerIntegrationTest
         assertEquals(503, refused.statusCode());
         assertEquals("1", refused.headers().firstValue("retry-after").orElseThrow());
         assertTrue(refused.body().contains("too_many_connections"), refused.body());
+        final HttpResponse<String> eventSource = client.send(HttpRequest.newBuilder(uri("/events?topic=t"))
+            .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+        assertEventStreamRefusal(eventSource, "too_many_connections");
+    }
+
+    /** The form a browser's EventSource survives: 200 text/event-stream, retry:, event: error with the JSON reason. */
+    private static void assertEventStreamRefusal(final HttpResponse<String> r, final String error)
+    {
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"),
+            r.headers().toString());
+        assertTrue(r.body().startsWith("retry: 2000\n\nevent: error\ndata: {\"error\":\"" + error + "\","), r.body());
+        assertTrue(r.body().endsWith("}\n\n"), r.body());
     }
 
     @Test
@@ -374,10 +387,13 @@ class ServerIntegrationTest
                 metric("ringcast_streams_open") == accepted, "every resume thread busy and the queue full");
 
             final HttpResponse<String> refused = client.send(HttpRequest.newBuilder(uri("/events?topic=a"))
+                .header("Accept", "application/json")
                 .header("Last-Event-ID", "t=1,n1=999").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
             assertTrue(refused.body().contains("\"error\":\"resume_busy\""), refused.body());
+            assertEventStreamRefusal(client.send(HttpRequest.newBuilder(uri("/events?topic=a"))
+                .header("Last-Event-ID", "t=1,n1=998").build(), HttpResponse.BodyHandlers.ofString()), "resume_busy");
 
             FakeReplicationProvider.RESUME_GATE.countDown();
             for (final CompletableFuture<HttpResponse<String>> f : pending)
@@ -399,14 +415,47 @@ class ServerIntegrationTest
         start(new ServerConfig().nodeId("n1").setting("fake-replication", "failing-resume"));
         for (int i = 0; i < 20; i++)
         {
-            final HttpResponse<String> refused = client.send(HttpRequest.newBuilder(uri("/events?topic=a"))
-                .header("Last-Event-ID", "t=1,n2=" + i).build(), HttpResponse.BodyHandlers.ofString());
+            final HttpRequest.Builder request = HttpRequest.newBuilder(uri("/events?topic=a"))
+                .header("Last-Event-ID", "t=1,n2=" + i);
+            if (i % 2 == 1)
+            {
+                final HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertEventStreamRefusal(r, "resume_unavailable");
+                continue;
+            }
+            final HttpResponse<String> refused = client.send(request.header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.headers().toString());
             assertTrue(refused.body().contains("\"error\":\"resume_unavailable\"") &&
                 refused.body().contains("Connection to 127.0.0.1:5432 refused"), refused.body());
         }
         assertEquals(20, metric("ringcast_http_server_errors_total"));
+        await(() -> metric("ringcast_streams_open") == 0, "no stream left open");
+    }
+
+    @Test
+    void shouldReportAStreamWhoseQueueOverflowedDuringItsResumeAsASlowClientNotAsShuttingDown() throws Exception
+    {
+        FakeReplicationProvider.RESUMES_ENTERED.set(0);
+        start(new ServerConfig().nodeId("n1").queueCapacity(4).setting("fake-replication", "overflowing-resume"));
+        final CompletableFuture<HttpResponse<String>> browser = client.sendAsync(
+            HttpRequest.newBuilder(uri("/events?topic=a")).header("Last-Event-ID", "t=1,n1=5").build(),
+            HttpResponse.BodyHandlers.ofString());
+        final CompletableFuture<HttpResponse<String>> json = client.sendAsync(
+            HttpRequest.newBuilder(uri("/events?topic=a")).header("Last-Event-ID", "t=1,n1=5")
+                .header("Accept", "application/json").build(),
+            HttpResponse.BodyHandlers.ofString());
+        await(() -> FakeReplicationProvider.RESUMES_ENTERED.get() == 2, "both live subscriptions registered");
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals(202, publish("{\"topic\":\"a\",\"data\":" + i + "}").statusCode());
+        }
+        assertEventStreamRefusal(browser.get(20, TimeUnit.SECONDS), "slow_client");
+        final HttpResponse<String> refused = json.get(20, TimeUnit.SECONDS);
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"error\":\"slow_client\""), refused.body());
+        assertEquals(2, metric("ringcast_slow_client_disconnects_total"));
         await(() -> metric("ringcast_streams_open") == 0, "no stream left open");
     }
 

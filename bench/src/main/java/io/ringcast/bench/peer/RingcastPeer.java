@@ -116,7 +116,6 @@ public final class RingcastPeer implements Peer
 
     private static int stampOf(final Event e)
     {
-        final byte[] p = e.payload();
-        return (p[0] & 0xFF) << 24 | (p[1] & 0xFF) << 16 | (p[2] & 0xFF) << 8 | (p[3] & 0xFF);
+        return e.payloadBuffer().getInt(0, java.nio.ByteOrder.BIG_ENDIAN);
     }
 }

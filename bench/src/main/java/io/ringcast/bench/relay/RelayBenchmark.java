@@ -11,6 +11,7 @@ import io.ringcast.engine.WaitStrategyKind;
 import io.ringcast.engine.spi.MetricSink;
 import io.ringcast.relay.pg.PgRelay;
 import io.ringcast.relay.pg.RelayConfig;
+import io.ringcast.test.PostgresServer;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -64,11 +65,12 @@ public final class RelayBenchmark
             Long.toString(RelayConfig.DEFAULT_WRITER_LINGER_US)));
         final List<String> rows = new ArrayList<>();
 
-        BenchPostgres pg = null;
+        PostgresServer pg = null;
         String url = o.get("pg-url");
         if (url == null)
         {
-            pg = new BenchPostgres(durable);
+            pg = PostgresServer.launch(durable ? PostgresServer.DURABLE :
+                PostgresServer.DURABLE + " -c fsync=off -c synchronous_commit=off");
             url = pg.url();
         }
         try
@@ -109,8 +111,8 @@ public final class RelayBenchmark
         relayB.configure(cb);
         try (Engine a = Engine.start(ca); Engine b = Engine.start(cb))
         {
-            relayA.start(a);
-            relayB.start(b);
+            relayA.start(a.replicaPublisher());
+            relayB.start(b.replicaPublisher());
             awaitOk(relayA);
             awaitOk(relayB);
             final Receiver receiver = new Receiver(b, events + rate * latencySeconds + 100_000);
@@ -309,7 +311,7 @@ public final class RelayBenchmark
             final int c = count;
             if (c < latencies.length)
             {
-                latencies[c] = now - ByteBuffer.wrap(e.payload()).getLong();
+                latencies[c] = now - e.payloadBuffer().getLong(0, java.nio.ByteOrder.BIG_ENDIAN);
             }
             lastArrivalNs = now;
             count = c + 1;

@@ -107,7 +107,7 @@ final class SeedRelay
                         if (rs.next() && !rs.getString(1).equals(engine.nodeId()))
                         {
                             final Message m = Message.builder(rs.getString(2)).payload(rs.getBytes(3)).build();
-                            while (engine.tryPublishFromReplica(m, rs.getString(1), 0, rs.getLong(4)) == Engine.RING_FULL)
+                            while (engine.replicaPublisher().tryPublish(m, rs.getString(1), 0, rs.getLong(4)) == Engine.RING_FULL)
                             {
                                 Thread.onSpinWait();
                             }

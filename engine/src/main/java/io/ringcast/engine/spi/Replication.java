@@ -22,12 +22,12 @@ public interface Replication extends AutoCloseable
     void configure(EngineConfig config);
 
     /**
-     * Starts relaying: events other replicas wrote are published into {@code engine} through
-     * {@link Engine#tryPublishFromReplica}, never back to the other replicas.
+     * Starts relaying: events other replicas wrote are published to local subscribers through {@code publisher},
+     * never back to the other replicas.
      *
-     * @param engine the started engine.
+     * @param publisher the started engine's {@link Engine#replicaPublisher()}.
      */
-    void start(Engine engine);
+    void start(ReplicaPublisher publisher);
 
     /**
      * Opens a subscription that resumes from a position this replication printed as an event id (see

@@ -25,7 +25,9 @@ final class LocalResume implements ResumedStream
     private final String from;
     private final EventHandler passThrough = this::passThrough;
     private EventHandler handler;
-    private Event last;
+    /** The last delivered event's id and formatted id (events are views, valid only while handed over). */
+    private long lastId = -1;
+    private String lastFormattedId;
 
     private LocalResume(final Subscription subscription, final String from)
     {
@@ -80,7 +82,8 @@ final class LocalResume implements ResumedStream
 
     private void passThrough(final Event e)
     {
-        last = e;
+        lastId = e.id();
+        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
         handler.onEvent(e);
     }
 
@@ -100,7 +103,7 @@ final class LocalResume implements ResumedStream
     @Override
     public String position()
     {
-        return last == null ? from : last.idString();
+        return lastId < 0 ? from : lastIdString();
     }
 
     @Override
@@ -137,5 +140,10 @@ final class LocalResume implements ResumedStream
                 target.onClosed(reason);
             }
         }
+    }
+
+    private String lastIdString()
+    {
+        return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
     }
 }

@@ -150,6 +150,6 @@ final class OutboxLog implements EventLog
         final long seq = rs.getLong(1);
         final Message m = Message.builder(rs.getString(2)).type(rs.getString(3)).audience(rs.getString(4))
             .attributes(AttributeCodec.decode(rs.getString(5))).payload(rs.getBytes(6)).build();
-        return Event.restore(seq, rs.getLong(7), m, config.nodeId(), seq);
+        return EventLog.restore(seq, rs.getLong(7), m, config.nodeId(), seq);
     }
 }

@@ -2,6 +2,7 @@ package io.ringcast.relay.pg;
 
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Message;
+import io.ringcast.engine.spi.ReplicaPublisher;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads other nodes' events from the outbox in commit order and re-injects them through
- * {@link Engine#tryPublishFromReplica}, so they reach local subscribers and never the outbox again.
+ * {@link ReplicaPublisher#tryPublish}, so they reach local subscribers and never the outbox again.
  *
  * <p><b>Commit order, and why no row is skipped.</b> Every row carries {@code xid8 = pg_current_xact_id()} of the
  * transaction that inserted it, plus an identity {@code id}. The reader keeps a cursor {@code (xid, id)} and, in one
@@ -84,7 +85,7 @@ final class OutboxReader implements Runnable
 
     private final RelayConfig config;
     private final RelayCounters counters;
-    private final Engine engine;
+    private final ReplicaPublisher engine;
     private final long startAtMs;
     private final Backoff backoff;
     private final ReadTrigger trigger;
@@ -104,7 +105,7 @@ final class OutboxReader implements Runnable
     private long lastPruneCheckNs = System.nanoTime() - PRUNE_CHECK_INTERVAL_NS;
 
     /** @param startAtMs relay only rows published at or after this time (the node's stamps carry it as {@code t}). */
-    OutboxReader(final RelayConfig config, final RelayCounters counters, final Engine engine, final long startAtMs)
+    OutboxReader(final RelayConfig config, final RelayCounters counters, final ReplicaPublisher engine, final long startAtMs)
     {
         this.config = config;
         this.counters = counters;
@@ -358,7 +359,7 @@ final class OutboxReader implements Runnable
         }
         long parkNs = 1_000;
         long id;
-        while ((id = engine.tryPublishFromReplica(message, origin, originSeq, ts)) == Engine.RING_FULL)
+        while ((id = engine.tryPublish(message, origin, originSeq, ts)) == Engine.RING_FULL)
         {
             counters.ringFullRetries.incrementAndGet();
             if (!running)

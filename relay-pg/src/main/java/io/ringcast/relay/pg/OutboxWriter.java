@@ -119,7 +119,7 @@ final class OutboxWriter implements EventStage, Runnable
             return;
         }
         lastLocalId.lazySet(event.id());
-        if (!queue.offer(event))
+        if (!queue.offer(event.copy())) // the stage sees the stored event only during this call
         {
             counters.droppedWrites.incrementAndGet();
             firstDroppedId.compareAndSet(Long.MAX_VALUE, event.id());

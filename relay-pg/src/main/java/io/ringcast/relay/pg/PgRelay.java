@@ -5,6 +5,7 @@ import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.spi.MetricSink;
+import io.ringcast.engine.spi.ReplicaPublisher;
 import io.ringcast.engine.spi.Replication;
 import io.ringcast.engine.spi.ReplicationHealth;
 import io.ringcast.engine.spi.ResumedStream;
@@ -22,7 +23,7 @@ import java.sql.SQLException;
  * EngineConfig config = new EngineConfig();
  * relay.configure(config);                 // node id, writer stage, event log, per-origin vector ids
  * Engine engine = Engine.start(config);
- * relay.start(engine);                     // never throws when PostgreSQL is down: health says degraded
+ * relay.start(engine.replicaPublisher());                     // never throws when PostgreSQL is down: health says degraded
  * ...
  * relay.close();                           // before engine.close()
  * engine.close();
@@ -45,7 +46,7 @@ public final class PgRelay implements Replication
     private final OutboxWriter writer;
     private final OutboxPruner pruner;
     private volatile OutboxReader reader;
-    private volatile Engine engine;
+    private volatile ReplicaPublisher engine;
     private volatile boolean closed;
     private long startMs = -1;
 
@@ -71,7 +72,7 @@ public final class PgRelay implements Replication
     }
 
     @Override
-    public void start(final Engine engine)
+    public void start(final ReplicaPublisher engine)
     {
         if (!config.nodeId().equals(engine.nodeId()))
         {

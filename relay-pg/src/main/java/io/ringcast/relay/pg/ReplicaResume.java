@@ -3,6 +3,7 @@ package io.ringcast.relay.pg;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventHandler;
+import io.ringcast.engine.EventLog;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.Message;
 import io.ringcast.engine.SubscribeOptions;
@@ -78,7 +79,9 @@ public final class ReplicaResume implements ResumedStream
     private final EventHandler deliverer = this::deliver;
     private final EventHandler passThrough = this::passThrough;
     private EventHandler handler;
-    private Event last;
+    /** The last delivered event's id and formatted id (events are views, valid only while handed over). */
+    private long lastId = -1;
+    private String lastFormattedId;
     private int replayIndex;
     private boolean caughtUp;
 
@@ -215,7 +218,7 @@ public final class ReplicaResume implements ResumedStream
                     final Message m = Message.builder(rs.getString(2)).type(rs.getString(3))
                         .audience(rs.getString(4)).attributes(AttributeCodec.decode(rs.getString(5)))
                         .payload(rs.getBytes(6)).build();
-                    final Event e = Event.restore(seq, rs.getLong(7), m, origin, seq);
+                    final Event e = EventLog.restore(seq, rs.getLong(7), m, origin, seq);
                     if (filter.matches(e) && (e.audience() == null || e.audience().equals(actingFor)))
                     {
                         out.add(e);
@@ -275,13 +278,15 @@ public final class ReplicaResume implements ResumedStream
                 caughtUp = true;
             }
         }
-        last = e;
+        lastId = e.id();
+        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
         handler.onEvent(e);
     }
 
     private void passThrough(final Event e)
     {
-        last = e;
+        lastId = e.id();
+        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
         handler.onEvent(e);
     }
 
@@ -301,7 +306,7 @@ public final class ReplicaResume implements ResumedStream
     {
         if (caughtUp)
         {
-            return last.idString();
+            return lastIdString();
         }
         final StringBuilder b = new StringBuilder("t=").append(sinceMs);
         for (final Map.Entry<String, Long> p : position.entrySet())
@@ -328,5 +333,10 @@ public final class ReplicaResume implements ResumedStream
     public void close()
     {
         live.close();
+    }
+
+    private String lastIdString()
+    {
+        return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
     }
 }

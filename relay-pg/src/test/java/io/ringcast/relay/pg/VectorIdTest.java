@@ -65,11 +65,11 @@ class VectorIdTest
         {
             final Subscription all = engine.subscribe(Filter.all());
             final long own = engine.publish(Message.builder("t").payload("x").build());
-            while (engine.tryPublishFromReplica(Message.builder("t").build(), "c", 7, 1) < 0)
+            while (engine.replicaPublisher().tryPublish(Message.builder("t").build(), "c", 7, 1) < 0)
             {
                 Thread.onSpinWait();
             }
-            while (engine.tryPublishFromReplica(Message.builder("t").build(), "a", 3, 1) < 0)
+            while (engine.replicaPublisher().tryPublish(Message.builder("t").build(), "a", 3, 1) < 0)
             {
                 Thread.onSpinWait();
             }
@@ -77,7 +77,7 @@ class VectorIdTest
             final long deadline = System.nanoTime() + 10_000_000_000L;
             while (got.size() < 3 && System.nanoTime() < deadline)
             {
-                all.drain(got::add, 16);
+                all.drain(e -> got.add(e.copy()), 16);
             }
             assertEquals(3, got.size());
             assertEquals("t=42,b=" + own + "@b:" + own, got.get(0).idString());

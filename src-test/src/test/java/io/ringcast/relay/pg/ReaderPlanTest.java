@@ -1,6 +1,6 @@
 package io.ringcast.relay.pg;
 
-import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.test.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -6,7 +6,7 @@ import io.ringcast.engine.Filter;
 import io.ringcast.engine.ResumeOutcome;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
-import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.test.PostgresServer;
 import io.ringcast.systemtest.relay.support.RelayNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,7 +40,7 @@ class DurableHistoryTest
             final List<Event> got = new ArrayList<>();
             RelayNode.await("900 resumed events", 20_000, () ->
             {
-                s.drain(got::add, 4_096);
+                s.drain(e -> got.add(e.copy()), 4_096);
                 return got.size() >= 900;
             }, () -> got.size() + " " + s.resumeOutcome());
             assertEquals(ResumeOutcome.EXACT, s.resumeOutcome());

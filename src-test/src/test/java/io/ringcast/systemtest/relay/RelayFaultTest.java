@@ -1,7 +1,7 @@
 package io.ringcast.systemtest.relay;
 
 import io.ringcast.systemtest.relay.support.Checks;
-import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.test.PostgresServer;
 import io.ringcast.systemtest.relay.support.RelayNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

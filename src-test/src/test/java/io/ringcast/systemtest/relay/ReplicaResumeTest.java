@@ -5,7 +5,7 @@ import io.ringcast.engine.Filter;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.relay.pg.ReplicaResume;
 import io.ringcast.relay.pg.ResumeVector;
-import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.test.PostgresServer;
 import io.ringcast.systemtest.relay.support.RelayNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

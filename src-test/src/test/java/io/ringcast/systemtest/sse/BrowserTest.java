@@ -155,4 +155,83 @@ class BrowserTest
         assertEquals("updated", js("return window.ringcast.received.find(e => e.id === '" + updated + "').type;"));
         assertEquals("message", js("return window.ringcast.received.find(e => e.id === '" + untyped + "').type;"));
     }
+
+    @Test
+    void shouldKeepAnEventSourceRetryingThroughAFullConnectionTableAndReceiveOnceASlotFrees()
+    {
+        try (TestServer limited = TestServer.start(c -> c.maxConnections(12).retryMs(300).idleTimeoutMs(200)
+            .requestTimeoutMs(300)))
+        {
+            final String origin = "http://127.0.0.1:" + limited.port();
+            browser.get(origin + "/");
+            // the page's connections close when idle; from then on only the test's connections hold slots, and the
+            // test asks with one-shot connections (Connection: close), so that none lingers
+            Await.until(WAIT, "the page's connections closed as idle", () -> metric(limited, "connections_open") <= 1);
+            final List<RawHttp> fillers = new ArrayList<>();
+            try
+            {
+                while (true)
+                {
+                    final RawHttp filler = new RawHttp(limited.port());
+                    filler.send("GET /events?topic=filler HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n");
+                    final String head = filler.readHeaders(Duration.ofSeconds(10));
+                    if (head.startsWith("HTTP/1.1 503"))
+                    {
+                        filler.close();
+                        break; // the table is full
+                    }
+                    assertTrue(head.startsWith("HTTP/1.1 200"), head);
+                    fillers.add(filler);
+                    assertTrue(fillers.size() <= 12, "the connection limit holds");
+                }
+                js("window.limited = {refusals: [], opens: 0, messages: []};" +
+                    "const es = new EventSource('/events?topic=browser/limited'); window.limitedSource = es;" +
+                    "es.addEventListener('error', e => { if (e.data) window.limited.refusals.push(e.data); });" +
+                    "es.onopen = () => window.limited.opens++;" +
+                    "es.onmessage = e => window.limited.messages.push(e.data);");
+                Await.until(WAIT, "two refusals the EventSource survived",
+                    () -> (Long)js("return window.limited.refusals.length;") >= 2,
+                    () -> js("return JSON.stringify(window.limited);").toString());
+                assertTrue(js("return window.limited.refusals[0];").toString()
+                    .contains("\"error\":\"too_many_connections\""), js("return window.limited.refusals[0];")
+                    .toString());
+                assertTrue((Long)js("return window.limitedSource.readyState;") != 2L,
+                    "the EventSource is still retrying, not closed for good");
+
+                fillers.remove(0).close();
+                fillers.remove(0).close();
+                Await.until(WAIT, "the EventSource's retry to get a stream",
+                    () -> metric(limited, "engine_subscriptions") >= fillers.size() + 1);
+                final String body = "{\"topic\":\"browser/limited\",\"data\":\"through\"}";
+                final String answer = oneShot(limited, "POST /publish HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                    "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+                assertTrue(answer.startsWith("HTTP/1.1 202"), answer);
+                Await.until(WAIT, "the event in the page",
+                    () -> (Long)js("return window.limited.messages.length;") >= 1,
+                    () -> js("return JSON.stringify(window.limited);").toString());
+                assertEquals("\"through\"", js("return window.limited.messages[0];"));
+                js("window.limitedSource.close();");
+            }
+            finally
+            {
+                fillers.forEach(RawHttp::close);
+            }
+        }
+    }
+
+    /** @return a metric of {@code server}, read over a connection that closes with the answer; -1 when refused. */
+    private static double metric(final TestServer server, final String name)
+    {
+        final String answer = oneShot(server, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        return answer.startsWith("HTTP/1.1 200") ? Api.metric(answer.substring(answer.indexOf("\r\n\r\n") + 4),
+            "ringcast_" + name) : -1;
+    }
+
+    private static String oneShot(final TestServer server, final String request)
+    {
+        try (RawHttp http = new RawHttp(server.port()))
+        {
+            return http.send(request).readToEnd(Duration.ofSeconds(10)).text();
+        }
+    }
 }

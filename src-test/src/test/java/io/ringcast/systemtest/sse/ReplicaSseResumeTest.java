@@ -1,6 +1,6 @@
 package io.ringcast.systemtest.sse;
 
-import io.ringcast.systemtest.relay.support.PostgresServer;
+import io.ringcast.test.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

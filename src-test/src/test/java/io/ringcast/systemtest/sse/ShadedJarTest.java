@@ -181,4 +181,40 @@ class ShadedJarTest
             server.destroyForcibly();
         }
     }
+
+    @Test
+    void shouldStartWithoutJvmWarningsOnJdk25WithTheOptionsFile() throws Exception
+    {
+        final Path jdk = Path.of(System.getProperty("ringcast.test.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        assertTrue(Files.isExecutable(jdk.resolve("bin/java")), "this test needs a JDK 25 at " + jdk + " (for " +
+            "example Eclipse Temurin 25); install one there or point -Dringcast.test.jdk25 at it");
+        final List<String> command = javaCommand("--port", Integer.toString(freePort()));
+        command.set(0, jdk.resolve("bin/java").toString());
+        final Path log = logDir().resolve("shaded-jar-jdk25.log");
+        final Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+            .start();
+        try
+        {
+            Await.until(Duration.ofSeconds(60), "the server on JDK 25 to listen", () ->
+            {
+                assertTrue(server.isAlive(), "the server process is running; see " + log);
+                try
+                {
+                    return Files.readString(log).contains("ringcast listening on");
+                }
+                catch (final IOException e)
+                {
+                    return false;
+                }
+            });
+            server.destroy();
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the process exits after SIGTERM");
+            final String output = Files.readString(log);
+            assertTrue(!output.contains("WARNING"), "no JVM warnings at start on JDK 25:\n" + output);
+        }
+        finally
+        {
+            server.destroyForcibly();
+        }
+    }
 }

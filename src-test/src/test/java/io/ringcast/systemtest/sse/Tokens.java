@@ -26,6 +26,12 @@ final class Tokens
         return sign(SECRET, claims(sub, subscribe, publish).expirationTime(inSeconds(600)).build());
     }
 
+    /** @return a token with the usual claims, changed by {@code edit}, expiring in ten minutes unless edited. */
+    static String edited(final String sub, final java.util.function.UnaryOperator<JWTClaimsSet.Builder> edit)
+    {
+        return sign(SECRET, edit.apply(claims(sub, List.of("*"), List.of("*")).expirationTime(inSeconds(600))).build());
+    }
+
     /** @return a token that may publish anywhere, private events to any user included ({@code publish_private}). */
     static String publisherOfPrivateEvents(final String sub)
     {

@@ -58,7 +58,7 @@ public final class RelayNode implements AutoCloseable
         config.ringSize(16 * 1024).waitStrategy(WaitStrategyKind.BLOCKING);
         relay.configure(config);
         this.engine = Engine.start(config);
-        relay.start(engine);
+        relay.start(engine.replicaPublisher());
         this.subscription = engine.subscribe(Filter.all(),
             SubscribeOptions.defaults().queueCapacity(1 << 18).policy(SlowConsumerPolicy.DROP_NEWEST));
         this.collector = new Thread(this::collect, "test-collector-" + nodeId);

@@ -1,4 +1,4 @@
-package io.ringcast.systemtest.relay.support;
+package io.ringcast.test;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,19 +15,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A PostgreSQL 15 server for the relay's system tests.
+ * The PostgreSQL 15 server of the relay's tests ({@link #shared()}) and of the relay benchmark ({@link #launch}).
  *
  * <p>When {@code -Dringcast.test.pg.url=jdbc:postgresql://...} (or env {@code RINGCAST_TEST_PG_URL}) names a server
- * that answers, the tests use it (and cannot restart it). Otherwise this class creates a throw-away cluster: as root
- * it makes a temp data directory owned by {@code postgres}, runs {@code initdb} (trust auth, no fsync) and
- * {@code pg_ctl start} through {@code runuser -u postgres --} on a free port of 127.0.0.1, and removes it all from a
- * JVM shutdown hook. It never skips: anything it cannot do throws {@link IllegalStateException} with the command's
- * output.
+ * that answers, {@link #shared()} uses it (and cannot restart it). Otherwise a throw-away cluster is made: as root, a
+ * temp data directory owned by {@code postgres}, {@code initdb} (trust auth) and {@code pg_ctl start} through
+ * {@code runuser -u postgres --} on a free port of 127.0.0.1, all removed on {@link #close()} or at JVM exit. The
+ * PostgreSQL 15 binaries are installed with {@code apt-get install postgresql-15} when missing. It never skips:
+ * anything it cannot do throws {@link IllegalStateException} saying what is missing and what to install or set.
  *
- * <p>Thread-safe: one shared instance per JVM, methods synchronized.
+ * <p>Thread-safe: methods synchronized.
  */
-public final class PostgresServer
+public final class PostgresServer implements AutoCloseable
 {
+    /** Server options for tests: nothing is synced, so a test's commits cost no disk flush. */
+    public static final String FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off " +
+        "-c shared_buffers=64MB -c max_connections=200 -c max_wal_size=1GB";
+    /** Server options for measurements with PostgreSQL's own durability defaults. */
+    public static final String DURABLE = "-c shared_buffers=256MB -c max_wal_size=2GB";
+
     private static final String BIN = "/usr/lib/postgresql/15/bin/";
     private static final long COMMAND_TIMEOUT_S = 120;
     private static PostgresServer shared;
@@ -35,13 +41,15 @@ public final class PostgresServer
     private final Path dataDir;
     private final int port;
     private final String externalUrl;
+    private final String options;
     private boolean running;
 
-    private PostgresServer(final Path dataDir, final int port, final String externalUrl)
+    private PostgresServer(final Path dataDir, final int port, final String externalUrl, final String options)
     {
         this.dataDir = dataDir;
         this.port = port;
         this.externalUrl = externalUrl;
+        this.options = options;
     }
 
     /** @return the shared server, started on first use. */
@@ -59,22 +67,63 @@ public final class PostgresServer
         String url = System.getProperty("ringcast.test.pg.url", System.getenv("RINGCAST_TEST_PG_URL"));
         if (url != null && !url.isBlank() && answers(url))
         {
-            return new PostgresServer(null, -1, url);
+            return new PostgresServer(null, -1, url, null);
         }
+        return launch(FAST);
+    }
+
+    /**
+     * Makes and starts a throw-away cluster of its own; {@link #close()} stops and removes it.
+     *
+     * @param serverOptions {@code -c name=value} settings, for example {@link #FAST} or {@link #DURABLE}.
+     * @return the running server.
+     */
+    public static PostgresServer launch(final String serverOptions)
+    {
+        ensureInstalled();
         try
         {
             final Path dir = Files.createTempDirectory("ringcast-pg-");
-            final PostgresServer server = new PostgresServer(dir, freePort(), null);
+            final PostgresServer server = new PostgresServer(dir, freePort(), null, serverOptions);
             run("chown", "-R", "postgres:postgres", dir.toString());
             asPostgres(BIN + "initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "-A", "trust",
                 "-E", "UTF8", "--locale=C", "--no-sync");
             server.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "ringcast-pg-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ringcast-pg-cleanup"));
             return server;
         }
         catch (final IOException e)
         {
             throw new IllegalStateException("cannot create a PostgreSQL data directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** Installs the PostgreSQL 15 server package when its binaries are missing; fails saying what to do otherwise. */
+    private static void ensureInstalled()
+    {
+        if (!"root".equals(System.getProperty("user.name")))
+        {
+            throw new IllegalStateException("the PostgreSQL tests start their own server as root (runuser -u postgres); " +
+                "run them as root, or set RINGCAST_TEST_PG_URL=jdbc:postgresql://host:5432/postgres?user=...&password=... " +
+                "to a server on which they may create databases");
+        }
+        if (Files.isExecutable(Path.of(BIN + "initdb")))
+        {
+            return;
+        }
+        try
+        {
+            ExternalTools.aptInstall("postgresql-15");
+        }
+        catch (final AssertionError | Exception e)
+        {
+            throw new IllegalStateException("PostgreSQL 15 is missing (" + BIN + "initdb) and could not be installed: " +
+                e.getMessage() + "; install it (apt-get install postgresql-15) or set RINGCAST_TEST_PG_URL", e);
+        }
+        if (!Files.isExecutable(Path.of(BIN + "initdb")))
+        {
+            throw new IllegalStateException("postgresql-15 is installed but " + BIN + "initdb is missing; set " +
+                "RINGCAST_TEST_PG_URL to a PostgreSQL server instead");
         }
     }
 
@@ -110,9 +159,8 @@ public final class PostgresServer
     {
         requireOwned();
         asPostgres(BIN + "pg_ctl", "-D", dataDir.resolve("data").toString(), "-l", dataDir.resolve("log").toString(),
-            "-w", "-t", "60", "-o", "-p " + port + " -k " + dataDir + " -c listen_addresses=127.0.0.1" +
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB" +
-            " -c max_connections=200 -c max_wal_size=1GB", "start");
+            "-w", "-t", "60", "-o", "-p " + port + " -k " + dataDir + " -c listen_addresses=127.0.0.1 " + options,
+            "start");
         running = true;
     }
 
@@ -133,8 +181,14 @@ public final class PostgresServer
         }
     }
 
-    private synchronized void destroy()
+    /** Stops (immediately) and removes a cluster this class made; nothing for an external server. */
+    @Override
+    public synchronized void close()
     {
+        if (externalUrl != null || !Files.isDirectory(dataDir))
+        {
+            return;
+        }
         try
         {
             if (running)
@@ -144,6 +198,7 @@ public final class PostgresServer
         }
         finally
         {
+            running = false;
             run("rm", "-rf", dataDir.toString());
         }
     }

@@ -1,0 +1,132 @@
+package io.ringcast.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A bounded single-producer single-consumer queue of ring positions ({@code long}), growing on demand: it starts
+ * with {@link #INITIAL_CAPACITY} entries and doubles, up to its capacity, when the producer finds it full, so an idle
+ * subscription costs a few dozen bytes instead of its whole capacity.
+ *
+ * <p>Thread-safety: one producer thread (the dispatcher) calls {@link #offer}; one consumer thread at a time calls
+ * {@link #available}, {@link #peek} and {@link #advance}. Memory order, per field:
+ * <ul>
+ *     <li>{@code tail}: written by the producer with release after the entry (and, on growth, after the new array),
+ *     read by the consumer with acquire;</li>
+ *     <li>{@code head}: written by the consumer with release once per {@link #advance} (a batch), read by the producer
+ *     with acquire only when its cached copy says the queue is full;</li>
+ *     <li>{@code buffer}: replaced by the producer (plain store ordered by the next release of {@code tail}); the
+ *     consumer reads it after its acquire of {@code tail}, so it sees an array holding every entry below that tail.
+ *     Growth copies the unread entries to the same logical indices, and the producer never writes to an array it has
+ *     replaced.</li>
+ * </ul>
+ * The head and tail sit on separate cache lines through {@link PaddedProducerConsumerIndices}.
+ */
+final class PositionQueue extends PaddedProducerConsumerIndices
+{
+    static final int INITIAL_CAPACITY = 4;
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle BUFFER;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(ConsumerIndexField.class, "head", long.class);
+            TAIL = lookup.findVarHandle(ProducerIndexField.class, "tail", long.class);
+            BUFFER = lookup.findVarHandle(PositionQueue.class, "buffer", long[].class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int capacity;
+    private long[] buffer;
+
+    /** @param capacity the most entries it may hold, at least 1. */
+    PositionQueue(final int capacity)
+    {
+        this.capacity = capacity;
+        this.buffer = new long[Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
+    }
+
+    /** Producer: appends {@code position}. @return {@code false} when the queue holds {@code capacity} entries. */
+    boolean offer(final long position)
+    {
+        final long tail = this.tail; // plain: the producer's own field
+        long[] buffer = this.buffer;
+        if (tail - headCache >= buffer.length || tail - headCache >= capacity)
+        {
+            headCache = (long)HEAD.getAcquire(this);
+            if (tail - headCache >= capacity)
+            {
+                return false;
+            }
+            if (tail - headCache >= buffer.length)
+            {
+                buffer = grow(buffer, headCache, tail);
+            }
+        }
+        buffer[(int)tail & (buffer.length - 1)] = position;
+        TAIL.setRelease(this, tail + 1);
+        return true;
+    }
+
+    private long[] grow(final long[] old, final long head, final long tail)
+    {
+        final long[] grown = new long[old.length << 1];
+        for (long i = head; i < tail; i++)
+        {
+            grown[(int)i & (grown.length - 1)] = old[(int)i & (old.length - 1)];
+        }
+        BUFFER.setOpaque(this, grown); // published to the consumer by the release store of tail that follows
+        return grown;
+    }
+
+    /** Consumer: @return entries ready to read now (acquire of the producer's tail). */
+    int available()
+    {
+        return (int)((long)TAIL.getAcquire(this) - head);
+    }
+
+    /** Consumer, after {@link #available()}: the entry {@code index} places after the head. */
+    long peek(final int index)
+    {
+        final long[] buffer = (long[])BUFFER.getOpaque(this);
+        return buffer[(int)(head + index) & (buffer.length - 1)];
+    }
+
+    /** Consumer: releases {@code count} read entries to the producer (one release store per batch). */
+    void advance(final int count)
+    {
+        HEAD.setRelease(this, head + count);
+    }
+
+    /** Consumer or any thread (approximate from a non-consumer): @return {@code true} when no entry is waiting. */
+    boolean isEmpty()
+    {
+        return (long)TAIL.getAcquire(this) == (long)HEAD.getAcquire(this);
+    }
+
+    /** Any thread: @return entries waiting (approximate while both sides run). */
+    int size()
+    {
+        return (int)Math.max(0, (long)TAIL.getAcquire(this) - (long)HEAD.getAcquire(this));
+    }
+
+    /** Any thread: @return entries the consumer has taken in all (its progress, for abandonment checks). */
+    long removedCount()
+    {
+        return (long)HEAD.getAcquire(this);
+    }
+
+    /** Any thread: @return entries the array can hold now, before growing (for memory tests). */
+    int allocatedCapacity()
+    {
+        return ((long[])BUFFER.getOpaque(this)).length;
+    }
+}

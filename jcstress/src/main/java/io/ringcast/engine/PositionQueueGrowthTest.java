@@ -1,0 +1,52 @@
+package io.ringcast.engine;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * A subscription queue growing under its consumer: the dispatcher offers six positions into a queue that starts with
+ * four entries (the fifth offer replaces the array) while the consumer takes what is available. Whatever it sees is a
+ * prefix of 10, 11, 12... in order.
+ */
+@JCStressTest
+@Description("offers across a growth vs a concurrent drain: every available position is there, in order")
+@Outcome(id = "[0-6], 1", expect = ACCEPTABLE, desc = "a prefix, in order")
+@Outcome(id = ".*, 0", expect = FORBIDDEN, desc = "a missing, stale or reordered position")
+@State
+public class PositionQueueGrowthTest
+{
+    private final PositionQueue queue = new PositionQueue(64);
+
+    @Actor
+    public void dispatcher()
+    {
+        for (long p = 10; p < 16; p++)
+        {
+            queue.offer(p);
+        }
+    }
+
+    @Actor
+    public void consumer(final II_Result r)
+    {
+        final int available = queue.available();
+        int ordered = 1;
+        for (int i = 0; i < available; i++)
+        {
+            if (queue.peek(i) != 10 + i)
+            {
+                ordered = 0;
+            }
+        }
+        queue.advance(available);
+        r.r1 = available;
+        r.r2 = ordered;
+    }
+}
