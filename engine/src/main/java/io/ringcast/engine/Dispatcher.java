@@ -364,31 +364,13 @@ final class Dispatcher
         }
         index.add(s);
         ACTIVE.setOpaque(this, index.size());
-        final long liveFrom = lastSequence;
-        final long resumeAfter = s.resumeAfter;
-        if (resumeAfter == SubscribeOptions.NO_RESUME)
+        final long resumeTail = history.resumeTail();
+        final ResumePlan plan =
+            ResumePlan.plan(s.resumeAfter, idBase, lastSequence, resumeTail, engine.eventLog() != null);
+        s.register(plan);
+        if (plan.fromLog())
         {
-            s.register(liveFrom + 1, liveFrom, ResumeOutcome.NONE, false);
-            return;
-        }
-        final long tail = history.resumeTail();
-        final long oldestRetainedId = idBase + tail;
-        if (resumeAfter > idBase + liveFrom)
-        {
-            s.register(tail, liveFrom, ResumeOutcome.GAP, false);
-        }
-        else if (resumeAfter >= oldestRetainedId - 1)
-        {
-            s.register(resumeAfter - idBase + 1, liveFrom, ResumeOutcome.EXACT, false);
-        }
-        else if (engine.eventLog() != null)
-        {
-            s.register(tail, liveFrom, ResumeOutcome.PENDING, true);
-            engine.replayFromLog(s, resumeAfter, oldestRetainedId);
-        }
-        else
-        {
-            s.register(tail, liveFrom, ResumeOutcome.GAP, false);
+            engine.replayFromLog(s, s.resumeAfter, idBase + resumeTail);
         }
     }
 

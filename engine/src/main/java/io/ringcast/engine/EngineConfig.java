@@ -317,6 +317,7 @@ public final class EngineConfig
         c.encoder = encoder;
         c.idFormatter = idFormatter;
         c.eventLog = eventLog;
+        c.idsAfter = idsAfter;
         c.errorHandler = errorHandler;
         c.dispatchDriver = dispatchDriver;
         return c;

@@ -12,7 +12,7 @@ import java.util.List;
  *     <li>the queue has exactly one producer, the dispatcher thread, and one consumer, whichever thread drains;</li>
  *     <li>{@code matched}, {@code delivered}, {@code dropped}, {@code indexKind} and {@code touchedBatch} are written
  *     only by the dispatcher (counters with opaque stores, so other threads read them lock-free);</li>
- *     <li>the replay cursor fields are written by the dispatcher once, before the release store of
+ *     <li>the {@link ReplayCursor} is created by the dispatcher before the release store of
  *     {@code registered}, and afterwards only by the draining thread;</li>
  *     <li>{@code state}, {@code armed} and {@code closeReason} are shared and changed by CAS or volatile store.</li>
  * </ul>
@@ -86,14 +86,10 @@ final class Subscriber
     private volatile CloseReason closeReason;
     private volatile boolean registered;
     private volatile ResumeOutcome resumeOutcome = ResumeOutcome.PENDING;
-    private volatile boolean logReplayPending;
-    private volatile List<Event> logReplay;
 
     // written by the dispatcher before `registered`, then owned by the draining thread
-    private boolean replaying;
-    private long replayNext;
-    private long replayEnd;
-    private int logReplayIndex;
+    /** Set only for a resume; {@code null} once the replay is done. */
+    private ReplayCursor replay;
     private long replayed;
     private long replayMissed;
     /** Queued positions whose event was evicted before this consumer read it: drops, counted by the consumer. */
@@ -156,32 +152,31 @@ final class Subscriber
         return false;
     }
 
-    /**
-     * Dispatcher: registration at ring position {@code liveFrom}; sets the replay range and outcome.
-     */
-    void register(final long replayFrom, final long liveFrom, final ResumeOutcome outcome, final boolean logPending)
+    /** Dispatcher: registration as planned (between two events); sets up the replay and the outcome. */
+    void register(final ResumePlan plan)
     {
-        this.replayNext = replayFrom;
-        this.replayEnd = liveFrom;
-        this.replaying = logPending || replayFrom <= liveFrom;
-        this.logReplayPending = logPending;
-        if (!logPending)
+        final boolean replaying = plan.fromLog() || plan.replayFrom() <= plan.liveFrom();
+        if (replaying)
         {
-            this.resumeOutcome = outcome;
+            this.replay = new ReplayCursor(this, plan);
         }
-        this.registered = true;
+        if (!plan.fromLog())
+        {
+            this.resumeOutcome = plan.outcome();
+        }
+        this.registered = true; // volatile store: publishes the cursor to the consumer
         if (listener != null)
         {
             try
             {
-                listener.onRegistered(logPending ? ResumeOutcome.PENDING : outcome);
+                listener.onRegistered(plan.fromLog() ? ResumeOutcome.PENDING : plan.outcome());
             }
             catch (final Throwable t)
             {
                 engine.onListenerError(t);
             }
         }
-        if (outcome == ResumeOutcome.GAP || (replaying && !logPending))
+        if (plan.outcome() == ResumeOutcome.GAP || (replaying && !plan.fromLog()))
         {
             wake();
         }
@@ -190,9 +185,8 @@ final class Subscriber
     /** Replay thread: the durable log's part of the replay is ready. */
     void logReplayDone(final List<Event> events, final ResumeOutcome outcome)
     {
-        this.logReplay = events;
+        replay.logDone(events);
         this.resumeOutcome = outcome;
-        this.logReplayPending = false;
         if (listener != null)
         {
             try
@@ -205,6 +199,18 @@ final class Subscriber
             }
         }
         wake();
+    }
+
+    /** Consumer (replay): one more event handed over from the log or the history. */
+    void countReplayed()
+    {
+        REPLAYED.setOpaque(this, replayed + 1);
+    }
+
+    /** Consumer (replay): events the history evicted before the replay reached them. */
+    void countReplayMissed(final long events)
+    {
+        REPLAY_MISSED.setOpaque(this, replayMissed + events);
     }
 
     /** Any engine thread: call the listener if the consumer is waiting for a wake-up. */
@@ -275,13 +281,15 @@ final class Subscriber
             return 0;
         }
         int n = 0;
-        if (replaying)
+        final ReplayCursor replay = this.replay;
+        if (replay != null)
         {
-            n = drainReplay(handler, limit);
-            if (replaying || n == limit)
+            n = replay.drain(handler, limit, engine.history(), view());
+            if (replay.isActive() || n == limit)
             {
                 return n;
             }
+            this.replay = null;
         }
         while (n < limit)
         {
@@ -382,64 +390,6 @@ final class Subscriber
     {
         ARMED.setVolatile(this, 1);
         return !queue.isEmpty() && ARMED.compareAndSet(this, 1, 0);
-    }
-
-    private int drainReplay(final EventHandler handler, final int limit)
-    {
-        if (logReplayPending)
-        {
-            return 0;
-        }
-        int n = 0;
-        final List<Event> log = logReplay;
-        if (log != null)
-        {
-            while (n < limit && logReplayIndex < log.size())
-            {
-                final Event e = log.get(logReplayIndex++);
-                if (accepts(e))
-                {
-                    handler.onEvent(e);
-                    REPLAYED.setOpaque(this, replayed + 1);
-                    n++;
-                }
-            }
-            if (logReplayIndex < log.size())
-            {
-                return n;
-            }
-            logReplay = null;
-        }
-        final History history = engine.history();
-        final Event view = view();
-        while (n < limit && replayNext <= replayEnd)
-        {
-            if (!history.copy(replayNext, view))
-            {
-                final long resumeAt = Math.min(history.resumeTail(), replayEnd + 1);
-                REPLAY_MISSED.setOpaque(this, replayMissed + Math.max(1, resumeAt - replayNext));
-                if (policy == SlowConsumerPolicy.DISCONNECT)
-                {
-                    replaying = false;
-                    close(CloseReason.SLOW_CONSUMER);
-                    return n;
-                }
-                replayNext = Math.max(resumeAt, replayNext + 1);
-                continue;
-            }
-            replayNext++;
-            if (accepts(view))
-            {
-                handler.onEvent(view);
-                REPLAYED.setOpaque(this, replayed + 1);
-                n++;
-            }
-        }
-        if (replayNext > replayEnd)
-        {
-            replaying = false;
-        }
-        return n;
     }
 
     /** Any thread: close from the consumer side; the dispatcher reclaims the slot. */

@@ -39,7 +39,7 @@ final class RecordCodec
     {
         final Attributes attributes = event.attributes();
         int length = FIXED + Utf8.fieldLength(event.topic()) + Utf8.fieldLength(event.type()) +
-            Utf8.fieldLength(event.audience()) + Utf8.fieldLength(event.origin()) + event.payload().length;
+            Utf8.fieldLength(event.audience()) + Utf8.fieldLength(event.origin()) + event.payloadLength();
         if (!attributes.isEmpty())
         {
             attributeWriter.lengthOnly = true;
@@ -77,15 +77,15 @@ final class RecordCodec
             i = attributeWriter.index;
             attributeWriter.buffer = null;
         }
-        final byte[] payload = event.payload();
-        buffer.putInt(i, payload.length);
-        buffer.putBytes(i + 4, payload);
+        final int payloadLength = event.payloadLength();
+        buffer.putInt(i, payloadLength);
+        buffer.putBytes(i + 4, event.payloadBuffer(), 0, payloadLength);
     }
 
     /**
      * Reads a body from {@code body}'s position to its limit.
      *
-     * @return the event, as {@link EventLog#restore} builds it.
+     * @return the event, as {@link io.ringcast.engine.EventLog#restore} builds it.
      * @throws IllegalArgumentException when the body is malformed (a checksum collision or a foreign file).
      */
     static Event decode(final ByteBuffer body)

@@ -46,23 +46,15 @@ class JournalTest
         return Engine.start(engineConfig);
     }
 
-    /** Drains copies: a delivered event may be a view the engine reuses once the callback returns. */
     private static List<Event> drain(final Subscription s, final int count)
     {
         final List<Event> got = new ArrayList<>();
         Await.until(() ->
         {
-            s.drain(e -> got.add(copy(e)), 1000);
+            s.drain(e -> got.add(e.copy()), 1000);
             return got.size() >= count;
         }, () -> "got " + got.size() + " of " + count);
         return got;
-    }
-
-    private static Event copy(final Event e)
-    {
-        return io.ringcast.engine.EventLog.restore(e.id(), e.timestampMs(), Message.builder(e.topic()).type(e.type())
-            .audience(e.audience()).attributes(e.attributes()).payload(e.payload().clone()).build(), e.origin(),
-            e.originSequence());
     }
 
     @Test
@@ -102,14 +94,10 @@ class JournalTest
         try (Journal journal = Journal.open(config()); Engine engine = engine(journal, 4))
         {
             final long first = engine.publish(msg("t", "0"));
-            long last = first;
             for (int i = 1; i < 200; i++)
             {
-                last = engine.publish(msg("t", Integer.toString(i)));
+                engine.publish(msg("t", Integer.toString(i)));
             }
-            final long lastId = last;
-            // dispatched first: a history of 4 moving on under the resume would make the engine count misses
-            Await.until(() -> engine.lastDispatchedId() == lastId, () -> "not dispatched");
             final Subscription s = engine.subscribe(Filter.all(), SubscribeOptions.defaults().resumeAfter(first));
             final List<Event> got = drain(s, 199);
             assertThat(s.resumeOutcome()).isEqualTo(ResumeOutcome.EXACT);

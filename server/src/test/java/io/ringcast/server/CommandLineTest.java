@@ -1,5 +1,7 @@
 package io.ringcast.server;
 
+import io.ringcast.test.Tokens;
+
 import io.ringcast.sse.DispatcherPlacement;
 import io.ringcast.sse.ServerConfig;
 import io.ringcast.sse.SlowClientPolicy;
@@ -119,7 +121,7 @@ class CommandLineTest
     {
         final ServerConfig c = CommandLine.parseAndValidate(new String[] {"--jwt-audience", "hub",
             "--jwt-issuer=https://idp", "--jwt-allow-no-exp", "true"},
-            Map.of("RINGCAST_JWT_SECRET", "0123456789abcdef0123456789abcdef-test-secret", "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
+            Map.of("RINGCAST_JWT_SECRET", Tokens.SECRET, "RINGCAST_METRICS_TOKEN", "0123456789abcdef"));
         assertEquals("hub", c.jwtAudience());
         assertEquals("https://idp", c.jwtIssuer());
         assertTrue(c.jwtAllowNoExp());

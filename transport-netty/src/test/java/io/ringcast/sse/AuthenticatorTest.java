@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Tokens;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;

@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Tokens;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Await;
 import io.ringcast.test.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,7 +89,7 @@ class Http2Test
         command.addAll(version(tls, http2));
         command.add(base(tls) + "/events?topic=" + topic);
         processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start());
-        await("the stream to open: " + out, () -> read(out).startsWith("retry:"));
+        Await.until(Duration.ofSeconds(30), "the stream to open: " + out, () -> read(out).startsWith("retry:"));
         return out;
     }
 
@@ -117,25 +117,12 @@ class Http2Test
         }
     }
 
-    private static void await(final String what, final BooleanSupplier condition) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private void roundTrip(final boolean tls, final boolean http2) throws Exception
     {
         final String topic = (tls ? "tls" : "clear") + "-" + (http2 ? "h2" : "h1");
         final Path stream = openStream(tls, http2, topic);
         assertEquals((http2 ? "2" : "1.1") + " 202", publish(tls, http2, topic, "{\"n\":1}"));
-        await(topic + " event in the stream", () -> read(stream).contains("data: {\"n\":1}"));
+        Await.until(Duration.ofSeconds(30), topic + " event in the stream", () -> read(stream).contains("data: {\"n\":1}"));
     }
 
     @Test
@@ -171,12 +158,12 @@ class Http2Test
             command.add(base(true) + "/events?topic=many/" + i);
         }
         processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start());
-        await("20 streams open", () -> read(out).split("retry:", -1).length - 1 == 20);
+        Await.until(Duration.ofSeconds(30), "20 streams open", () -> read(out).split("retry:", -1).length - 1 == 20);
         for (int i = 0; i < 20; i++)
         {
             assertEquals("2 202", publish(true, true, "many/" + i, Integer.toString(1000 + i)));
         }
-        await("20 events, one per stream", () -> read(out).split("data: 10", -1).length - 1 == 20);
+        Await.until(Duration.ofSeconds(30), "20 events, one per stream", () -> read(out).split("data: 10", -1).length - 1 == 20);
         final String metrics = ExternalTools.run(List.of(curl.toString(), "-sSk", base(true) + "/metrics"));
         assertTrue(metrics.contains("ringcast_http2_connections_total 22"), "one connection for the 20 streams, one " +
             "per publish and this one: " + metrics.lines().filter(l -> l.contains("http2")).toList());
@@ -193,7 +180,7 @@ class Http2Test
         final FileTime later = FileTime.from(Instant.now().plusSeconds(2));
         Files.setLastModifiedTime(dir.resolve("cert.pem"), later);
         Files.setLastModifiedTime(dir.resolve("key.pem"), later);
-        await("new connections to get the renewed certificate", () -> "CN=ringcast-test-2".equals(peerSubject()));
+        Await.until(Duration.ofSeconds(30), "new connections to get the renewed certificate", () -> "CN=ringcast-test-2".equals(peerSubject()));
         roundTrip(true, true);
     }
 

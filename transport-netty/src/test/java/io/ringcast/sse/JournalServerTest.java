@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Tokens;
 import com.nimbusds.jwt.JWTClaimsSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Tokens;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

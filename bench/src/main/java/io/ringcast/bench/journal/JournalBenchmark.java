@@ -269,7 +269,7 @@ public final class JournalBenchmark
                 final List<Event> got = new ArrayList<>();
                 while (got.isEmpty())
                 {
-                    s.drain(got::add, 1);
+                    s.drain(e -> got.add(e.copy()), 1);
                     Thread.onSpinWait();
                 }
                 final long served = System.nanoTime();

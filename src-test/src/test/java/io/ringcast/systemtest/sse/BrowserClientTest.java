@@ -1,5 +1,7 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.Tokens;
+import io.ringcast.test.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,6 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

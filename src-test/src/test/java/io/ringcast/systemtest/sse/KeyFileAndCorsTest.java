@@ -1,5 +1,7 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.Tokens;
+import io.ringcast.test.Await;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;

@@ -1,5 +1,6 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.Await;
 import io.ringcast.test.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

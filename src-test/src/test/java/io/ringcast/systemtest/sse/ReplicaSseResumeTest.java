@@ -1,5 +1,6 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.Await;
 import io.ringcast.test.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.Await;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
-package io.ringcast.systemtest.sse;
+package io.ringcast.test;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits on conditions with a deadline, polling every few milliseconds; fails with a description and the state seen. */
-final class Await
+public final class Await
 {
     private static final long POLL_MS = 5;
 
@@ -13,12 +13,12 @@ final class Await
     {
     }
 
-    static void until(final Duration timeout, final String what, final BooleanSupplier condition)
+    public static void until(final Duration timeout, final String what, final BooleanSupplier condition)
     {
         until(timeout, what, condition, () -> "");
     }
 
-    static void until(
+    public static void until(
         final Duration timeout, final String what, final BooleanSupplier condition, final Supplier<String> state)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
