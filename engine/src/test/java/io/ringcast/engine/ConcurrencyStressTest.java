@@ -1,5 +1,7 @@
 package io.ringcast.engine;
 
+import io.ringcast.test.Await;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,7 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.ringcast.engine.Await.msg;
+import static io.ringcast.engine.TestEvents.msg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stress tests of the hand-written concurrent protocols: the wake-up arming and the prefix index under churn. */

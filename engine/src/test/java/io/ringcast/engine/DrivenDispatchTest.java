@@ -1,5 +1,7 @@
 package io.ringcast.engine;
 
+import io.ringcast.test.Await;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.ringcast.engine.Await.drainUntil;
-import static io.ringcast.engine.Await.msg;
+import static io.ringcast.engine.TestEvents.drainUntil;
+import static io.ringcast.engine.TestEvents.msg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.ringcast.engine;
 
+import io.ringcast.test.Await;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -9,8 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.ringcast.engine.Await.drainUntil;
-import static io.ringcast.engine.Await.msg;
+import static io.ringcast.engine.TestEvents.drainUntil;
+import static io.ringcast.engine.TestEvents.msg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

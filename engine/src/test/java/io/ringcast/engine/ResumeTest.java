@@ -1,5 +1,7 @@
 package io.ringcast.engine;
 
+import io.ringcast.test.Await;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -10,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-import static io.ringcast.engine.Await.drainUntil;
-import static io.ringcast.engine.Await.msg;
+import static io.ringcast.engine.TestEvents.drainUntil;
+import static io.ringcast.engine.TestEvents.msg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(120)

@@ -1,5 +1,7 @@
 package io.ringcast.engine;
 
+import io.ringcast.test.Await;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -8,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.ringcast.engine.Await.msg;
+import static io.ringcast.engine.TestEvents.msg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The one storage: events written once into ring slots, positions in queues, drops when a slot is reused. */

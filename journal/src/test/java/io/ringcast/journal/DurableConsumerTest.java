@@ -4,6 +4,7 @@ import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.Event;
 import io.ringcast.engine.Message;
+import io.ringcast.test.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -9,6 +9,7 @@ import io.ringcast.engine.Message;
 import io.ringcast.engine.ResumeOutcome;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
+import io.ringcast.test.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

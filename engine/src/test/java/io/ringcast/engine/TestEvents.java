@@ -1,0 +1,28 @@
+package io.ringcast.engine;
+
+import io.ringcast.test.Await;
+
+import java.util.List;
+
+/** Messages and drains the engine's tests share. Thread-safety: stateless. */
+final class TestEvents
+{
+    private TestEvents()
+    {
+    }
+
+    /** Drains {@code s} into {@code sink} until it holds {@code count} events. */
+    static void drainUntil(final Subscription s, final List<Event> sink, final int count)
+    {
+        Await.until(() ->
+        {
+            s.drain(e -> sink.add(e.copy()), 4096);
+            return sink.size() >= count;
+        }, () -> "expected " + count + " events, got " + sink.size() + " on " + s);
+    }
+
+    static Message msg(final String topic, final String payload)
+    {
+        return Message.builder(topic).payload(payload).build();
+    }
+}
