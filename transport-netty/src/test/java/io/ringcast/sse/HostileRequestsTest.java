@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Await;
 import io.ringcast.test.Tokens;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -298,19 +300,12 @@ class HostileRequestsTest
             .startsWith("HTTP/1.1 202"));
         channel.writeInbound(Unpooled.copiedBuffer("GET /events?topic=t HTTP/1.1\r\nHost: x\r\n\r\n",
             StandardCharsets.US_ASCII));
-        String out = "";
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!out.contains("retry:") && System.nanoTime() < deadline)
-        {
-            out += output(channel);
-        }
-        assertTrue(out.contains("retry:"), out);
+        final StringBuilder out = new StringBuilder();
+        Await.until(Duration.ofSeconds(5), "the stream's retry line",
+            () -> out.append(output(channel)).indexOf("retry:") >= 0, out::toString);
         final EmbeddedChannel other = channel;
         engines.get(0).tryPublish(io.ringcast.engine.Message.builder("t").payload("2".getBytes()).build());
-        while (!out.contains("data: 2") && System.nanoTime() < deadline)
-        {
-            out += output(channel);
-        }
-        assertTrue(out.contains("data: 2"), out);
+        Await.until(Duration.ofSeconds(5), "the event published after the head",
+            () -> out.append(output(channel)).indexOf("data: 2") >= 0, out::toString);
     }
 }

@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Await;
 import io.ringcast.test.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,17 +92,9 @@ class JournalServerTest
         throw new AssertionError("no metric " + name);
     }
 
-    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    private static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(30), what, condition);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Await;
 import io.ringcast.test.Tokens;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,6 +11,7 @@ import io.ringcast.engine.Event;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,14 +86,9 @@ class RequestRouterTest
     private static String openStream(final EmbeddedChannel channel, final String request)
     {
         channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.UTF_8));
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String out = output(channel);
-        while (out.isEmpty() && System.nanoTime() - deadline < 0)
-        {
-            Thread.onSpinWait();
-            out = output(channel);
-        }
-        return out;
+        final String[] out = {""};
+        Await.until(Duration.ofSeconds(10), "the stream's response head", () -> !(out[0] = output(channel)).isEmpty());
+        return out[0];
     }
 
     private static String output(final EmbeddedChannel channel)
@@ -370,16 +367,13 @@ class RequestRouterTest
 
     private static Event awaitEvent(final Subscription s)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline)
+        final Event[] got = {null};
+        Await.until(Duration.ofSeconds(10), "an event on " + s, () ->
         {
             final Event e = s.poll();
-            if (e != null)
-            {
-                return e.copy(); // a view is valid until the next poll
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("no event within 10 s");
+            got[0] = e == null ? null : e.copy(); // a view is valid until the next poll
+            return e != null;
+        });
+        return got[0];
     }
 }

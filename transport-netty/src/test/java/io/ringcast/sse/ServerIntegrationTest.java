@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Await;
 import io.ringcast.test.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,17 +85,9 @@ class ServerIntegrationTest
         return r.body().replaceAll("\\{\"id\":\"(\\d+)\"}", "$1");
     }
 
-    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    private static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(Duration.ofSeconds(10), what, condition);
     }
 
     private void awaitSubscriptions(final int n) throws InterruptedException

@@ -1,5 +1,6 @@
 package io.ringcast.sse;
 
+import io.ringcast.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -257,17 +258,8 @@ class SlowClientBoundsTest
     }
 
     private static void await(final BooleanSupplier condition, final String what, final long seconds)
-        throws InterruptedException
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(Duration.ofSeconds(seconds), what, condition);
     }
 
     /**
