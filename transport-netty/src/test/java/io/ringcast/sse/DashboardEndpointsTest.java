@@ -1,6 +1,8 @@
 package io.ringcast.sse;
 
 import io.ringcast.test.Await;
+import io.ringcast.test.sse.SseFrame;
+import io.ringcast.test.sse.SseStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,9 +67,9 @@ class DashboardEndpointsTest
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private SseTestClient stream(final String pathAndQuery) throws Exception
+    private SseStream stream(final String pathAndQuery) throws Exception
     {
-        final SseTestClient c = SseTestClient.open(client, uri(pathAndQuery));
+        final SseStream c = SseStream.open(client, uri(pathAndQuery));
         resources.add(c);
         return c;
     }
@@ -104,7 +106,7 @@ class DashboardEndpointsTest
         assertTrue(before.body().contains("\"replication\":null"), before.body());
         assertEquals(0, field(before.body(), "streams"));
 
-        final SseTestClient events = stream("/events?topic=orders/*");
+        final SseStream events = stream("/events?topic=orders/*");
         await(() -> server.engine().metrics().activeSubscriptions() >= 1, "the stream registered");
         publish("{\"topic\":\"orders/eu\",\"data\":1}");
         publish("{\"topic\":\"orders/us\",\"data\":2}");
@@ -144,26 +146,26 @@ class DashboardEndpointsTest
     void shouldShowEachEventsTopicTypeAndPrivacyToAnEnvelopeStreamOnAPrefix() throws Exception
     {
         start(new ServerConfig());
-        final SseTestClient events = stream("/events?topic=orders/*&envelope=1&user=alice");
-        final SseTestClient plain = stream("/events?topic=orders/*");
+        final SseStream events = stream("/events?topic=orders/*&envelope=1&user=alice");
+        final SseStream plain = stream("/events?topic=orders/*");
         await(() -> server.engine().metrics().activeSubscriptions() >= 2, "the streams registered");
         final String eu = publish("{\"topic\":\"orders/eu\",\"type\":\"created\",\"data\":{\"a\":1,\n\"b\":2}}");
         final String us = publish("{\"topic\":\"orders/us\",\"user\":\"alice\",\"data\":\"for alice\"}");
 
-        final SseTestClient.Frame first = events.nextEvent();
+        final SseFrame first = events.nextEvent();
         assertEquals(eu, first.id());
-        assertNull(first.event(), "an envelope frame has no event: line, so EventSource hands it to onmessage");
+        assertFalse(first.hadType(), "an envelope frame has no event: line, so EventSource hands it to onmessage");
         final Matcher time = Pattern.compile("\"time\":(\\d+)").matcher(first.data());
         assertTrue(time.find(), first.data());
         assertEquals("{\"id\":\"" + eu + "\",\"topic\":\"orders/eu\",\"type\":\"created\",\"time\":" + time.group(1) +
             ",\"private\":false,\"data\":{\"a\":1,\n\"b\":2}}", first.data());
-        final SseTestClient.Frame second = events.nextEvent();
+        final SseFrame second = events.nextEvent();
         assertEquals(us, second.id());
         assertTrue(second.data().contains("\"topic\":\"orders/us\",\"type\":null,") &&
             second.data().endsWith(",\"private\":true,\"data\":\"for alice\"}"), second.data());
 
-        final SseTestClient.Frame unchanged = plain.nextEvent();
-        assertEquals("created", unchanged.event());
+        final SseFrame unchanged = plain.nextEvent();
+        assertEquals("created", unchanged.type());
         assertEquals("{\"a\":1,\n\"b\":2}", unchanged.data(), "streams without envelope=1 are unchanged");
     }
 

@@ -2,6 +2,8 @@ package io.ringcast.sse;
 
 import io.ringcast.test.Await;
 import io.ringcast.test.Tokens;
+import io.ringcast.test.sse.SseFrame;
+import io.ringcast.test.sse.SseStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -109,12 +111,12 @@ class JournalServerTest
         server.close();
 
         start(new ServerConfig().dataDir(dir));
-        final SseTestClient resumed = SseTestClient.open(client, uri("/events?topic=t"), "Last-Event-ID", ids.get(1));
+        final SseStream resumed = SseStream.open(client, uri("/events?topic=t"), "Last-Event-ID", ids.get(1));
         resources.add(resumed);
         for (int i = 2; i < 5; i++)
         {
-            final SseTestClient.Frame f = resumed.nextEvent();
-            assertNotEquals("reset", f.event(), "a resume covered by the journal is exact");
+            final SseFrame f = resumed.nextEvent();
+            assertNotEquals("reset", f.type(), "a resume covered by the journal is exact");
             assertEquals(ids.get(i), f.id());
             assertEquals(Integer.toString(i), f.data());
         }
@@ -188,13 +190,13 @@ class JournalServerTest
         server.close();
 
         start(new ServerConfig().dataDir(mount.resolve("journal")));
-        final SseTestClient resumed = SseTestClient.open(client, uri("/events?topic=t"), "Last-Event-ID",
+        final SseStream resumed = SseStream.open(client, uri("/events?topic=t"), "Last-Event-ID",
             Long.toString(Long.parseLong(accepted.get(0)) - 1));
         resources.add(resumed);
         for (final String id : accepted)
         {
-            final SseTestClient.Frame f = resumed.nextEvent();
-            assertNotEquals("reset", f.event());
+            final SseFrame f = resumed.nextEvent();
+            assertNotEquals("reset", f.type());
             assertEquals(id, f.id(), "every accepted event was kept");
         }
     }
@@ -219,7 +221,7 @@ class JournalServerTest
                 .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"t\",\"data\":" + i + "}")).build(),
                 HttpResponse.BodyHandlers.ofString())));
         }
-        final SseTestClient first = SseTestClient.open(client, uri("/events?topic=t&consumer=billing"),
+        final SseStream first = SseStream.open(client, uri("/events?topic=t&consumer=billing"),
             "Authorization", "Bearer " + billing);
         resources.add(first);
         assertEquals(200, first.status(), "the consumer's stream opens");
@@ -240,7 +242,7 @@ class JournalServerTest
         server.close();
 
         start(config);
-        final SseTestClient again = SseTestClient.open(client, uri("/events?topic=t&consumer=billing"),
+        final SseStream again = SseStream.open(client, uri("/events?topic=t&consumer=billing"),
             "Authorization", "Bearer " + billing);
         resources.add(again);
         assertEquals(ids.get(3), again.nextEvent().id(), "after a restart the stream starts after the commit");

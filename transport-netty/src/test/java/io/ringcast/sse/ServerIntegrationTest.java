@@ -2,6 +2,8 @@ package io.ringcast.sse;
 
 import io.ringcast.test.Await;
 import io.ringcast.test.Tokens;
+import io.ringcast.test.sse.SseFrame;
+import io.ringcast.test.sse.SseStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,9 +61,9 @@ class ServerIntegrationTest
         return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
     }
 
-    private SseTestClient stream(final String pathAndQuery, final String... headers) throws Exception
+    private SseStream stream(final String pathAndQuery, final String... headers) throws Exception
     {
-        final SseTestClient c = SseTestClient.open(client, uri(pathAndQuery), headers);
+        final SseStream c = SseStream.open(client, uri(pathAndQuery), headers);
         resources.add(c);
         return c;
     }
@@ -99,16 +101,16 @@ class ServerIntegrationTest
     void shouldDeliverAPublishedEventWithMultiLineDataToAPrefixStream() throws Exception
     {
         start(new ServerConfig());
-        final SseTestClient events = stream("/events?topic=orders/*");
+        final SseStream events = stream("/events?topic=orders/*");
         assertEquals(200, events.status());
-        assertEquals("text/event-stream; charset=utf-8", events.response.headers().firstValue("content-type")
+        assertEquals("text/event-stream; charset=utf-8", events.headers().firstValue("content-type")
             .orElseThrow());
-        assertEquals("2000", events.next().retry());
+        assertEquals(2000, events.next().retryMs());
         awaitSubscriptions(1);
         final String id = publishedId("{\"topic\":\"orders/eu\",\"type\":\"created\",\"data\":{\"a\":1,\n\"b\":2}}");
-        final SseTestClient.Frame f = events.nextEvent();
+        final SseFrame f = events.nextEvent();
         assertEquals(id, f.id());
-        assertEquals("created", f.event());
+        assertEquals("created", f.type());
         assertEquals("{\"a\":1,\n\"b\":2}", f.data());
     }
 
@@ -121,14 +123,14 @@ class ServerIntegrationTest
             new ServerConfig().ioThreads(2).dispatcher(DispatcherPlacement.LOOP)))
         {
             start(config);
-            final List<SseTestClient> streams = new ArrayList<>();
+            final List<SseStream> streams = new ArrayList<>();
             for (int i = 0; i < 4; i++) // spread over the loops
             {
                 streams.add(stream("/events?topic=p"));
             }
             awaitSubscriptions(4);
             final String id = publishedId("{\"topic\":\"p\",\"data\":1}");
-            for (final SseTestClient s : streams)
+            for (final SseStream s : streams)
             {
                 assertEquals(id, s.nextEvent().id(), config.dispatcher().name());
                 s.close();
@@ -141,8 +143,8 @@ class ServerIntegrationTest
     void shouldSendCommentHeartbeatsOnAnIdleStream() throws Exception
     {
         start(new ServerConfig().heartbeatIntervalMs(100).retryMs(500));
-        final SseTestClient events = stream("/events?topic=quiet");
-        assertEquals("500", events.next().retry());
+        final SseStream events = stream("/events?topic=quiet");
+        assertEquals(500, events.next().retryMs());
         assertEquals("hb", events.next().comment());
         assertEquals("hb", events.next().comment());
     }
@@ -156,8 +158,8 @@ class ServerIntegrationTest
         {
             ids.add(publishedId("{\"topic\":\"t\",\"data\":" + i + "}"));
         }
-        final SseTestClient resumed = stream("/events?topic=t", "Last-Event-ID", ids.get(3));
-        final List<SseTestClient.Frame> replayed = resumed.events(6);
+        final SseStream resumed = stream("/events?topic=t", "Last-Event-ID", ids.get(3));
+        final List<SseFrame> replayed = resumed.events(6);
         for (int i = 0; i < 6; i++)
         {
             assertEquals(ids.get(4 + i), replayed.get(i).id());
@@ -176,12 +178,12 @@ class ServerIntegrationTest
         {
             ids.add(publishedId("{\"topic\":\"t\",\"data\":" + i + "}"));
         }
-        final SseTestClient resumed = stream("/events?topic=t&lastEventId=" + ids.get(0));
-        final SseTestClient.Frame reset = resumed.nextEvent();
-        assertEquals("reset", reset.event());
-        assertNull(reset.id());
+        final SseStream resumed = stream("/events?topic=t&lastEventId=" + ids.get(0));
+        final SseFrame reset = resumed.nextEvent();
+        assertEquals("reset", reset.type());
+        assertFalse(reset.hadId(), "a reset carries no id: the client keeps its last one");
         assertEquals("{\"reason\":\"history-gap\",\"lastEventId\":\"" + ids.get(0) + "\"}", reset.data());
-        final List<SseTestClient.Frame> retained = resumed.events(4);
+        final List<SseFrame> retained = resumed.events(4);
         assertEquals(ids.get(6), retained.get(0).id());
         assertEquals(ids.get(9), retained.get(3).id());
     }
@@ -193,12 +195,12 @@ class ServerIntegrationTest
         final long exp = System.currentTimeMillis() - (Authenticator.CLOCK_SKEW_SECONDS - 2) * 1000;
         final String token = Tokens.hs256(Tokens.claims("alice", List.of("news"), List.of("news"))
             .expirationTime(new java.util.Date(exp)));
-        final SseTestClient s = stream("/events?topic=news", "Authorization", "Bearer " + token);
+        final SseStream s = stream("/events?topic=news", "Authorization", "Bearer " + token);
         awaitSubscriptions(1);
-        final SseTestClient.Frame expired = s.nextEvent();
-        assertEquals("token-expired", expired.event());
+        final SseFrame expired = s.nextEvent();
+        assertEquals("token-expired", expired.type());
         assertTrue(expired.data().contains("\"reason\":\"token-expired\""), expired.data());
-        assertEquals(SseTestClient.END, s.next());
+        assertEquals(SseStream.Received.Kind.END, s.next().kind());
         assertEquals(1, metric("ringcast_stream_token_expiries_total"));
     }
 
@@ -212,8 +214,8 @@ class ServerIntegrationTest
             .claim("publish_private", List.of("inbox")));
         final String plainPublisher = Tokens.hs256("web", List.of(), List.of("*"));
         final String carol = Tokens.hs256("carol", List.of(), List.of("inbox"));
-        final SseTestClient aliceStream = stream("/events?topic=inbox", "Authorization", "Bearer " + alice);
-        final SseTestClient bobStream = stream("/events?topic=inbox&access_token=" + bob);
+        final SseStream aliceStream = stream("/events?topic=inbox", "Authorization", "Bearer " + alice);
+        final SseStream bobStream = stream("/events?topic=inbox&access_token=" + bob);
         awaitSubscriptions(2);
         assertEquals(401, publish("{\"topic\":\"inbox\",\"data\":0}").statusCode());
         final HttpResponse<String> forAlice = publish("{\"topic\":\"inbox\",\"user\":\"alice\",\"data\":\"a\"}",
@@ -237,12 +239,12 @@ class ServerIntegrationTest
     void shouldEndStreamsCleanlyOnGracefulShutdown() throws Exception
     {
         start(new ServerConfig());
-        final SseTestClient events = stream("/events?topic=t");
+        final SseStream events = stream("/events?topic=t");
         awaitSubscriptions(1);
         publishedId("{\"topic\":\"t\",\"data\":1}");
         assertEquals("1", events.nextEvent().data());
         server.close();
-        assertSame(SseTestClient.END, events.nextEvent());
+        assertSame(SseStream.END, events.nextEvent());
         assertThrows(java.io.IOException.class, () -> publish("{\"topic\":\"t\",\"data\":2}"));
     }
 
@@ -250,7 +252,7 @@ class ServerIntegrationTest
     void shouldFinishAnInFlightPublishBeforeClosingTheEngineOnShutdown() throws Exception
     {
         start(new ServerConfig());
-        final SseTestClient events = stream("/events?topic=t");
+        final SseStream events = stream("/events?topic=t");
         awaitSubscriptions(1);
         final Socket publisher = new Socket("127.0.0.1", server.port());
         resources.add(publisher);
@@ -268,7 +270,7 @@ class ServerIntegrationTest
         final String response = new String(publisher.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
         assertEquals("HTTP/1.1 202", response);
         assertEquals("\"last\"", events.nextEvent().data());
-        assertSame(SseTestClient.END, events.nextEvent());
+        assertSame(SseStream.END, events.nextEvent());
         closer.join(10_000);
     }
 
@@ -276,7 +278,7 @@ class ServerIntegrationTest
     void shouldCutOffAStalledClientWhileAHealthyOneReceivesEverything() throws Exception
     {
         start(new ServerConfig().queueCapacity(64));
-        final SseTestClient healthy = stream("/events?topic=t");
+        final SseStream healthy = stream("/events?topic=t");
         final Socket stalled = new Socket();
         stalled.setReceiveBufferSize(4096);
         stalled.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
@@ -315,7 +317,7 @@ class ServerIntegrationTest
     void shouldAnswer503BeyondTheConnectionLimit() throws Exception
     {
         start(new ServerConfig().maxConnections(1));
-        final SseTestClient first = stream("/events?topic=t");
+        final SseStream first = stream("/events?topic=t");
         assertEquals(200, first.status());
         final HttpResponse<String> refused = client.send(HttpRequest.newBuilder(uri("/healthz")).build(),
             HttpResponse.BodyHandlers.ofString());

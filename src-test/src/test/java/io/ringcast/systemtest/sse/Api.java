@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import io.ringcast.test.sse.SseStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

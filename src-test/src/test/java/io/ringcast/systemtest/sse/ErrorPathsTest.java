@@ -1,5 +1,6 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.sse.SseStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.ringcast.test.sse.SseStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

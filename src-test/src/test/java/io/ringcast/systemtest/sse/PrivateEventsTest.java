@@ -2,6 +2,8 @@ package io.ringcast.systemtest.sse;
 
 import io.ringcast.test.Tokens;
 import io.ringcast.test.Await;
+import io.ringcast.test.sse.SseFrame;
+import io.ringcast.test.sse.SseStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

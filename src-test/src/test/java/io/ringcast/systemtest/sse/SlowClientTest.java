@@ -1,6 +1,8 @@
 package io.ringcast.systemtest.sse;
 
 import io.ringcast.test.Await;
+import io.ringcast.test.sse.SseFrame;
+import io.ringcast.test.sse.SseStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

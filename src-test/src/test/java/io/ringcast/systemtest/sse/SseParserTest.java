@@ -1,5 +1,7 @@
 package io.ringcast.systemtest.sse;
 
+import io.ringcast.test.sse.SseFrame;
+import io.ringcast.test.sse.SseParser;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ class SseParserTest
     void shouldJoinDataLinesWithLineFeedsAndStripOneLeadingSpace()
     {
         feed("id: 7", "event: t", "data: a", "data:  b", "data:c", "");
-        assertEquals(List.of(new SseFrame("7", true, "t", "a\n b\nc", frames.get(0).received())), frames);
+        assertEquals(List.of(new SseFrame("7", true, "t", true, "a\n b\nc", frames.get(0).received())), frames);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.ringcast.systemtest.sse;
+package io.ringcast.test.sse;
 
 import java.util.function.Consumer;
 
@@ -9,10 +9,10 @@ import java.util.function.Consumer;
  *
  * <p>Not thread-safe: one connection's reader thread feeds it.
  */
-final class SseParser
+public final class SseParser
 {
     /** What the parser reports besides dispatched frames. */
-    interface Listener
+    public interface Listener
     {
         void onFrame(SseFrame frame);
 
@@ -31,13 +31,14 @@ final class SseParser
     private boolean blockHasFields;
     private boolean blockHasId;
     private boolean blockHasData;
+    private boolean blockHasType;
 
-    SseParser(final Listener listener)
+    public SseParser(final Listener listener)
     {
         this.listener = listener;
     }
 
-    static SseParser dispatchingTo(final Consumer<SseFrame> frames)
+    public static SseParser dispatchingTo(final Consumer<SseFrame> frames)
     {
         return new SseParser(new Listener()
         {
@@ -60,12 +61,12 @@ final class SseParser
         });
     }
 
-    String lastEventId()
+    public String lastEventId()
     {
         return lastEventId;
     }
 
-    void line(final String line)
+    public void line(final String line)
     {
         if (line.isEmpty())
         {
@@ -101,7 +102,11 @@ final class SseParser
     {
         switch (field)
         {
-            case "event" -> eventType = value;
+            case "event" ->
+            {
+                eventType = value;
+                blockHasType = true;
+            }
             case "data" ->
             {
                 data.append(value).append('\n');
@@ -143,7 +148,8 @@ final class SseParser
         }
         data.setLength(data.length() - 1);
         final String type = eventType.isEmpty() ? "message" : eventType;
-        listener.onFrame(new SseFrame(lastEventId, blockHasId, type, data.toString(), System.nanoTime()));
+        listener.onFrame(
+            new SseFrame(lastEventId, blockHasId, type, blockHasType, data.toString(), System.nanoTime()));
         resetBlock();
     }
 
@@ -154,5 +160,6 @@ final class SseParser
         blockHasFields = false;
         blockHasId = false;
         blockHasData = false;
+        blockHasType = false;
     }
 }
