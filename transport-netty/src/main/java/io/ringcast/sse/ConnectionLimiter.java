@@ -6,6 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
@@ -15,11 +18,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * First handler of every connection: counts open connections and refuses those beyond the limit, before any HTTP
- * codec. A refused connection is not passed on: its first bytes are read, and the answer (written raw) depends on
- * them: an event-stream request ({@code GET /events} not asking for JSON) gets the {@link StreamRefusal} form a
- * browser's {@code EventSource} retries; anything else gets {@code 503 too_many_connections} with JSON. The
- * connection then closes; one that sends nothing is closed after {@value #SILENT_CLOSE_MS} ms.
+ * First handler of every connection behind the transport (in clear text the first of all; with TLS right behind the
+ * {@code SslHandler}, so its answer is encrypted and an HTTPS client reads it): counts open connections and refuses
+ * those beyond the limit, before any HTTP codec. A refused connection is not passed on: its first bytes are read,
+ * and the answer (written raw) depends on them: an event-stream request ({@code GET /events} not asking for JSON)
+ * gets the {@link StreamRefusal} form a browser's {@code EventSource} retries; an HTTP/2 connection (negotiated by
+ * ALPN, or a prior-knowledge preface) gets a server preface and a {@code GOAWAY} with {@code ENHANCE_YOUR_CALM} and
+ * no stream processed, so the client may retry; anything else gets {@code 503 too_many_connections} with JSON. The
+ * connection then closes; one that sends nothing is closed after {@value #SILENT_CLOSE_MS} ms. With TLS, the
+ * handshake of a refused connection completes but the protocol choice behind never sees it (a failed handshake is
+ * passed on, to be counted).
  *
  * <p>Shared by all channels; thread-safe (one atomic counter; the refused mark is a channel attribute).
  */
@@ -36,6 +44,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter
         "Content-Length: 84\r\n\r\n" +
         "{\"error\":\"too_many_connections\",\"detail\":\"" + DETAIL + "\"}")
         .getBytes(StandardCharsets.US_ASCII);
+    /** An empty SETTINGS frame (the server preface) then GOAWAY: last stream 0, ENHANCE_YOUR_CALM, the reason. */
+    private static final byte[] HTTP2_REJECTION = http2Rejection("too_many_connections: " + DETAIL);
+    private static final String HTTP2_PREFACE_START = "PRI * HTTP/2.0";
     private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf(ConnectionLimiter.class, "refused");
 
     private final int maxConnections;
@@ -54,6 +65,18 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter
             "Cache-Control: no-store\r\n" +
             "Connection: close\r\n" +
             "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] http2Rejection(final String reason)
+    {
+        final byte[] debug = reason.getBytes(StandardCharsets.US_ASCII);
+        final ByteBuf frames = Unpooled.buffer(9 + 9 + 8 + debug.length);
+        frames.writeMedium(0).writeByte(0x4).writeByte(0).writeInt(0); // SETTINGS, no parameters
+        frames.writeMedium(8 + debug.length).writeByte(0x7).writeByte(0).writeInt(0); // GOAWAY on stream 0
+        frames.writeInt(0).writeInt(0xb).writeBytes(debug); // last stream id 0, ENHANCE_YOUR_CALM, debug data
+        final byte[] bytes = new byte[frames.readableBytes()];
+        frames.readBytes(bytes);
+        return bytes;
     }
 
     int open()
@@ -87,16 +110,39 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter
         {
             if (ctx.channel().attr(REFUSED).getAndSet(Boolean.FALSE) == Boolean.TRUE)
             {
-                ctx.channel().config().setAutoRead(false);
-                final boolean eventStream = msg instanceof ByteBuf b && eventStreamRequest(
-                    b.toString(b.readerIndex(), Math.min(b.readableBytes(), 8192), StandardCharsets.ISO_8859_1));
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(eventStream ? eventStreamRejection : REJECTION))
-                    .addListener(ChannelFutureListener.CLOSE);
+                final String head = msg instanceof ByteBuf b ?
+                    b.toString(b.readerIndex(), Math.min(b.readableBytes(), 8192), StandardCharsets.ISO_8859_1) : "";
+                refuse(ctx, head.startsWith(HTTP2_PREFACE_START) ? HTTP2_REJECTION :
+                    eventStreamRequest(head) ? eventStreamRejection : REJECTION);
             }
         }
         finally
         {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static void refuse(final ChannelHandlerContext ctx, final byte[] answer)
+    {
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** With TLS, a refused connection's handshake ends here: HTTP/2 is refused at once, HTTP/1.1 on its request. */
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (ctx.channel().attr(REFUSED).get() == null || !(event instanceof SslHandshakeCompletionEvent handshake) ||
+            !handshake.isSuccess())
+        {
+            super.userEventTriggered(ctx, event);
+            return;
+        }
+        final SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls != null && ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol()) &&
+            ctx.channel().attr(REFUSED).getAndSet(Boolean.FALSE) == Boolean.TRUE)
+        {
+            refuse(ctx, HTTP2_REJECTION);
         }
     }
 

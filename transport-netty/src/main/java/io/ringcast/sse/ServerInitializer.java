@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * Builds each connection's pipeline, in this order (inbound top to bottom; each handler has one job):
  * <ol>
+ *   <li>with TLS, Netty's {@code SslHandler} ({@link TlsContext}), so what follows reads and writes plain bytes;</li>
  *   <li>{@code limiter} {@link ConnectionLimiter} (shared): 503 and close beyond {@code maxConnections};</li>
- *   <li>with TLS, Netty's {@code SslHandler} ({@link TlsContext}) and {@link AlpnProtocolSelector}; in clear text,
+ *   <li>with TLS, {@link AlpnProtocolSelector}; in clear text,
  *       {@link PriorKnowledgeDetector}: each picks HTTP/2 ({@link Http2Pipeline}: the handlers from {@code timeouts}
  *       on run once per stream, in its child channel) or HTTP/1.1, installs its handlers and steps aside;</li>
  *   <li>{@code bytes}: {@link RequestTimeouts#byteWatch()}, starts the request timeout on the first byte of a next
@@ -88,14 +89,15 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> implemen
     {
         channels.add(channel);
         final ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast("limiter", limiter);
         if (tls != null)
         {
             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+            pipeline.addLast("limiter", limiter);
             pipeline.addLast("protocol", new AlpnProtocolSelector(this, server.metrics));
         }
         else
         {
+            pipeline.addLast("limiter", limiter);
             pipeline.addLast("protocol",
                 new PriorKnowledgeDetector(this, server.config.requestTimeoutMs(), server.metrics));
         }
