@@ -52,7 +52,7 @@ else
   STEP=1000; TPUT="-wi 2 -i 5 -f 2"; HEAD="-wi 2 -i 5 -f 2"; ONE="-wi 2 -i 5 -f 2"
   LAT="-p warmupMs=5000 -p measureMs=10000 -i 3 -f 2"; SSE="-wi 5 -w 1 -i 10 -r 1 -f 2"
 fi
-PEERS5="ringcast,submission-publisher,seed-port,reactor,disruptor-minimal"
+PEERS5="ringcast,submission-publisher,sharing-bus,reactor,disruptor-minimal"
 
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 

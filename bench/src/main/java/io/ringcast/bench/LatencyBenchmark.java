@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 1)
 public class LatencyBenchmark extends RigBenchmark
 {
-    @Param({"ringcast", "ringcast-yielding", "ringcast-no-history", "submission-publisher", "seed-port", "reactor",
+    @Param({"ringcast", "ringcast-yielding", "ringcast-no-history", "submission-publisher", "sharing-bus", "reactor",
         "disruptor-minimal"})
     public String peer;
 

@@ -12,7 +12,7 @@ public final class Peers
     /** Ringcast with the in-memory history turned off: what the resume history costs (mostly GC). */
     public static final String RINGCAST_NO_HISTORY = "ringcast-no-history";
     public static final String SUBMISSION_PUBLISHER = "submission-publisher";
-    public static final String SEED_PORT = "seed-port";
+    public static final String SHARING_BUS = "sharing-bus";
     public static final String REACTOR = "reactor";
     public static final String DISRUPTOR_MINIMAL = "disruptor-minimal";
 
@@ -34,11 +34,11 @@ public final class Peers
             case RINGCAST_SINGLE -> new RingcastPeer(ProducerMode.SINGLE, WaitStrategyKind.BLOCKING);
             case RINGCAST_YIELDING -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.YIELDING);
             case SUBMISSION_PUBLISHER -> new SubmissionPublisherPeer();
-            case SEED_PORT -> new SeedPortPeer();
+            case SHARING_BUS -> new SharingBusPeer();
             case REACTOR -> new ReactorPeer();
             case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
-                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, SUBMISSION_PUBLISHER, SEED_PORT, REACTOR,
+                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
                 DISRUPTOR_MINIMAL));
         };
     }

@@ -29,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Relay throughput (events/s published on node A and received on node B) and cross-node latency percentiles, for
- * Ringcast's batched outbox relay and, in the same run against the same PostgreSQL, for the seed's design (one INSERT
+ * Ringcast's batched outbox relay and, in the same run against the same PostgreSQL, for the reference design's design (one INSERT
  * and one NOTIFY per event, awaited on the publish path). Both nodes run in this JVM, each with its own engine and its
  * own PostgreSQL connections; latency is measured from each event's intended send time (so a publisher that falls
  * behind its schedule shows up in the figures) to its arrival at node B's subscriber.
@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     io.ringcast.bench.relay.RelayBenchmark [--pg-url jdbc:postgresql://...] [--events 200000] [--rate 10000]
- *     [--latency-seconds 10] [--seed-events 20000] [--seed-publishers 4] [--durable true] [--linger-us 1000]
+ *     [--latency-seconds 10] [--naive-events 20000] [--naive-publishers 4] [--durable true] [--linger-us 1000]
  *     [--batch-size 1000]
  * </pre>
  * Without {@code --pg-url} it starts its own PostgreSQL 15 (needs root). Single-threaded main; prints Markdown.
@@ -56,8 +56,8 @@ public final class RelayBenchmark
         final int events = Integer.parseInt(o.getOrDefault("events", "200000"));
         final int rate = Integer.parseInt(o.getOrDefault("rate", "10000"));
         final int latencySeconds = Integer.parseInt(o.getOrDefault("latency-seconds", "10"));
-        final int seedEvents = Integer.parseInt(o.getOrDefault("seed-events", "20000"));
-        final int seedPublishers = Integer.parseInt(o.getOrDefault("seed-publishers", "4"));
+        final int naiveEvents = Integer.parseInt(o.getOrDefault("naive-events", "20000"));
+        final int naivePublishers = Integer.parseInt(o.getOrDefault("naive-publishers", "4"));
         final boolean durable = Boolean.parseBoolean(o.getOrDefault("durable", "true"));
         final int batchSize = Integer.parseInt(o.getOrDefault("batch-size",
             Integer.toString(RelayConfig.DEFAULT_BATCH_SIZE)));
@@ -77,7 +77,7 @@ public final class RelayBenchmark
         {
             final String db = freshDatabase(url, "ringcast_bench");
             runRingcast(db, events, rate, latencySeconds, batchSize, lingerUs, rows);
-            runSeed(db, seedEvents, seedPublishers, rate, rows);
+            runNaive(db, naiveEvents, naivePublishers, rate, rows);
         }
         finally
         {
@@ -136,49 +136,49 @@ public final class RelayBenchmark
         }
     }
 
-    // ------------------------------------------------------------------------------------------ seed design
+    // ------------------------------------------------------------------------------------------ naive outbox design
 
-    private static void runSeed(
+    private static void runNaive(
         final String url, final int events, final int publishers, final int rate, final List<String> rows)
         throws Exception
     {
-        SeedRelay.createSchema(url);
+        NaiveOutboxRelay.createSchema(url);
         final AtomicBoolean running = new AtomicBoolean(true);
-        try (Engine a = Engine.start(engineConfig().nodeId("seed-a")); Engine b = Engine.start(engineConfig().nodeId("seed-b")))
+        try (Engine a = Engine.start(engineConfig().nodeId("naive-a")); Engine b = Engine.start(engineConfig().nodeId("naive-b")))
         {
-            final Thread listener = new Thread(() -> SeedRelay.listen(url, b, running::get), "seed-listener");
+            final Thread listener = new Thread(() -> NaiveOutboxRelay.listen(url, b, running::get), "naive-listener");
             listener.setDaemon(true);
             listener.start();
             Thread.sleep(500); // LISTEN is issued before the first NOTIFY
             final Receiver receiver = new Receiver(b, events * 2 + rate * 4 + 10_000);
-            final List<SeedRelay.Publisher> pubs = new ArrayList<>();
+            final List<NaiveOutboxRelay.Publisher> pubs = new ArrayList<>();
             for (int i = 0; i < publishers; i++)
             {
-                pubs.add(new SeedRelay.Publisher(url, a));
+                pubs.add(new NaiveOutboxRelay.Publisher(url, a));
             }
             final long start = System.nanoTime();
-            final long[] unused = paced(receiver, Integer.MAX_VALUE, events, publishers, (t, i) -> seedPublish(pubs, t, i));
+            final long[] unused = paced(receiver, Integer.MAX_VALUE, events, publishers, (t, i) -> naivePublish(pubs, t, i));
             final double seconds = (receiver.lastArrivalNs - start) / 1e9;
-            rows.add(row("Seed (INSERT + NOTIFY per event, " + publishers + " publishers)", "relay throughput A→B",
+            rows.add(row("Naive outbox relay (INSERT + NOTIFY per event, " + publishers + " publishers)", "relay throughput A→B",
                 unused.length, perSecond(events / seconds)));
             final int slowRate = Math.min(rate, 1_000);
-            final long[] slow = paced(receiver, slowRate, slowRate * 5, publishers, (t, i) -> seedPublish(pubs, t, i));
-            rows.add(row("Seed (INSERT + NOTIFY per event, " + publishers + " publishers)",
+            final long[] slow = paced(receiver, slowRate, slowRate * 5, publishers, (t, i) -> naivePublish(pubs, t, i));
+            rows.add(row("Naive outbox relay (INSERT + NOTIFY per event, " + publishers + " publishers)",
                 "A→B latency at " + slowRate + "/s", slow.length, percentiles(slow)));
-            final long[] fast = paced(receiver, rate, rate * 3, publishers, (t, i) -> seedPublish(pubs, t, i));
-            rows.add(row("Seed (INSERT + NOTIFY per event, " + publishers + " publishers)",
+            final long[] fast = paced(receiver, rate, rate * 3, publishers, (t, i) -> naivePublish(pubs, t, i));
+            rows.add(row("Naive outbox relay (INSERT + NOTIFY per event, " + publishers + " publishers)",
                 "A→B latency at " + rate + "/s (3 s)", fast.length, percentiles(fast)));
             running.set(false);
             listener.join(5_000);
             receiver.close();
-            for (final SeedRelay.Publisher p : pubs)
+            for (final NaiveOutboxRelay.Publisher p : pubs)
             {
                 p.close();
             }
         }
     }
 
-    private static void seedPublish(final List<SeedRelay.Publisher> pubs, final int thread, final long intendedNs)
+    private static void naivePublish(final List<NaiveOutboxRelay.Publisher> pubs, final int thread, final long intendedNs)
     {
         try
         {

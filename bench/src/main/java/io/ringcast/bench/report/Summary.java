@@ -23,7 +23,7 @@ import java.util.Set;
 public final class Summary
 {
     static final List<String> PEER_ORDER = List.of(
-        "ringcast", "ringcast-single", "ringcast-yielding", "disruptor-minimal", "submission-publisher", "seed-port",
+        "ringcast", "ringcast-single", "ringcast-yielding", "disruptor-minimal", "submission-publisher", "sharing-bus",
         "reactor");
 
     private final List<Row> rows = new ArrayList<>();
@@ -265,14 +265,14 @@ public final class Summary
         final Row rc16 = find(bc, "subscribers", "16", "ringcast");
         goal(rc16, find(bc, "subscribers", "16", "submission-publisher"), "losslessEventsPerSec", 3.0,
             "broadcast 16, lossless: >= 3x submission-publisher");
-        goal(rc16, find(bc, "subscribers", "16", "seed-port"), "losslessEventsPerSec", 6.0,
-            "broadcast 16, lossless: >= 6x seed-port");
+        goal(rc16, find(bc, "subscribers", "16", "sharing-bus"), "losslessEventsPerSec", 6.0,
+            "broadcast 16, lossless: >= 6x sharing-bus");
         goal(rc16, find(bc, "subscribers", "16", "disruptor-minimal"), "losslessEventsPerSec", 0.8,
             "broadcast 16, lossless: >= 80% of disruptor-minimal");
         final List<Row> rt = select("RoutingBenchmark.routing");
         final Row rcr = find(rt, "peer", "ringcast", "ringcast");
-        goal(rcr, find(rt, "peer", "seed-port", "seed-port"), "losslessEventsPerSec", 100.0,
-            "routing 10,000, lossless: >= 100x seed-port");
+        goal(rcr, find(rt, "peer", "sharing-bus", "sharing-bus"), "losslessEventsPerSec", 100.0,
+            "routing 10,000, lossless: >= 100x sharing-bus");
         goal(rcr, find(rt, "peer", "disruptor-minimal", "disruptor-minimal"), "losslessEventsPerSec", 0.8,
             "routing 10,000, lossless: >= 80% of disruptor-minimal");
         final List<Row> lat = select("LatencyBenchmark.latency");

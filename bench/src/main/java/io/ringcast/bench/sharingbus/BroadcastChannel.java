@@ -1,11 +1,11 @@
-package io.ringcast.bench.seedport;
+package io.ringcast.bench.sharingbus;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A Java port of the parts of {@code tokio::sync::broadcast} that seed 003's SharingBus relies on, kept to tokio's
+ * A Java port of the parts of {@code tokio::sync::broadcast} that the reference design's SharingBus relies on, kept to tokio's
  * structure: a ring of {@code capacity} slots, each behind its own read/write lock, a tail (write position and
  * receiver count) behind a mutex, {@link #send} that never blocks and overwrites the oldest slot, and a receiver that,
  * having fallen more than {@code capacity} behind, is told {@link Lagged how many} events it missed and resumes at the

@@ -13,17 +13,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The seed's design, for comparison: on the publish path, one {@code INSERT} of the row and then one
- * {@code NOTIFY} carrying the row id, each awaited (two auto-commit statements, as the seed's repository does); the
+ * The reference design's design, for comparison: on the publish path, one {@code INSERT} of the row and then one
+ * {@code NOTIFY} carrying the row id, each awaited (two auto-commit statements, as the reference design's repository does); the
  * listener on the other node loads each notified row by id and re-injects it locally.
  *
  * <p>Threads: one {@link Publisher} per publishing thread; {@link #listen} on its own thread.
  */
-final class SeedRelay
+final class NaiveOutboxRelay
 {
-    static final String CHANNEL = "seed_events";
+    static final String CHANNEL = "naive_events";
 
-    private SeedRelay()
+    private NaiveOutboxRelay()
     {
     }
 
@@ -31,8 +31,8 @@ final class SeedRelay
     {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement())
         {
-            s.execute("DROP TABLE IF EXISTS seed_outbox");
-            s.execute("CREATE TABLE seed_outbox (id bigserial PRIMARY KEY, origin text NOT NULL, topic text NOT NULL," +
+            s.execute("DROP TABLE IF EXISTS naive_outbox");
+            s.execute("CREATE TABLE naive_outbox (id bigserial PRIMARY KEY, origin text NOT NULL, topic text NOT NULL," +
                 " payload bytea NOT NULL, ts_ms bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
         }
     }
@@ -52,11 +52,11 @@ final class SeedRelay
             this.origin = engine.nodeId();
             this.connection = DriverManager.getConnection(url);
             this.insert = connection.prepareStatement(
-                "INSERT INTO seed_outbox (origin, topic, payload, ts_ms) VALUES (?, ?, ?, ?) RETURNING id");
+                "INSERT INTO naive_outbox (origin, topic, payload, ts_ms) VALUES (?, ?, ?, ?) RETURNING id");
             this.notify = connection.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)");
         }
 
-        /** Outbox row, NOTIFY, then local delivery: the seed's {@code route_*} order. */
+        /** Outbox row, NOTIFY, then local delivery: the reference design's {@code route_*} order. */
         void publish(final Message m) throws SQLException
         {
             insert.setString(1, origin);
@@ -85,7 +85,7 @@ final class SeedRelay
     static void listen(final String url, final Engine engine, final java.util.function.BooleanSupplier running)
     {
         try (Connection c = DriverManager.getConnection(url);
-            PreparedStatement find = c.prepareStatement("SELECT origin, topic, payload, ts_ms FROM seed_outbox WHERE id = ?"))
+            PreparedStatement find = c.prepareStatement("SELECT origin, topic, payload, ts_ms FROM naive_outbox WHERE id = ?"))
         {
             try (Statement s = c.createStatement())
             {
@@ -118,7 +118,7 @@ final class SeedRelay
         }
         catch (final SQLException e)
         {
-            throw new IllegalStateException("seed listener: " + e.getMessage(), e);
+            throw new IllegalStateException("naive relay listener: " + e.getMessage(), e);
         }
     }
 }

@@ -1,11 +1,11 @@
-package io.ringcast.bench.seedport;
+package io.ringcast.bench.sharingbus;
 
 import java.util.UUID;
 
 /**
  * Port of {@code dirigent_protocol::streaming::BusEvent}: routing metadata, origin and the wrapped domain event
- * (shared, as the seed's {@code Arc<Event>}). {@link SharingBus#publish} may fill {@code routing.scrollId} in, as the
- * seed does on its owned copy.
+ * (shared, as the reference design's {@code Arc<Event>}). {@link SharingBus#publish} may fill {@code routing.scrollId} in, as the
+ * reference design does on its owned copy.
  */
 public final class BusEvent
 {
@@ -41,7 +41,7 @@ public final class BusEvent
         }
     }
 
-    /** Port of {@code EventKind} (the variants the seed names). */
+    /** Port of {@code EventKind} (the variants the reference design names). */
     public enum Kind
     {
         SYSTEM,

@@ -1,21 +1,21 @@
 package io.ringcast.bench.peer;
 
-import io.ringcast.bench.seedport.BusEvent;
-import io.ringcast.bench.seedport.EventFilter;
-import io.ringcast.bench.seedport.SharingBus;
+import io.ringcast.bench.sharingbus.BusEvent;
+import io.ringcast.bench.sharingbus.EventFilter;
+import io.ringcast.bench.sharingbus.SharingBus;
 
 import java.util.AbstractCollection;
 import java.util.Iterator;
 import java.util.UUID;
 
 /**
- * Seed 003's SharingBus, ported to Java ({@link SharingBus}). Topic {@code t} is connector uid {@code uuid(t)}; each
+ * the reference design's SharingBus, ported to Java ({@link SharingBus}). Topic {@code t} is connector uid {@code uuid(t)}; each
  * subscriber subscribes with {@code EventFilter::ConnectorUid} and the workload's queue capacity. Events carry no
  * connector id / native session id, so the late-binding cache is not consulted (the cheaper path of the seed).
  *
  * <p>Thread-safety: as {@link Peer}.
  */
-public final class SeedPortPeer implements Peer
+public final class SharingBusPeer implements Peer
 {
     private SharingBus bus;
     private SharingBus.BusReceiver[] receivers;
@@ -83,7 +83,7 @@ public final class SeedPortPeer implements Peer
     @Override
     public String describe()
     {
-        return "seed-port: SharingBus port, broadcast capacity " + SharingBus.BUS_INTERNAL_CAPACITY +
+        return "sharing-bus: SharingBus port, broadcast capacity " + SharingBus.BUS_INTERNAL_CAPACITY +
             ", ArrayBlockingQueue per subscriber, worker idle: " + Idle.describe();
     }
 
@@ -96,7 +96,7 @@ public final class SeedPortPeer implements Peer
         }
     }
 
-    /** The seed's domain event: here only the stamp index. */
+    /** The reference design's domain event: here only the stamp index. */
     record Payload(int stamp)
     {
     }

@@ -1,4 +1,4 @@
-package io.ringcast.bench.seedport;
+package io.ringcast.bench.sharingbus;
 
 import org.agrona.concurrent.IdleStrategy;
 
@@ -12,15 +12,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A faithful Java port of seed 003's {@code SharingBus}: publishers send into one bounded broadcast channel
+ * A faithful Java port of the reference design's {@code SharingBus}: publishers send into one bounded broadcast channel
  * ({@value #BUS_INTERNAL_CAPACITY} slots, tokio's semantics: never blocks, a lagging worker skips); one worker thread
  * receives each event and, under the read lock of the subscriber list, evaluates every subscriber's filter and
  * {@code try_send}s a matching event into that subscriber's bounded queue ({@link ArrayBlockingQueue#offer}); a full
  * queue increments the subscriber's {@link AtomicLong} lag counter; closed receivers are collected and removed under
- * the write lock. {@link #publish} does the seed's late binding of {@code (connector_id, native_session_id) ->
+ * the write lock. {@link #publish} does the reference design's late binding of {@code (connector_id, native_session_id) ->
  * scroll_id} through a read/write-locked cache.
  *
- * <p>Differences, none of which makes the bus slower: the seed's {@code warn!}/{@code debug!} calls are left out
+ * <p>Differences, none of which makes the bus slower: the reference design's {@code warn!}/{@code debug!} calls are left out
  * (with no tracing subscriber installed they cost close to nothing; with one they would cost more); Java shares the
  * event by reference where Rust clones the {@code BusEvent} per delivery (an {@code Arc} increment plus routing
  * field copies); the worker waits with the benchmark's common idle strategy instead of a tokio waker.
@@ -46,7 +46,7 @@ public final class SharingBus implements AutoCloseable
     private SharingBus(final IdleStrategy idle)
     {
         final BroadcastChannel.Receiver<BusEvent> publishRx = publishTx.subscribe();
-        worker = new Thread(() -> runWorker(publishRx, idle), "seed-sharing-bus-worker");
+        worker = new Thread(() -> runWorker(publishRx, idle), "sharing-bus-worker");
         worker.setDaemon(true);
     }
 
@@ -98,13 +98,13 @@ public final class SharingBus implements AutoCloseable
             }
             catch (final IllegalArgumentException unparseable)
             {
-                // the seed logs a warning and skips the cache insert
+                // the reference design logs a warning and skips the cache insert
             }
         }
         publishTx.send(busEvent);
     }
 
-    /** Subscribes to every event with the seed's default queue capacity. */
+    /** Subscribes to every event with the reference design's default queue capacity. */
     public BusReceiver subscribeAll()
     {
         return subscribeFiltered(new EventFilter.All(), SUBSCRIBER_QUEUE_DEFAULT);
@@ -145,7 +145,7 @@ public final class SharingBus implements AutoCloseable
         }
     }
 
-    /** @return events the worker missed because the broadcast channel lapped it (the seed logs these). */
+    /** @return events the worker missed because the broadcast channel lapped it (the reference design logs these). */
     public long broadcastLagged()
     {
         return broadcastLagged.get();

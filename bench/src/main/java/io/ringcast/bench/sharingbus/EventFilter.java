@@ -1,9 +1,9 @@
-package io.ringcast.bench.seedport;
+package io.ringcast.bench.sharingbus;
 
 import java.util.UUID;
 
 /**
- * Port of {@code dirigent_protocol::streaming::EventFilter}, the variants the seed uses: everything, one scroll id, one
+ * Port of {@code dirigent_protocol::streaming::EventFilter}, the variants the reference design uses: everything, one scroll id, one
  * connector uid. Immutable.
  */
 public sealed interface EventFilter
