@@ -152,7 +152,9 @@ class JournalServerTest
         final String data = "\"" + "x".repeat(30_000) + "\"";
         final List<String> accepted = new ArrayList<>();
         HttpResponse<String> refused = null;
-        for (int i = 0; i < 200 && refused == null; i++)
+        // publish until the journal refuses (the writer needs to reach the end of the 1 MiB disk first), within a deadline
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; refused == null && System.nanoTime() < deadline; i++)
         {
             final HttpResponse<String> r = publish("", "{\"topic\":\"t\",\"data\":" + data + "}");
             if (r.statusCode() == 202)
@@ -165,7 +167,7 @@ class JournalServerTest
             }
             if (i % 10 == 9)
             {
-                Thread.sleep(20); // lets the writer reach the end of the disk
+                Thread.sleep(20); // paces the publishes so the writer keeps up
             }
         }
         assertTrue(refused != null, "publishes were refused once the disk was full");
