@@ -16,7 +16,7 @@ final class LoadOptions
         SINGLE, NDJSON
     }
 
-    /** The server under load: Ringcast's API, or nginx + Nchan (the peer of issue 3) with the same events. */
+    /** The server under load: Ringcast's API, or nginx + Nchan with the same events. */
     enum Target
     {
         /** {@code GET /events?topic=T}, {@code POST /publish} with {@code {"topic":T,"data":…}}. */

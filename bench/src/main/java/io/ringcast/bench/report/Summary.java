@@ -140,7 +140,7 @@ public final class Summary
         throughput("BroadcastBenchmark.broadcast", "subscribers", "Broadcast (workload 1): every subscriber matches");
         throughput("RoutingBenchmark.routing", "subscribers", "Selective routing (workload 2): one match per event");
         throughput("ProducersBenchmark.producers", "producers", "Producers (workload 5): 16 subscribers, N publishers");
-        throughput("PublishDrainBenchmark.publishDrain", "subscribers", "Publish to drain, Ringcast alone (issue 2)");
+        throughput("PublishDrainBenchmark.publishDrain", "subscribers", "Publish to drain, Ringcast alone");
         latency();
         sse();
         goals();
@@ -259,7 +259,7 @@ public final class Summary
     private void goals()
     {
         out.println();
-        out.println("### Goals (issue 5), from this run");
+        out.println("### Goals, from this run");
         out.println();
         final List<Row> bc = select("BroadcastBenchmark.broadcast");
         final Row rc16 = find(bc, "subscribers", "16", "ringcast");
