@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the SSE load tool against Ringcast and against nginx + Nchan (issue 3's peer), the same workloads one after
+# Runs the SSE load tool against Ringcast and against nginx + Nchan, the same workloads one after
 # the other in one run, and prints each RESULT line beside its peer's. The load tool and the server share this
 # machine's cores, as in the issue's own Nchan figures.
 #
@@ -10,7 +10,7 @@
 #   bench/sse-peers.sh --nchan-workers 1  # Nchan with one worker only (one worker each side)
 #   bench/sse-peers.sh --max-load 100     # start each run whatever the load (a shared machine never gets below 1.0)
 #
-# Workloads (issue 3): A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
+# Workloads: A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
 # events/s (both with a 20 s warm-up: with 10 s, B had not settled on 2 cores and its first measured seconds carried
 # the start-up backlog); C = 100 streams / 1 topic / single-event POSTs: Ringcast at 12,400/s, Nchan as fast as 16
 # connections get answers (its ceiling). Run nothing else meanwhile: a build beside it ruins the figures. Each run starts once the 1-minute load average is below 1.0.
