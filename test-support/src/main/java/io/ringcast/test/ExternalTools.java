@@ -128,4 +128,32 @@ public final class ExternalTools
         Files.move(cert, dir.resolve("cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
+
+    /**
+     * @return a TLS context that trusts any server certificate: for tests against the self-signed certificates of
+     *         {@link #selfSignedCertificate}, never for anything else.
+     */
+    public static javax.net.ssl.SSLContext trustingAllCertificates() throws java.security.GeneralSecurityException
+    {
+        final javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager()
+        {
+            @Override
+            public void checkClientTrusted(final java.security.cert.X509Certificate[] chain, final String authType)
+            {
+            }
+
+            @Override
+            public void checkServerTrusted(final java.security.cert.X509Certificate[] chain, final String authType)
+            {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers()
+            {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        return context;
+    }
 }

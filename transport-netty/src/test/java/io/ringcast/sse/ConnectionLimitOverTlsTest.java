@@ -6,18 +6,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +67,7 @@ class ConnectionLimitOverTlsTest
         final Socket socket;
         if (tls)
         {
-            final SSLSocket ssl = (SSLSocket)trustingAll().getSocketFactory().createSocket("127.0.0.1", server.port());
+            final SSLSocket ssl = (SSLSocket)ExternalTools.trustingAllCertificates().getSocketFactory().createSocket("127.0.0.1", server.port());
             final SSLParameters parameters = ssl.getSSLParameters();
             parameters.setApplicationProtocols(new String[] {alpn});
             ssl.setSSLParameters(parameters);
@@ -181,29 +177,5 @@ class ConnectionLimitOverTlsTest
         assertEquals("too_many_connections: the server's connection limit is reached",
             new String(debug, StandardCharsets.US_ASCII));
         assertEquals(-1, in.read(), "the connection closes after the GOAWAY");
-    }
-
-    private static SSLContext trustingAll() throws Exception
-    {
-        final SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager()
-        {
-            @Override
-            public void checkClientTrusted(final X509Certificate[] chain, final String authType)
-            {
-            }
-
-            @Override
-            public void checkServerTrusted(final X509Certificate[] chain, final String authType)
-            {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers()
-            {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
     }
 }

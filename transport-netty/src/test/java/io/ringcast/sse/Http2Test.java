@@ -10,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,25 +186,7 @@ class Http2Test
     {
         try
         {
-            final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager()
-            {
-                @Override
-                public void checkClientTrusted(final X509Certificate[] chain, final String authType)
-                {
-                }
-
-                @Override
-                public void checkServerTrusted(final X509Certificate[] chain, final String authType)
-                {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers()
-                {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+            final SSLContext context = ExternalTools.trustingAllCertificates();
             try (SSLSocket socket = (SSLSocket)context.getSocketFactory().createSocket("127.0.0.1", server.port()))
             {
                 socket.setSoTimeout(5_000);

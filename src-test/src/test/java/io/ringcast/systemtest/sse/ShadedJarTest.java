@@ -104,18 +104,7 @@ class ShadedJarTest
         final Process server = builder.start();
         try (Api api = new Api(port))
         {
-            Await.until(Duration.ofSeconds(30), "the server process to answer /healthz", () ->
-            {
-                assertTrue(server.isAlive(), "the server process is running; see " + log);
-                try
-                {
-                    return api.get("/healthz").status() == 200;
-                }
-                catch (final RuntimeException ex)
-                {
-                    return false;
-                }
-            });
+            awaitHealthy(api, server, log);
             final SseStream stream = api.subscribe("jar/t");
             final long id = api.publish("jar/t", "{\"from\":\"test\"}");
             assertEquals(id, stream.awaitFrames(1, Duration.ofSeconds(10)).frames().get(0).numericId());
@@ -157,18 +146,7 @@ class ShadedJarTest
         final Process server = builder.start();
         try (Api api = new Api(port))
         {
-            Await.until(Duration.ofSeconds(30), "the server process to answer /healthz", () ->
-            {
-                assertTrue(server.isAlive(), "the server process is running; see " + log);
-                try
-                {
-                    return api.get("/healthz").status() == 200;
-                }
-                catch (final RuntimeException ex)
-                {
-                    return false;
-                }
-            });
+            awaitHealthy(api, server, log);
             assertEquals(401, api.stream("/events?topic=jar/t").status(), "auth is on");
             final SseStream stream = api.stream("/events?topic=jar/t", "Authorization", "Bearer " + token);
             assertEquals(200, stream.status());
@@ -218,5 +196,22 @@ class ShadedJarTest
         {
             server.destroyForcibly();
         }
+    }
+
+    /** Waits for the server process to answer {@code /healthz} with 200, failing at once if it exits. */
+    private static void awaitHealthy(final Api api, final Process server, final Path log)
+    {
+        Await.until(Duration.ofSeconds(30), "the server process to answer /healthz", () ->
+        {
+            assertTrue(server.isAlive(), "the server process is running; see " + log);
+            try
+            {
+                return api.get("/healthz").status() == 200;
+            }
+            catch (final RuntimeException ex)
+            {
+                return false;
+            }
+        });
     }
 }
