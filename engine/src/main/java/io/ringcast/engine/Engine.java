@@ -114,8 +114,8 @@ public final class Engine implements AutoCloseable
         this.eventLog = config.eventLog();
         this.errorHandler = config.errorHandler();
         this.driver = config.dispatchDriver();
-        this.waitStrategy = new DispatcherWaitStrategy(
-            config.waitStrategy(), config.housekeepingIntervalMs(), config.dispatchDriver());
+        this.waitStrategy = new DispatcherWaitStrategy(config.waitStrategy(), config.housekeepingIntervalMs(),
+            config.dispatchDriver(), config.producerMode() == ProducerMode.MULTI);
         this.ring = RingBuffer.create(
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
             Event::new,
