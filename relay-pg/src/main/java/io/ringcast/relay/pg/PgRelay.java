@@ -48,7 +48,7 @@ public final class PgRelay implements Replication
     private volatile OutboxReader reader;
     private volatile ReplicaPublisher engine;
     private volatile boolean closed;
-    private long startMs = -1;
+    private VectorStamper stamper;
 
     /**
      * @param config the settings; validated here.
@@ -65,10 +65,10 @@ public final class PgRelay implements Replication
     @Override
     public void configure(final EngineConfig engineConfig)
     {
-        startMs = config.startAtMs() >= 0 ? config.startAtMs() : System.currentTimeMillis();
+        stamper = new VectorStamper(config.nodeId(), System.currentTimeMillis());
         engineConfig.nodeId(config.nodeId()).stage(writer).eventLog(new OutboxLog(config, writer, () -> reader,
             () -> engine == null ? Long.MAX_VALUE : engine.firstId()))
-            .idFormatter(new VectorStamper(config.nodeId(), startMs));
+            .idFormatter(stamper);
     }
 
     @Override
@@ -79,29 +79,36 @@ public final class PgRelay implements Replication
             throw new IllegalArgumentException("the engine's node id '" + engine.nodeId() +
                 "' differs from the relay's node-id '" + config.nodeId() + "': call configure() before starting it");
         }
-        this.engine = engine;
-        tryMigrate();
-        writer.start();
-        if (startMs < 0)
+        if (stamper == null)
         {
-            startMs = config.startAtMs() >= 0 ? config.startAtMs() : System.currentTimeMillis();
+            throw new IllegalStateException("call configure() before start()");
         }
-        final OutboxReader r = new OutboxReader(config, counters, engine, startMs);
+        this.engine = engine;
+        final StartPosition start = migrateAndPosition();
+        writer.start();
+        final OutboxReader r = new OutboxReader(config, counters, engine, stamper, start);
         reader = r;
         r.start();
         pruner.start();
     }
 
-    private void tryMigrate()
+    /**
+     * @return the reader's start position, read before this node relays or writes anything, so that stamps claim it
+     *         from the first events on; {@code null} when PostgreSQL is unreachable (the reader reads it on its first
+     *         connection).
+     */
+    private StartPosition migrateAndPosition()
     {
-        try (Connection c = Connections.open(config, "migrate", 30, false))
+        try (Connection c = Connections.open(config, "migrate", 30, true))
         {
             Schema.migrate(c);
+            return StartPosition.read(c);
         }
         catch (final SQLException e)
         {
             LOG.log(System.Logger.Level.WARNING, "relay {0}: PostgreSQL not reachable at start ({1}); serving local " +
                 "subscribers, relaying when it returns", config.nodeId(), e.getMessage());
+            return null;
         }
     }
 

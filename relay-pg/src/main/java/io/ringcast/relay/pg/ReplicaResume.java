@@ -70,6 +70,9 @@ public final class ReplicaResume implements ResumedStream
         "SELECT origin_seq, topic, type, audience, attributes, payload, ts_ms FROM ringcast_outbox" +
         " WHERE origin = ? AND origin_seq > ? AND ts_ms >= ? ORDER BY origin_seq LIMIT ?";
     private static final String PRUNED_SQL = "SELECT max_seq FROM ringcast_outbox_pruned_origin WHERE origin = ?";
+    /** The oldest retained row of an origin (ids and publish times grow together on one node). */
+    private static final String OLDEST_SQL =
+        "SELECT ts_ms FROM ringcast_outbox WHERE origin = ? ORDER BY origin_seq LIMIT 1";
 
     private final Subscription live;
     private final List<Event> replay;
@@ -170,6 +173,10 @@ public final class ReplicaResume implements ResumedStream
             {
                 final long seen = from.seen(origin);
                 exact &= !prunedPast(c, origin, seen, from.sinceMs(), config.retentionMs());
+                if (seen < 0 && !from.byLogPosition())
+                {
+                    exact &= !retainsRowsBefore(c, origin, from.sinceMs());
+                }
                 exact &= loadOrigin(c, origin, seen, seen >= 0 ? 0 : from.sinceMs(), filter, actingFor, out);
             }
         }
@@ -189,7 +196,30 @@ public final class ReplicaResume implements ResumedStream
                 {
                     return false;
                 }
-                return seen >= 0 ? rs.getLong(1) > seen : sinceMs < System.currentTimeMillis() - retentionMs;
+                if (seen >= 0)
+                {
+                    return rs.getLong(1) > seen;
+                }
+                // an origin the vector lacks is owed all its rows (t=0), or those since t
+                return sinceMs == 0 || sinceMs < System.currentTimeMillis() - retentionMs;
+            }
+        }
+    }
+
+    /**
+     * For a vector by time ({@code t > 0}) that lacks {@code origin}: rows of it published before {@code t} may have
+     * been owed (a node relays every row after its start position, whatever its publish time), or not; the resume
+     * cannot tell, so it is not exact when such rows exist.
+     */
+    private static boolean retainsRowsBefore(final Connection c, final String origin, final long sinceMs)
+        throws SQLException
+    {
+        try (PreparedStatement ps = c.prepareStatement(OLDEST_SQL))
+        {
+            ps.setString(1, origin);
+            try (ResultSet rs = ps.executeQuery())
+            {
+                return rs.next() && rs.getLong(1) < sinceMs;
             }
         }
     }
