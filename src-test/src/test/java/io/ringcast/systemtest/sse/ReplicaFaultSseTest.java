@@ -209,8 +209,13 @@ class ReplicaFaultSseTest
         final AtomicInteger moves = new AtomicInteger();
         final AtomicInteger refusals = new AtomicInteger();
         final AtomicReference<String> lastId = new AtomicReference<>();
+        /** Where a client's events of an origin jumped: the move, the replica, the id it resumed from. */
+        final List<String> jumps = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean running = true;
         private int at;
+        private volatile boolean streaming;
+        private String node;
+        private String resumedFrom;
 
         MovingClient(final int number, final List<Replica> replicas)
         {
@@ -225,12 +230,15 @@ class ReplicaFaultSseTest
         {
             while (running)
             {
-                final Api api = replicas.get(at++ % replicas.size()).api;
+                final Replica replica = replicas.get(at++ % replicas.size());
+                final Api api = replica.api;
                 if (api == null)
                 {
                     continue;
                 }
                 final String id = lastId.get();
+                node = replica.nodeId + "#" + replica.runs;
+                resumedFrom = id;
                 SseStream s = null;
                 try
                 {
@@ -240,6 +248,15 @@ class ReplicaFaultSseTest
                     {
                         refusals.incrementAndGet();
                         continue;
+                    }
+                    streaming = true;
+                    if (id == null)
+                    {
+                        // no position yet: a fresh stream elsewhere would not be owed what is published meanwhile
+                        while (running && s.frameCount() == 0)
+                        {
+                            LockSupport.parkNanos(1_000_000);
+                        }
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200 + (at * 37L) % 300));
                 }
@@ -269,7 +286,15 @@ class ReplicaFaultSseTest
                     {
                         final Matcher m = DATA.matcher(f.data());
                         assertTrue(m.matches(), "unexpected event " + f);
-                        got.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Integer.parseInt(m.group(2)));
+                        final List<Integer> list = got.computeIfAbsent(m.group(1), k -> new ArrayList<>());
+                        final int i = Integer.parseInt(m.group(2));
+                        if (list.isEmpty() ? i != 0 : i != list.get(list.size() - 1) + 1)
+                        {
+                            jumps.add(m.group(1) + " " + (list.isEmpty() ? -1 : list.get(list.size() - 1)) + " -> " +
+                                i + " on move " + moves.get() + " to " + node + " from " + resumedFrom + " (frame id " +
+                                f.id() + ")");
+                        }
+                        list.add(i);
                         lastId.set(f.id());
                     }
                     case "reset" -> resets.incrementAndGet();
@@ -305,7 +330,7 @@ class ReplicaFaultSseTest
                 clients.add(new MovingClient(i, replicas));
             }
             clients.forEach(Thread::start);
-            Await.until(WAIT, "every client on a stream", () -> clients.stream().allMatch(c -> c.moves.get() > 0));
+            Await.until(WAIT, "every client on a stream", () -> clients.stream().allMatch(c -> c.streaming));
             for (final Replica r : replicas)
             {
                 publishers.add(new Publisher(r));
@@ -413,7 +438,7 @@ class ReplicaFaultSseTest
             m.put(p.replica.nodeId, c.got(p.replica.nodeId).size() + " of " + p.acked().size() + " acked");
         }
         return m + ", moves " + c.moves.get() + ", refusals " + c.refusals.get() + ", resets " + c.resets.get() +
-            ", last id " + c.lastId.get();
+            ", last id " + c.lastId.get() + ", jumps " + c.jumps;
     }
 
     /** Waits until every publisher has had 100 more events acknowledged. */
