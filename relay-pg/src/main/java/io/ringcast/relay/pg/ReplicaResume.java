@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * removes exactly the overlap and the events the client had seen. A resume that reaches behind retention, or finds
  * this node's writer behind, is not {@link #exact()} and the caller should tell the client to reset.
  *
- * <p><b>Bounded memory.</b> The replay is read page by page ({@link PagedReplay}: at most two pages per resume), so a
+ * <p><b>Bounded memory.</b> The replay is read page by page ({@link PagedReplay} of {@link OutboxPages}: at most two pages per resume), so a
  * replay of any length streams from PostgreSQL; while it is sent, live events wait in the subscription's queue (its
  * capacity and slow-consumer policy apply as to any subscriber).
  *
@@ -123,7 +123,7 @@ public final class ReplicaResume implements ResumedStream
         {
             final boolean ownExact = awaitOwnEvents(relay, from.seen(engine.nodeId()));
             final Connection c = Connections.open(relay.config(), "resume", 60, true);
-            final List<PagedReplay.Range> ranges = new ArrayList<>();
+            final List<OutboxPages.Range> ranges = new ArrayList<>();
             final boolean exact;
             try
             {
@@ -135,8 +135,18 @@ public final class ReplicaResume implements ResumedStream
                 throw e;
             }
             final SubscriptionListener listener = options.listener();
-            final PagedReplay replay = new PagedReplay(relay.config(), relay.replayExecutor(), c, ranges, filter,
-                options.actingFor(), listener == null ? () -> { } : listener::onAvailable);
+            final OutboxPages pages;
+            try
+            {
+                pages = new OutboxPages(relay.config().nodeId(), c, ranges, filter, options.actingFor());
+            }
+            catch (final SQLException | RuntimeException e)
+            {
+                Connections.closeQuietly(c);
+                throw e;
+            }
+            final PagedReplay replay = new PagedReplay(relay.replayExecutor(), pages,
+                listener == null ? () -> { } : listener::onAvailable);
             return new ReplicaResume(live, replay, from, exact);
         }
         catch (final SQLException | InterruptedException | RuntimeException e)
@@ -184,7 +194,7 @@ public final class ReplicaResume implements ResumedStream
      * @return {@code false} when rows the client is owed were pruned, or (for a vector by time) may have been owed.
      */
     private static boolean plan(
-        final Connection c, final RelayConfig config, final ResumeVector from, final List<PagedReplay.Range> out)
+        final Connection c, final RelayConfig config, final ResumeVector from, final List<OutboxPages.Range> out)
         throws SQLException
     {
         boolean exact = true;
@@ -214,7 +224,7 @@ public final class ReplicaResume implements ResumedStream
                 exact &= (pruned < 0 || from.sinceMs() >= System.currentTimeMillis() - config.retentionMs()) &&
                     !retainsRowsBefore(c, origin, from.sinceMs());
             }
-            out.add(new PagedReplay.Range(origin, seen, seen >= 0 ? 0 : from.sinceMs(), pruned));
+            out.add(new OutboxPages.Range(origin, seen, seen >= 0 ? 0 : from.sinceMs(), pruned));
         }
         return exact;
     }
