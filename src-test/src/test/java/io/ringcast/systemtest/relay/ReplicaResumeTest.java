@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -134,6 +135,47 @@ class ReplicaResumeTest
                 r.close();
             }
         }
+    }
+
+    @Test
+    void shouldOweAnOriginTheVectorLacksAllItsRowsAndReportAnOldTimeVectorThatMayMissSomeAsNotExact() throws Exception
+    {
+        final String url = PostgresServer.shared().freshDatabase("relay_absent_origin");
+        try (RelayNode a = new RelayNode("a", RelayNode.config(url)))
+        {
+            RelayNode.await("a connected", 20_000, () -> a.health().ok(), () -> "" + a.health());
+            Checks.execute(url, "INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, payload, ts_ms)" +
+                " SELECT 'x', g, g, 'absent/x', '\\x7b7d'::bytea, 1700000000000 + g FROM generate_series(0, 5) g");
+            final List<Long> all = List.of(0L, 1L, 2L, 3L, 4L, 5L);
+            final ReplicaResume byLog = ReplicaResume.open(a.relay(), a.engine(), Filter.all(),
+                SubscribeOptions.defaults(), ResumeVector.parse("t=0"));
+            assertTrue(byLog.exact(), "a vector by log position lacking x is owed all of x's rows");
+            assertEquals(all, replayed(byLog, 6));
+            byLog.close();
+
+            final ReplicaResume byTime = ReplicaResume.open(a.relay(), a.engine(), Filter.all(),
+                SubscribeOptions.defaults(), ResumeVector.parse("t=1700000000003"));
+            assertFalse(byTime.exact(), "an old id by time cannot tell whether x's older rows were owed");
+            assertEquals(List.of(3L, 4L, 5L), replayed(byTime, 3), "x's rows published since t");
+            byTime.close();
+
+            final ReplicaResume seen = ReplicaResume.open(a.relay(), a.engine(), Filter.all(),
+                SubscribeOptions.defaults(), ResumeVector.parse("t=1700000000003,x=4"));
+            assertTrue(seen.exact(), "an origin the vector names is resumed by sequence, whatever t says");
+            assertEquals(List.of(5L), replayed(seen, 1));
+            seen.close();
+        }
+    }
+
+    private static List<Long> replayed(final ReplicaResume r, final int n)
+    {
+        final List<Long> got = new ArrayList<>();
+        RelayNode.await(n + " replayed events", 10_000, () ->
+        {
+            r.drain(e -> got.add(e.originSequence()), 64);
+            return got.size() >= n;
+        }, got::toString);
+        return got;
     }
 
     private static void readUntil(final ReplicaResume r, final Map<String, List<Long>> got, final String[] lastId,

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The restart sequence of a replica during a PostgreSQL outage, end to end over SSE with three
@@ -86,6 +87,14 @@ class ReplicaRestartDuringOutageTest
 
             a.close();
             a = TestServer.start(c2 -> c2.nodeId("na").setting("pg-url", url));
+            // a has not read its start position yet: a move to it is refused at once, in the form EventSource retries
+            final SseStream early = a.api().stream("/events" + Api.query(TOPIC), "Last-Event-ID",
+                onB.frames().get(onB.frameCount() - 1).id());
+            assertEquals(200, early.status());
+            early.awaitEnd(WAIT);
+            assertEquals("error", early.frames().get(0).type(), early.describe());
+            assertTrue(early.frames().get(0).data().contains("resume_unavailable"), early.describe());
+            assertTrue(early.retryMs() > 0, "a retry: delay for EventSource");
             publish(List.of(b, c), 20);
             pg.start();
             awaitHealthy(a);
