@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RetentionTest
 {
     private static final String INSERT_OLD = "INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, " +
@@ -111,7 +111,7 @@ class RetentionTest
             }
             Checks.execute(url, String.format(INSERT_LATE, System.currentTimeMillis(), 100));
             final AtomicLong pruned = new AtomicLong();
-            RelayNode.await("rows past retention to be pruned even though unread", 30_000,
+            RelayNode.await("rows past retention to be pruned even though unread", 45_000,
                 () -> pruned.addAndGet(pruneNow(b)) >= 100, () -> "pruned " + pruned.get());
             assertEquals(0.0, b.metric("relay_gaps_total"));
             blocker.rollback();
