@@ -44,6 +44,11 @@ final class OutboxPartitions
     /** SQLSTATE of "no partition of relation ... found for row". */
     static final String NO_PARTITION = "23514";
     private static final long LOCK_KEY = 0x52696e6770617274L; // "Ringpart"
+    /**
+     * How long {@link #ensureAhead} waits for its locks (an attach waits behind a concurrent detach, which itself
+     * waits for transactions that use the outbox) before it gives up until its next call.
+     */
+    static final long LOCK_TIMEOUT_MS = 5_000;
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d{1,19})_(\\d{1,19})");
     private static final String NOW_MS_SQL = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint";
     private static final String ATTACHED_SQL =
@@ -94,6 +99,7 @@ final class OutboxPartitions
         c.setAutoCommit(false);
         try (Statement s = c.createStatement())
         {
+            s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT_MS + "ms'");
             s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
             final long now = queryLong(s, NOW_MS_SQL);
             long to = 0;

@@ -274,7 +274,7 @@ final class OutboxWriter implements EventStage, Runnable
         {
             connection = Connections.open(config, "writer", 30, false);
             Schema.migrate(connection);
-            counters.partitionsCreated.addAndGet(OutboxPartitions.ensureAhead(connection, config));
+            makePartitionsAhead();
             if (everConnected)
             {
                 counters.reconnects.incrementAndGet();
@@ -294,6 +294,20 @@ final class OutboxWriter implements EventStage, Runnable
                 backoff.pause();
             }
             return false;
+        }
+    }
+
+    /** Best effort at connect: the pruners make them too, and a write that finds none makes them on demand. */
+    private void makePartitionsAhead()
+    {
+        try
+        {
+            counters.partitionsCreated.addAndGet(OutboxPartitions.ensureAhead(connection, config));
+        }
+        catch (final SQLException e)
+        {
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: outbox partitions not made ahead now: {1}",
+                config.nodeId(), e.getMessage());
         }
     }
 
