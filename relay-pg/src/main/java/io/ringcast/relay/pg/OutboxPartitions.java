@@ -41,6 +41,8 @@ final class OutboxPartitions
     static final String PREFIX = "ringcast_outbox_p_";
     /** At most this many partitions are made ahead of the clock, and at most this many per call. */
     static final int MAX_CREATED_PER_CALL = 32;
+    /** A partition up to this size has its rows counted when it is dropped; a larger one reports the estimate. */
+    static final long COUNT_MAX_BYTES = 64L * 1024 * 1024;
     /** SQLSTATE of "no partition of relation ... found for row". */
     static final String NO_PARTITION = "23514";
     private static final long LOCK_KEY = 0x52696e6770617274L; // "Ringpart"
@@ -202,7 +204,8 @@ final class OutboxPartitions
      * {@code ringcast_outbox_pruned_origin} to its highest {@code origin_seq} per origin (origins found by a loose
      * index scan, one descent per origin), in one statement.
      *
-     * @return rows in the partition.
+     * @return rows in the partition: counted when it is at most {@value #COUNT_MAX_BYTES} bytes or has no statistics
+     *         yet, else PostgreSQL's estimate ({@code reltuples}), since a count would read the whole partition.
      */
     private static long recordWatermarks(final Connection c, final String p) throws SQLException
     {
@@ -219,7 +222,9 @@ final class OutboxPartitions
             "   SELECT true, xid, id FROM " + p + " ORDER BY xid DESC, id DESC LIMIT 1" +
             "   ON CONFLICT (singleton) DO UPDATE SET xid = EXCLUDED.xid, id = EXCLUDED.id" +
             "   WHERE (EXCLUDED.xid, EXCLUDED.id) > (ringcast_outbox_pruned.xid, ringcast_outbox_pruned.id))" +
-            " SELECT count(*) FROM " + p;
+            " SELECT CASE WHEN pg_relation_size('" + p + "') <= " + COUNT_MAX_BYTES + " OR c.reltuples < 0" +
+            "   THEN (SELECT count(*) FROM " + p + ") ELSE c.reltuples::bigint END" +
+            " FROM pg_class c WHERE c.oid = '" + p + "'::regclass";
         try (Statement s = c.createStatement())
         {
             return queryLong(s, sql);

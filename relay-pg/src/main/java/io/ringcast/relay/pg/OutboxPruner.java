@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * (by the database clock), after recording the highest {@code (xid, id)} and the highest {@code origin_seq} per origin
  * they held, which readers and {@link OutboxLog} use to detect that they fell behind retention
  * ({@link OutboxPartitions}). A row younger than the retention is never removed. The cost of a drop does not grow
- * with the rows in the partition except for counting them, so pruning keeps up with any write rate. Only one node
+ * with the rows in the partition (a large one reports PostgreSQL's row estimate instead of a count), so pruning keeps
+ * up with any write rate. Only one node
  * drops at a time (session-level advisory try-lock: a concurrent detach cannot run inside a transaction); every node
  * makes partitions ahead, under a lock of their own.
  *
