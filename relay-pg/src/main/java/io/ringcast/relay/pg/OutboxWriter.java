@@ -32,9 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  * minute, and remembers the id range so {@link OutboxLog} never claims a complete replay across it. Local delivery
  * is never affected: the stage never blocks. Memory is bounded by queue capacity plus one batch.
  *
- * <p><b>Exactly once in the outbox.</b> A batch whose commit outcome is unknown (connection lost during commit) is
- * retried with a multi-row {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT (origin, origin_seq) DO NOTHING},
- * which inserts nothing twice; so is a COPY that hits a row already in the outbox. Batches commit
+ * <p><b>Exactly once in the outbox.</b> Every batch raises its origin's head ({@code ringcast_outbox_head}: the
+ * highest {@code origin_seq} committed) in its own transaction. A batch whose commit outcome is unknown (connection
+ * lost during commit) is retried with a multi-row {@code INSERT ... SELECT FROM unnest(arrays)} of only the rows
+ * above the head, which inserts nothing twice; so is a COPY batch whose first sequence the head has passed already.
+ * An insert that finds no partition for its rows makes the missing partitions ({@link OutboxPartitions}) and is
+ * written again. Batches commit
  * one after another from this single thread, so their {@code xid8}s increase in publish order: readers that order
  * by {@code (xid, id)} see this origin's events in publish order.
  *
@@ -47,20 +50,35 @@ final class OutboxWriter implements EventStage, Runnable
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long DROP_DEGRADES_MS = 60_000;
     private static final long IDLE_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final String INSERT_SQL =
-        "WITH ins AS (" +
+    /**
+     * The de-duplicating path: inserts the rows of the batch above the origin's committed head
+     * ({@code ringcast_outbox_head}, locked for the statement) and raises the head, in one statement. Exact because
+     * one writer per origin commits its batches in order, each raising the head in its own transaction.
+     */
+    static final String INSERT_SQL =
+        "WITH prev AS (SELECT max_seq FROM ringcast_outbox_head WHERE origin = ? FOR UPDATE)," +
+        " ins AS (" +
         " INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
         " SELECT ?, u.seq, u.seq, u.topic, u.type, u.audience, u.attrs, u.payload, u.ts" +
         " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::bigint[])" +
         "   WITH ORDINALITY AS u(seq, topic, type, audience, attrs, payload, ts, ord)" +
-        " ORDER BY u.ord" +
-        " ON CONFLICT (origin, origin_seq) DO NOTHING RETURNING 1)" +
+        " WHERE u.seq > coalesce((SELECT max_seq FROM prev), -9223372036854775808)" +
+        " ORDER BY u.ord RETURNING 1)," +
+        " head AS (INSERT INTO ringcast_outbox_head AS h (origin, max_seq) VALUES (?, ?)" +
+        "   ON CONFLICT (origin) DO UPDATE SET max_seq = GREATEST(h.max_seq, EXCLUDED.max_seq))" +
         " SELECT (SELECT count(*) FROM ins), pg_notify(?, ?)";
-    private static final String COPY_SQL =
+    static final String COPY_SQL =
         "COPY ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
         " FROM STDIN (FORMAT binary)";
-    private static final String NOTIFY_SQL = "SELECT pg_notify(?, ?)";
-    private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * The first statement of a COPY batch: raises the origin's head to the batch's last sequence unless the head is
+     * already at or past its first (then some rows are in the outbox already: 0 is returned and the batch goes the
+     * de-duplicating way), and queues the NOTIFY.
+     */
+    static final String HEAD_AND_NOTIFY_SQL =
+        "WITH head AS (INSERT INTO ringcast_outbox_head AS h (origin, max_seq) VALUES (?, ?)" +
+        "   ON CONFLICT (origin) DO UPDATE SET max_seq = EXCLUDED.max_seq WHERE h.max_seq < ? RETURNING 1)" +
+        " SELECT (SELECT count(*) FROM head), pg_notify(?, ?)";
     /** How long {@link #close} waits past its deadline for a thread it has interrupted. */
     static final long CLOSE_GRACE_MS = 100;
     /** Encoded rows are handed to the driver whenever this much is buffered. */
@@ -256,6 +274,7 @@ final class OutboxWriter implements EventStage, Runnable
         {
             connection = Connections.open(config, "writer", 30, false);
             Schema.migrate(connection);
+            makePartitionsAhead();
             if (everConnected)
             {
                 counters.reconnects.incrementAndGet();
@@ -275,6 +294,20 @@ final class OutboxWriter implements EventStage, Runnable
                 backoff.pause();
             }
             return false;
+        }
+    }
+
+    /** Best effort at connect: the pruners make them too, and a write that finds none makes them on demand. */
+    private void makePartitionsAhead()
+    {
+        try
+        {
+            counters.partitionsCreated.addAndGet(OutboxPartitions.ensureAhead(connection, config));
+        }
+        catch (final SQLException e)
+        {
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: outbox partitions not made ahead now: {1}",
+                config.nodeId(), e.getMessage());
         }
     }
 
@@ -298,34 +331,52 @@ final class OutboxWriter implements EventStage, Runnable
      */
     private void write(final List<Event> events) throws SQLException
     {
+        try
+        {
+            writeOnce(events);
+        }
+        catch (final SQLException e)
+        {
+            if (!OutboxPartitions.NO_PARTITION.equals(e.getSQLState()))
+            {
+                throw e;
+            }
+            // rolled back, so nothing of the batch is in: make the partition the pruners did not, and write again
+            final int created = OutboxPartitions.ensureAhead(connection, config);
+            counters.partitionsCreated.addAndGet(created);
+            counters.partitionsCreatedOnDemand.addAndGet(created);
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: no outbox partition for the rows of this batch " +
+                "({1}); created {2} partitions on demand", config.nodeId(), e.getMessage(), created);
+            writeOnce(events);
+        }
+    }
+
+    private void writeOnce(final List<Event> events) throws SQLException
+    {
         if (retrying)
         {
             writeInsert(events);
             retrying = false;
             return;
         }
-        try
+        if (!writeCopy(events))
         {
-            writeCopy(events);
-        }
-        catch (final SQLException e)
-        {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState()))
-            {
-                throw e;
-            }
-            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: a row of this batch is already in the outbox " +
-                "({1}); writing the batch again without duplicates", config.nodeId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: rows of this batch are in the outbox already " +
+                "(origin head at or past {1}); writing the batch again without duplicates", config.nodeId(),
+                Long.toString(events.get(0).id()));
             writeInsert(events);
         }
     }
 
     /**
-     * {@code pg_notify}, then {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then COMMIT: four round
-     * trips. The omitted columns take their defaults per row inside this transaction: {@code id} from the identity,
-     * {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT), {@code created_at}.
+     * The head upsert with {@code pg_notify}, then {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then
+     * COMMIT: four round trips. The omitted columns take their defaults per row inside this transaction: {@code id}
+     * from the identity, {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT),
+     * {@code created_at}.
+     *
+     * @return {@code false}, rolled back, when the origin's head says rows of the batch are in the outbox already.
      */
-    private void writeCopy(final List<Event> events) throws SQLException
+    private boolean writeCopy(final List<Event> events) throws SQLException
     {
         final Connection c = connection;
         c.setAutoCommit(false);
@@ -334,11 +385,24 @@ final class OutboxWriter implements EventStage, Runnable
         {
             // NOTIFY first: it is delivered at COMMIT wherever it stands in the transaction, and as the first
             // statement it carries the BEGIN with it, where a COPY that opens the transaction waits for its own BEGIN
-            try (PreparedStatement ps = c.prepareStatement(NOTIFY_SQL))
+            final long last = events.get(events.size() - 1).id();
+            try (PreparedStatement ps = c.prepareStatement(HEAD_AND_NOTIFY_SQL))
             {
-                ps.setString(1, config.channel());
-                ps.setString(2, ReadTrigger.payload(config.nodeId(), events.get(events.size() - 1).id()));
-                ps.executeQuery().close();
+                ps.setString(1, config.nodeId());
+                ps.setLong(2, last);
+                ps.setLong(3, events.get(0).id());
+                ps.setString(4, config.channel());
+                ps.setString(5, ReadTrigger.payload(config.nodeId(), last));
+                try (ResultSet rs = ps.executeQuery())
+                {
+                    rs.next();
+                    if (rs.getLong(1) == 0)
+                    {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                        return false;
+                    }
+                }
             }
             copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
             final BinaryCopyBuffer b = copyBuffer;
@@ -393,6 +457,7 @@ final class OutboxWriter implements EventStage, Runnable
         }
         c.setAutoCommit(true);
         counters.batchesWritten.incrementAndGet();
+        return true;
     }
 
     private static void flush(final CopyIn copy, final BinaryCopyBuffer b) throws SQLException
@@ -455,16 +520,19 @@ final class OutboxWriter implements EventStage, Runnable
         try (PreparedStatement ps = c.prepareStatement(INSERT_SQL))
         {
             ps.setString(1, config.nodeId());
+            ps.setString(2, config.nodeId());
             final Array[] arrays = {
                 c.createArrayOf("bigint", seq), c.createArrayOf("text", topic), c.createArrayOf("text", type),
                 c.createArrayOf("text", audience), c.createArrayOf("text", attrs), c.createArrayOf("bytea", payload),
                 c.createArrayOf("bigint", ts)};
             for (int i = 0; i < arrays.length; i++)
             {
-                ps.setArray(i + 2, arrays[i]);
+                ps.setArray(i + 3, arrays[i]);
             }
-            ps.setString(9, config.channel());
-            ps.setString(10, ReadTrigger.payload(config.nodeId(), seq[seq.length - 1]));
+            ps.setString(10, config.nodeId());
+            ps.setLong(11, seq[seq.length - 1]);
+            ps.setString(12, config.channel());
+            ps.setString(13, ReadTrigger.payload(config.nodeId(), seq[seq.length - 1]));
             try (ResultSet rs = ps.executeQuery())
             {
                 rs.next();

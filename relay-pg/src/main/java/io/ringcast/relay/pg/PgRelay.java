@@ -238,9 +238,10 @@ public final class PgRelay implements Replication
     }
 
     /**
-     * Prunes expired rows now instead of at the next tick.
+     * Prunes now instead of at the next tick: makes the outbox partitions needed ahead and drops, whole, those whose
+     * time range ended at least the retention ago.
      *
-     * @return rows deleted.
+     * @return rows removed (0 also when another node holds the prune lock).
      * @throws SQLException when PostgreSQL cannot be reached.
      */
     public long pruneNow() throws SQLException
