@@ -1,6 +1,8 @@
 package io.ringcast.journal;
 
 import io.ringcast.engine.Event;
+import io.ringcast.engine.spi.JournalTail;
+import io.ringcast.engine.spi.NamedConsumer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,10 +31,13 @@ import java.util.function.Consumer;
  * <p>Its position is stored in {@code consumers/<name>.pos} under the journal directory (replaced atomically and
  * synced on every commit).
  *
+ * <p>A reader made by {@link Journal#tail} has no name and no file: its position lives in memory only (its owner
+ * stores progress elsewhere), and {@link #commit} is refused.
+ *
  * <p>Thread-safety: one thread at a time for {@link #poll}, {@link #commit} and {@link #seek}; the getters from any
  * thread.
  */
-public final class DurableConsumer implements AutoCloseable
+public final class DurableConsumer implements NamedConsumer, JournalTail
 {
     private final String name;
     private final Path positionFile;
@@ -76,7 +81,24 @@ public final class DurableConsumer implements AutoCloseable
         }
     }
 
+    /** An unnamed reader with its position in memory only ({@link Journal#tail}), not positioned yet. */
+    DurableConsumer(final ConcurrentSkipListMap<Long, SegmentFile> segments, final JournalWriter writer)
+    {
+        this.name = "";
+        this.segments = segments;
+        this.writer = writer;
+        this.initialSeek = Seek.beginning();
+        this.positionFile = null;
+    }
+
+    /** Counts events skipped before the reader was positioned (see {@link Journal#tail}). */
+    void countGap()
+    {
+        gaps++;
+    }
+
     /** @return the consumer's name. */
+    @Override
     public String name()
     {
         return name;
@@ -96,6 +118,7 @@ public final class DurableConsumer implements AutoCloseable
     }
 
     /** @return times retention or corruption made this consumer skip events it had not read. */
+    @Override
     public long gaps()
     {
         return gaps;
@@ -107,6 +130,7 @@ public final class DurableConsumer implements AutoCloseable
      *
      * @return events delivered.
      */
+    @Override
     public int poll(final Consumer<Event> sink, final int max) throws IOException
     {
         int delivered = 0;
@@ -178,6 +202,7 @@ public final class DurableConsumer implements AutoCloseable
      * @return the id after which this consumer stands now (its committed id after a restart, else the id just
      *         before where its seek put it), or -1 before the oldest retained event; a stream can resume after it.
      */
+    @Override
     public long startAfterId()
     {
         if (segmentId < 0 && committedId < 0 && initialSeek.kind != Seek.Kind.LATEST)
@@ -197,6 +222,7 @@ public final class DurableConsumer implements AutoCloseable
      * @throws IllegalArgumentException when the journal does not hold {@code id} (never published here, or deleted
      *                                  by retention).
      */
+    @Override
     public void commit(final long id) throws IOException
     {
         seek(Seek.afterId(id));
@@ -345,6 +371,10 @@ public final class DurableConsumer implements AutoCloseable
 
     private void store(final long id, final long pos, final long segment, final long off) throws IOException
     {
+        if (positionFile == null)
+        {
+            throw new IllegalStateException("a journal tail keeps its position in memory: it has nothing to commit");
+        }
         final Path tmp = positionFile.resolveSibling(name + ".pos.tmp");
         final byte[] text = (id + " " + pos + " " + segment + " " + off + "\n").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
