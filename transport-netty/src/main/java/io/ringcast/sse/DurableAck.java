@@ -45,10 +45,11 @@ final class DurableAck
         }
     }
 
-    /** Answers 202 with {@code json} now, or, with {@code durable}, once {@code lastId} is durable. */
+    /** Answers 202 with {@code json} now, or, with {@code durable}, once {@code firstId..lastId} are durable. */
     static void answer(
         final ChannelHandlerContext ctx,
         final DurableLog durable,
+        final long firstId,
         final long lastId,
         final String json,
         final boolean keepAlive)
@@ -59,7 +60,7 @@ final class DurableAck
         }
         else
         {
-            durable.answerWhenDurable(ctx, lastId, json, keepAlive);
+            durable.answerWhenDurable(ctx, firstId, lastId, json, keepAlive);
         }
     }
 }

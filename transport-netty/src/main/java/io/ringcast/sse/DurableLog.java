@@ -62,7 +62,8 @@ final class DurableLog implements AutoCloseable
     private volatile boolean closed;
     private volatile boolean wasWritable = true;
 
-    private record Pending(long id, ChannelHandlerContext ctx, String json, boolean keepAlive, long deadlineNs)
+    private record Pending(
+        long firstId, long id, ChannelHandlerContext ctx, String json, boolean keepAlive, long deadlineNs)
     {
     }
 
@@ -165,20 +166,22 @@ final class DurableLog implements AutoCloseable
     }
 
     /**
-     * Answers {@code json} with 202 once {@code lastId} is durable at every level, from the connection's event loop;
-     * or 503 when that takes longer than {@link #DURABLE_TIMEOUT_MS}.
+     * Answers {@code json} with 202 once the events {@code firstId..lastId} are durable at every level, from the
+     * connection's event loop; or 503 when that takes longer than {@link #DURABLE_TIMEOUT_MS}, or when one of them
+     * was lost at a bound on the way (a full relay buffer, retention).
      */
     void answerWhenDurable(
-        final ChannelHandlerContext ctx, final long lastId, final String json, final boolean keepAlive)
+        final ChannelHandlerContext ctx, final long firstId, final long lastId, final String json,
+        final boolean keepAlive)
     {
-        if (durability.durableId() >= lastId)
+        if (durability.durableId() >= lastId && !durability.lostWithin(firstId, lastId))
         {
             durableAcks.increment();
             Responses.json(ctx, HttpResponseStatus.ACCEPTED, json, keepAlive);
             return;
         }
         durability.requestDurable(lastId);
-        final Pending p = new Pending(lastId, ctx, json, keepAlive,
+        final Pending p = new Pending(firstId, lastId, ctx, json, keepAlive,
             System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DURABLE_TIMEOUT_MS));
         if (closed || !pending.offer(p))
         {
@@ -201,6 +204,16 @@ final class DurableLog implements AutoCloseable
             }
             durability.requestDurable(head.id);
             final long durable = durability.durableId();
+            if (durable >= head.id && durability.lostWithin(head.firstId, head.id))
+            {
+                pending.poll();
+                durableTimeouts.increment();
+                head.ctx.executor().execute(() -> Responses.write(head.ctx, Responses.error(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not_durable", "the events were published in memory " +
+                    "but some were lost before they were stored " + where + " (a full buffer or retention; see " +
+                    "/healthz); they may be missing elsewhere"), head.keepAlive));
+                continue;
+            }
             if (durable >= head.id)
             {
                 pending.poll();

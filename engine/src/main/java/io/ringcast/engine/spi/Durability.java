@@ -29,6 +29,16 @@ public interface Durability
     String unavailableReason();
 
     /**
+     * @return {@code true} when a local event with an id in {@code [firstId, lastId]} will never be durable at this
+     *         level although {@link #durableId()} passed it (dropped at a bound, deleted by retention before it was
+     *         stored); the default {@code false}.
+     */
+    default boolean lostWithin(final long firstId, final long lastId)
+    {
+        return false;
+    }
+
+    /**
      * Blocks until {@code id} is durable or the timeout passes. Allocates nothing.
      *
      * @return {@code true} once {@code id} is durable.
@@ -94,6 +104,12 @@ public interface Durability
             {
                 final String a = first.unavailableReason();
                 return a != null ? a : second.unavailableReason();
+            }
+
+            @Override
+            public boolean lostWithin(final long firstId, final long lastId)
+            {
+                return first.lostWithin(firstId, lastId) || second.lostWithin(firstId, lastId);
             }
         };
     }

@@ -2,6 +2,9 @@ package io.ringcast.relay.pg;
 
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventStage;
+import io.ringcast.engine.spi.Durability;
+import io.ringcast.engine.spi.DurableStore;
+import io.ringcast.engine.spi.JournalTail;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -20,13 +23,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes this node's events to the outbox: an {@link EventStage} on the engine's dispatcher thread that only
- * {@code offer}s local events into a bounded single-producer queue, and a writer thread that drains the queue in
- * batches of at most {@link RelayConfig#batchSize()} and commits each batch in ONE transaction: a binary
- * {@code COPY ... FROM STDIN} of the batch (encoded by {@link BinaryCopyBuffer} into one reusable array) plus one
- * {@code pg_notify} whose payload is the origin node id and the batch's last {@code origin_seq} ({@link ReadTrigger}).
+ * Writes this node's events to the outbox: a writer thread that commits batches of at most
+ * {@link RelayConfig#batchSize()} events in ONE transaction each: a binary {@code COPY ... FROM STDIN} of the batch
+ * (encoded by {@link BinaryCopyBuffer} into one reusable array) plus one {@code pg_notify} whose payload is the origin
+ * node id and the batch's last {@code origin_seq} ({@link ReadTrigger}).
  *
- * <p><b>Buffering policy.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
+ * <p><b>Where the events come from.</b> With the node's journal ({@link #useJournal}, the server's default) the
+ * writer reads this node's events from the journal, after the highest {@code origin_seq} of its origin that the
+ * outbox holds (asked of PostgreSQL at every connection before the first batch, including what the pruner deleted),
+ * and keeps nothing but the batch in memory: an outage of PostgreSQL plus a restart of the node (graceful or
+ * {@code kill -9}) loses nothing the journal wrote; the backlog is bounded by the journal's retention. An event's
+ * {@code origin_seq} is its id, and ids only grow on a node across restarts, so "after the highest origin_seq" is
+ * exact. When retention deleted events of this node before the writer copied them, the writer counts it
+ * ({@code relay_journal_gaps_total}), logs the id range, keeps the health degraded for a minute and remembers the
+ * range so no resume claims to be exact across it. The {@link EventStage} then only notes the newest local id and
+ * wakes the writer.
+ *
+ * <p>Without a journal ({@code --data-dir none}) the stage {@code offer}s a copy of each local event into a bounded
+ * single-producer queue the writer drains: the backlog lives in memory and is lost with the process.
+ *
+ * <p><b>Buffering policy without a journal.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
  * with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
  * stage drops the newest event, counts it ({@code relay_dropped_writes_total}), keeps the health degraded for a
  * minute, and remembers the id range so {@link OutboxLog} never claims a complete replay across it. Local delivery
@@ -41,7 +57,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threads: {@link #onEvent} on the dispatcher thread only; {@link #run} on the writer thread only; the getters
  * from any thread.
  */
-final class OutboxWriter implements EventStage, Runnable
+final class OutboxWriter implements EventStage, Runnable, Durability
 {
     private static final System.Logger LOG = System.getLogger(OutboxWriter.class.getName());
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -60,6 +76,18 @@ final class OutboxWriter implements EventStage, Runnable
         "COPY ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
         " FROM STDIN (FORMAT binary)";
     private static final String NOTIFY_SQL = "SELECT pg_notify(?, ?)";
+    /** Where this origin's rows end in the outbox, including rows the pruner deleted. */
+    private static final String COMMITTED_SQL =
+        "SELECT greatest((SELECT max(origin_seq) FROM ringcast_outbox WHERE origin = ?)," +
+        " (SELECT max_seq FROM ringcast_outbox_pruned_origin WHERE origin = ?))";
+    /** How long the writer parks while the journal has not yet written a local event the stage saw. */
+    private static final long JOURNAL_CATCH_UP_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    /**
+     * For this long after it last read something the writer polls the journal every
+     * {@link #JOURNAL_CATCH_UP_PARK_NS}; then it parks as when idle (an event the journal did not write, oversized or
+     * refused while the disk was full, must not keep it polling).
+     */
+    private static final long JOURNAL_CATCH_UP_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final String UNIQUE_VIOLATION = "23505";
     /** How long {@link #close} waits past its deadline for a thread it has interrupted. */
     static final long CLOSE_GRACE_MS = 100;
@@ -81,6 +109,19 @@ final class OutboxWriter implements EventStage, Runnable
     private final AtomicLong firstDroppedId = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastDroppedId = new AtomicLong(-1);
     private final AtomicLong lastLocalId = new AtomicLong(-1);
+    /** The node's journal, the writer's source when set; {@code null}: the in-memory queue. */
+    private volatile DurableStore journal;
+    /** Writer thread: the reader of the journal, opened at the first connection after the committed position. */
+    private JournalTail tail;
+    /** Writer thread: the id of the last event read from the journal (any origin). */
+    private long lastReadId = -1;
+    /** Writer thread: the id of the last local event read from the journal. */
+    private volatile long lastReadLocalId = -1;
+    private volatile long lastGapMs;
+    /** Writer thread: when the last poll of the journal delivered something (or the stage's wake-up came). */
+    private long lastJournalReadNs = System.nanoTime();
+    /** Writer thread: the stage's newest local id when the writer last went idle. */
+    private long newestSeenByPark = -1;
     private volatile long lastDropMs;
     private volatile boolean parked;
     private volatile boolean running = true;
@@ -119,6 +160,11 @@ final class OutboxWriter implements EventStage, Runnable
             return;
         }
         lastLocalId.lazySet(event.id());
+        if (journal != null)
+        {
+            signalIfEndOfBatch(endOfBatch); // the writer reads the event from the journal
+            return;
+        }
         if (!queue.offer(event.copy())) // the stage sees the stored event only during this call
         {
             counters.droppedWrites.incrementAndGet();
@@ -144,6 +190,12 @@ final class OutboxWriter implements EventStage, Runnable
 
     // ------------------------------------------------------------------------------------------- writer thread
 
+    /** Before {@link #start}: read this node's events from {@code store} instead of holding them in a queue. */
+    void useJournal(final DurableStore store)
+    {
+        this.journal = store;
+    }
+
     void start()
     {
         final Thread t = new Thread(this, "ringcast-relay-writer-" + config.nodeId());
@@ -156,13 +208,13 @@ final class OutboxWriter implements EventStage, Runnable
     public void run()
     {
         long idleSinceNs = System.nanoTime();
-        while (running || (!batch.isEmpty() || !queue.isEmpty()) && connected)
+        while (running || (!batch.isEmpty() || !queue.isEmpty() || journalBehind()) && connected)
         {
             if (!ensureConnected())
             {
                 continue;
             }
-            if (batch.isEmpty() && queue.drain(batch::add, config.batchSize()) == 0)
+            if (batch.isEmpty() && fill(config.batchSize()) == 0)
             {
                 if (!running)
                 {
@@ -201,6 +253,18 @@ final class OutboxWriter implements EventStage, Runnable
         }
         Connections.closeQuietly(connection);
         connected = false;
+        if (tail != null)
+        {
+            tail.close();
+        }
+        final int lost = journal == null ? batch.size() + queue.size() : 0;
+        if (lost > 0)
+        {
+            counters.lostAtClose.addAndGet(lost);
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0} stopped with {1} local events not in the outbox " +
+                "({2}); without a journal (--data-dir) they are lost to the other replicas", config.nodeId(),
+                Integer.toString(lost), lastError.isEmpty() ? "close deadline passed" : lastError);
+        }
     }
 
     /**
@@ -215,8 +279,121 @@ final class OutboxWriter implements EventStage, Runnable
         while (batch.size() < config.batchSize() && (now = System.nanoTime()) < until && running)
         {
             LockSupport.parkNanos(this, until - now);
-            queue.drain(batch::add, config.batchSize() - batch.size());
+            fill(config.batchSize() - batch.size());
         }
+    }
+
+    /** Adds up to {@code max} events to the batch from the source; returns how many. Writer thread. */
+    private int fill(final int max)
+    {
+        if (journal == null)
+        {
+            return queue.drain(batch::add, max);
+        }
+        if (tail == null || max <= 0)
+        {
+            return 0;
+        }
+        final int before = batch.size();
+        final long gapsBefore = tail.gaps();
+        final long readBefore = lastReadId;
+        try
+        {
+            tail.poll(this::fromJournal, max);
+        }
+        catch (final java.io.IOException e)
+        {
+            lastError = "cannot read the journal: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: {1}", config.nodeId(), lastError);
+        }
+        if (tail.gaps() != gapsBefore)
+        {
+            reportGap(readBefore);
+        }
+        if (lastReadId != readBefore)
+        {
+            lastJournalReadNs = System.nanoTime();
+        }
+        return batch.size() - before;
+    }
+
+    private void fromJournal(final Event event)
+    {
+        lastReadId = event.id();
+        if (isOwn(event.origin()) && event.originSequence() == event.id())
+        {
+            batch.add(event);
+            lastReadLocalId = event.id();
+        }
+    }
+
+    /** @return {@code true} for this node's origin (its own events; relayed ones carry another). */
+    private boolean isOwn(final String origin)
+    {
+        return config.nodeId().equals(origin);
+    }
+
+    /** Events after {@code readBefore} were deleted from the journal before the writer copied them. */
+    private void reportGap(final long readBefore)
+    {
+        final long from = readBefore + 1;
+        final long to = batch.isEmpty() ? Math.max(from, lastLocalId.get()) : batch.get(0).id() - 1;
+        counters.journalGaps.incrementAndGet();
+        firstDroppedId.accumulateAndGet(from, Math::min);
+        lastDroppedId.accumulateAndGet(to, Math::max);
+        lastGapMs = System.currentTimeMillis();
+        LOG.log(System.Logger.Level.WARNING, "relay writer {0}: the journal's retention deleted events of this node " +
+            "with ids in [{1}, {2}] before they reached the outbox (the writer fell behind: PostgreSQL unreachable " +
+            "longer than the journal keeps events?); other replicas never receive them and no resume across them " +
+            "is exact", config.nodeId(), Long.toString(from), Long.toString(to));
+    }
+
+    /** @return {@code true} while the journal holds a local event the stage saw and the writer has not read. */
+    private boolean journalBehind()
+    {
+        return journal != null && tail != null && lastLocalId.get() > lastReadLocalId;
+    }
+
+    /**
+     * With a journal, at each connection before a batch is in hand: asks PostgreSQL where this origin's rows end and
+     * opens the journal after it (the first time), so nothing is written twice or skipped across restarts.
+     */
+    private void openTail() throws SQLException
+    {
+        if (journal == null || tail != null)
+        {
+            return;
+        }
+        long committed = -1;
+        try (PreparedStatement ps = connection.prepareStatement(COMMITTED_SQL))
+        {
+            ps.setString(1, config.nodeId());
+            ps.setString(2, config.nodeId());
+            try (ResultSet rs = ps.executeQuery())
+            {
+                if (rs.next())
+                {
+                    committed = rs.getLong(1);
+                    if (rs.wasNull())
+                    {
+                        committed = -1;
+                    }
+                }
+            }
+        }
+        try
+        {
+            tail = journal.tail(committed);
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new SQLException("cannot open the journal after id " + committed + ": " + e.getMessage(), e);
+        }
+        lastReadId = committed;
+        lastReadLocalId = Math.max(lastReadLocalId, committed);
+        committedId.accumulateAndGet(committed, Math::max);
+        LOG.log(System.Logger.Level.INFO, "relay writer {0}: the outbox holds this node''s events up to id {1}; " +
+            "copying the journal from there", config.nodeId(), Long.toString(committed));
     }
 
     /** An idle connection can die unnoticed (server restart); find out before the next batch needs it. */
@@ -237,6 +414,17 @@ final class OutboxWriter implements EventStage, Runnable
 
     private void parkUntilWork()
     {
+        final long newest = lastLocalId.get();
+        if (newest != newestSeenByPark)
+        {
+            newestSeenByPark = newest; // a new local event: give the journal time to write it
+            lastJournalReadNs = System.nanoTime();
+        }
+        if (journalBehind() && System.nanoTime() - lastJournalReadNs < JOURNAL_CATCH_UP_NS)
+        {
+            LockSupport.parkNanos(this, JOURNAL_CATCH_UP_PARK_NS); // the journal's writer is about to write it
+            return;
+        }
         parked = true;
         VarHandle.fullFence();
         if (queue.isEmpty() && running)
@@ -256,6 +444,7 @@ final class OutboxWriter implements EventStage, Runnable
         {
             connection = Connections.open(config, "writer", 30, false);
             Schema.migrate(connection);
+            openTail();
             if (everConnected)
             {
                 counters.reconnects.incrementAndGet();
@@ -282,8 +471,9 @@ final class OutboxWriter implements EventStage, Runnable
     {
         if (connected || !reason.equals(lastError))
         {
-            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: {1}; {2} events buffered", config.nodeId(),
-                reason, queue.size() + batch.size());
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: {1}; {2}", config.nodeId(), reason,
+                journal != null ? "this node's events wait in its journal" :
+                queue.size() + batch.size() + " events buffered in memory");
         }
         Connections.closeQuietly(connection);
         connection = null;
@@ -477,9 +667,12 @@ final class OutboxWriter implements EventStage, Runnable
     // ------------------------------------------------------------------------------------------- any thread
 
     /**
-     * Stops after writing what is queued while PostgreSQL answers, until {@code deadlineNs} ({@link System#nanoTime}).
-     * A writer without a connection (PostgreSQL down) is woken from its backoff and stops at once: what it holds is
-     * not relayed. Returns by the deadline plus at most {@value #CLOSE_GRACE_MS} ms; the thread is a daemon.
+     * Stops after writing what is queued (or what the journal holds beyond the outbox) while PostgreSQL answers, until
+     * {@code deadlineNs} ({@link System#nanoTime}). A writer without a connection (PostgreSQL down) is woken from its
+     * backoff and stops at once: with a journal what it had not written stays there and is written after the next
+     * start; without one it is not relayed: logged with its count, and counted in
+     * {@code relay_lost_at_close_events_total}. Returns by the deadline plus at most {@value #CLOSE_GRACE_MS} ms; the
+     * thread is a daemon.
      */
     void close(final long deadlineNs)
     {
@@ -514,6 +707,38 @@ final class OutboxWriter implements EventStage, Runnable
         return committedId.get();
     }
 
+    /** {@link Durability}: every local event with an id up to this is committed to the outbox (or lost, see below). */
+    @Override
+    public long durableId()
+    {
+        return committedId.get();
+    }
+
+    /** {@link Durability}: the writer writes as soon as it can anyway; wakes it if it is idle. Allocates nothing. */
+    @Override
+    public void requestDurable(final long id)
+    {
+        final Thread t = thread;
+        if (parked && t != null)
+        {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** {@link Durability}: {@code null} while connected, else why the outbox cannot be written. */
+    @Override
+    public String unavailableReason()
+    {
+        return connected ? null : "the PostgreSQL outbox is unreachable: " + lastError;
+    }
+
+    /** {@link Durability}: local events in the range were dropped (queue full) or deleted from the journal unwritten. */
+    @Override
+    public boolean lostWithin(final long firstId, final long lastId)
+    {
+        return droppedWithin(firstId, lastId);
+    }
+
     /** @return the id of the last local event the stage saw (queued or dropped), {@code -1} before any. */
     long lastLocalId()
     {
@@ -540,6 +765,18 @@ final class OutboxWriter implements EventStage, Runnable
     boolean droppedRecently()
     {
         return lastDropMs != 0 && System.currentTimeMillis() - lastDropMs < DROP_DEGRADES_MS;
+    }
+
+    /** @return {@code true} for a minute after the writer found events deleted from the journal before it wrote them. */
+    boolean journalGapRecently()
+    {
+        return lastGapMs != 0 && System.currentTimeMillis() - lastGapMs < DROP_DEGRADES_MS;
+    }
+
+    /** @return {@code true} when the writer reads this node's events from the journal. */
+    boolean readsJournal()
+    {
+        return journal != null;
     }
 
     /** @return local events not yet in the outbox: the queue plus the batch being written or retried. Any thread. */

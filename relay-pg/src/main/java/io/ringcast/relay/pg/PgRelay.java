@@ -4,6 +4,8 @@ import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.SubscribeOptions;
+import io.ringcast.engine.spi.Durability;
+import io.ringcast.engine.spi.DurableStore;
 import io.ringcast.engine.spi.MetricSink;
 import io.ringcast.engine.spi.ReplicaPublisher;
 import io.ringcast.engine.spi.Replication;
@@ -60,6 +62,23 @@ public final class PgRelay implements Replication
         this.config = config;
         this.writer = new OutboxWriter(config, counters);
         this.pruner = new OutboxPruner(config, counters);
+    }
+
+    /**
+     * The writer reads this node's events from {@code journal} (after what the outbox holds) instead of holding them
+     * in memory: a PostgreSQL outage plus a restart of the node loses nothing the journal wrote.
+     */
+    @Override
+    public void useJournal(final DurableStore journal)
+    {
+        writer.useJournal(journal);
+    }
+
+    /** @return the outbox writer's watermark: local events committed to the outbox. */
+    @Override
+    public Durability durability()
+    {
+        return writer;
     }
 
     @Override
@@ -138,6 +157,11 @@ public final class PgRelay implements Replication
         if (writer.droppedRecently())
         {
             detail.append(counters.droppedWrites.get()).append(" local events not relayed (writer buffer full); ");
+        }
+        if (writer.journalGapRecently())
+        {
+            detail.append("the journal's retention deleted local events before the writer copied them to the " +
+                "outbox; ");
         }
         return detail.length() == 0 ? new ReplicationHealth("ok", "") :
             new ReplicationHealth("degraded", detail.substring(0, detail.length() - 2));
