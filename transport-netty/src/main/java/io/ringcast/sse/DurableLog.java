@@ -228,10 +228,13 @@ final class DurableLog implements AutoCloseable
                 durableTimeouts.increment();
                 final String cause = durability.unavailableReason();
                 final String reason = cause == null ? "not confirmed within " + DURABLE_TIMEOUT_MS + " ms" : cause;
+                final String detail = store != null && durability != store && store.durableId() >= head.id ?
+                    "the events are synced to this node's disk but not yet committed to the outbox (" + reason +
+                    "); the node copies them there when it can, also after a restart" :
+                    "the events were published in memory but are not confirmed " + where + " (" + reason +
+                    "); they may be lost in a crash";
                 head.ctx.executor().execute(() -> Responses.write(head.ctx, Responses.error(
-                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not_durable", "the events were published in memory " +
-                    "but are not confirmed " + where + " (" + reason + "); they may be lost in a crash"),
-                    head.keepAlive));
+                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not_durable", detail), head.keepAlive));
                 continue;
             }
             durability.awaitDurable(head.id, 1, TimeUnit.MILLISECONDS);
