@@ -308,7 +308,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         }
         if (tail.gaps() != gapsBefore)
         {
-            reportGap(readBefore);
+            reportGap(readBefore, before);
         }
         if (lastReadId != readBefore)
         {
@@ -333,11 +333,14 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         return config.nodeId().equals(origin);
     }
 
-    /** Events after {@code readBefore} were deleted from the journal before the writer copied them. */
-    private void reportGap(final long readBefore)
+    /**
+     * Events after {@code readBefore} were deleted from the journal before the writer copied them; the batch's events
+     * from index {@code firstNew} on were read after the skip.
+     */
+    private void reportGap(final long readBefore, final int firstNew)
     {
         final long from = readBefore + 1;
-        final long to = batch.isEmpty() ? Math.max(from, lastLocalId.get()) : batch.get(0).id() - 1;
+        final long to = batch.size() > firstNew ? batch.get(firstNew).id() - 1 : Math.max(from, lastLocalId.get());
         counters.journalGaps.incrementAndGet();
         firstDroppedId.accumulateAndGet(from, Math::min);
         lastDroppedId.accumulateAndGet(to, Math::max);
@@ -426,8 +429,8 @@ final class OutboxWriter implements EventStage, Runnable, Durability
             return;
         }
         parked = true;
-        VarHandle.fullFence();
-        if (queue.isEmpty() && running)
+        VarHandle.fullFence(); // StoreLoad against the stage's: either it sees 'parked' or we see its newest id
+        if (queue.isEmpty() && running && lastLocalId.get() == newestSeenByPark)
         {
             LockSupport.parkNanos(this, IDLE_PARK_NS);
         }
