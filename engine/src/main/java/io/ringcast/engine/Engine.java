@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -547,8 +548,69 @@ public final class Engine implements AutoCloseable
         return history;
     }
 
-    /** Dispatcher thread: read {@code (afterId, beforeId)} from the durable log off-thread, then wake the subscriber. */
+    /**
+     * Dispatcher thread: reads {@code (afterId, beforeId)} from the durable log off-thread, page by page when the log
+     * has a {@link EventLog.Reader} (the next page is read when the subscriber has taken the previous one), whole
+     * and bounded by {@link EngineConfig#maxLogReplayEvents()} otherwise; then wakes the subscriber.
+     */
     void replayFromLog(final Subscriber s, final long afterId, final long beforeId)
+    {
+        replayExecutor().execute(() ->
+        {
+            final EventLog.Reader reader;
+            try
+            {
+                reader = eventLog.reader(afterId, beforeId);
+            }
+            catch (final Throwable t)
+            {
+                onError("eventLog", t);
+                s.logReplayDone(List.of(), ResumeOutcome.GAP, null);
+                return;
+            }
+            if (reader == null)
+            {
+                replayWholeRange(s, afterId, beforeId);
+            }
+            else
+            {
+                readLogPage(s, reader, true);
+            }
+        });
+    }
+
+    /** Consumer thread: the subscriber took its page of the log; the next is read off-thread. */
+    void readNextLogPage(final Subscriber s, final EventLog.Reader reader)
+    {
+        try
+        {
+            replayExecutor().execute(() -> readLogPage(s, reader, false));
+        }
+        catch (final RejectedExecutionException closing)
+        {
+            closeReaderQuietly(reader);
+            s.logPageRead(List.of(), false, null);
+        }
+    }
+
+    /** Any thread: a subscriber that will read no more pages gives its log reader back. */
+    void closeLogReader(final EventLog.Reader reader)
+    {
+        try
+        {
+            replayExecutor().execute(() -> closeReaderQuietly(reader)); // on the replay thread: never during a read
+        }
+        catch (final RejectedExecutionException closing)
+        {
+            closeReaderQuietly(reader);
+        }
+    }
+
+    /**
+     * The replay thread, started by the dispatcher at the first resume from the log; a reader (and so a call from
+     * another thread) exists only after that.
+     */
+    private ExecutorService replayExecutor()
     {
         ExecutorService executor = replayExecutor;
         if (executor == null)
@@ -561,28 +623,86 @@ public final class Engine implements AutoCloseable
             });
             replayExecutor = executor;
         }
-        final int max = config.maxLogReplayEvents();
-        executor.execute(() ->
+        return executor;
+    }
+
+    /** Replay thread: one page, bounded in events and payload bytes. */
+    private void readLogPage(final Subscriber s, final EventLog.Reader reader, final boolean first)
+    {
+        if (s.isClosed())
         {
-            final List<Event> events = new ArrayList<>();
-            boolean complete;
-            try
+            closeReaderQuietly(reader);
+            return;
+        }
+        final int maxEvents = config.logReplayPageEvents();
+        final long maxBytes = config.logReplayPageBytes();
+        final List<Event> page = new ArrayList<>(Math.min(maxEvents, 1_024));
+        final long[] bytes = new long[1];
+        boolean more;
+        boolean complete;
+        try
+        {
+            more = reader.read(e ->
             {
-                complete = eventLog.replay(afterId, beforeId, e ->
+                page.add(e);
+                bytes[0] += e.payloadLength();
+                return page.size() < maxEvents && bytes[0] < maxBytes;
+            }) == EventLog.Page.MORE;
+            complete = reader.complete();
+        }
+        catch (final Throwable t)
+        {
+            onError("eventLog", t);
+            more = false;
+            complete = false;
+        }
+        if (!more)
+        {
+            closeReaderQuietly(reader);
+        }
+        if (first)
+        {
+            s.logReplayDone(page, complete ? ResumeOutcome.EXACT : ResumeOutcome.GAP, more ? reader : null);
+        }
+        else
+        {
+            s.logPageRead(page, complete, more ? reader : null);
+        }
+    }
+
+    private void replayWholeRange(final Subscriber s, final long afterId, final long beforeId)
+    {
+        final int max = config.maxLogReplayEvents();
+        final List<Event> events = new ArrayList<>();
+        boolean complete;
+        try
+        {
+            complete = eventLog.replay(afterId, beforeId, e ->
+            {
+                if (events.size() < max)
                 {
-                    if (events.size() < max)
-                    {
-                        events.add(e);
-                    }
-                }) && events.size() < max;
-            }
-            catch (final Throwable t)
-            {
-                onError("eventLog", t);
-                complete = false;
-            }
-            s.logReplayDone(events, complete ? ResumeOutcome.EXACT : ResumeOutcome.GAP);
-        });
+                    events.add(e);
+                }
+            }) && events.size() < max;
+        }
+        catch (final Throwable t)
+        {
+            onError("eventLog", t);
+            complete = false;
+        }
+        s.logReplayDone(events, complete ? ResumeOutcome.EXACT : ResumeOutcome.GAP, null);
+    }
+
+    private void closeReaderQuietly(final EventLog.Reader reader)
+    {
+        try
+        {
+            reader.close();
+        }
+        catch (final Throwable t)
+        {
+            onError("eventLog", t);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
