@@ -66,6 +66,7 @@ public final class DurableConsumer implements NamedConsumer, JournalTail
         final JournalWriter writer,
         final Seek seek) throws IOException
     {
+        this.localOnly = false;
         this.name = name;
         this.segments = segments;
         this.writer = writer;
@@ -81,9 +82,14 @@ public final class DurableConsumer implements NamedConsumer, JournalTail
         }
     }
 
+    /** Only records of events published on this node are delivered (the others are stepped over undecoded). */
+    private final boolean localOnly;
+
     /** An unnamed reader with its position in memory only ({@link Journal#tail}), not positioned yet. */
-    DurableConsumer(final ConcurrentSkipListMap<Long, SegmentFile> segments, final JournalWriter writer)
+    DurableConsumer(
+        final ConcurrentSkipListMap<Long, SegmentFile> segments, final JournalWriter writer, final boolean localOnly)
     {
+        this.localOnly = localOnly;
         this.name = "";
         this.segments = segments;
         this.writer = writer;
@@ -166,6 +172,12 @@ public final class DurableConsumer implements NamedConsumer, JournalTail
             reader.open(channel, offset, limit);
             while (delivered < max && reader.next())
             {
+                if (localOnly && !RecordCodec.isLocal(reader.body(), reader.bodyOffset()))
+                {
+                    offset = reader.validEnd();
+                    position++;
+                    continue;
+                }
                 final ByteBuffer body = reader.body();
                 final int bufferedLimit = body.limit();
                 body.limit(reader.bodyOffset() + reader.bodyLength()).position(reader.bodyOffset());

@@ -297,9 +297,9 @@ public final class Journal implements DurableStore
      * tell whether the deleted segments held any event after {@code afterId}; the gap is reported either way).
      */
     @Override
-    public JournalTail tail(final long afterId) throws IOException
+    public JournalTail tail(final long afterId, final boolean localOnly) throws IOException
     {
-        final DurableConsumer tail = new DurableConsumer(segments, writer);
+        final DurableConsumer tail = new DurableConsumer(segments, writer, localOnly);
         final var oldest = segments.firstEntry();
         if (afterId < 0 || oldest == null)
         {
@@ -313,6 +313,15 @@ public final class Journal implements DurableStore
             }
             tail.seek(Seek.afterId(afterId));
         }
+        return tail;
+    }
+
+    /** Opens a reader with an in-memory position at the first event whose timestamp is at or after {@code epochMs}. */
+    @Override
+    public JournalTail tailFromTime(final long epochMs, final boolean localOnly) throws IOException
+    {
+        final DurableConsumer tail = new DurableConsumer(segments, writer, localOnly);
+        tail.seek(Seek.fromTime(epochMs));
         return tail;
     }
 

@@ -37,9 +37,18 @@ public interface DurableStore extends Durability, AutoCloseable
      * Opens a reader positioned after event {@code afterId} (-1: at the oldest event held). When retention already
      * deleted events after {@code afterId}, the reader starts at the oldest event held and counts one gap.
      *
+     * @param localOnly deliver only the events published on this node (relayed ones are stepped over, not decoded).
      * @throws IOException when the segments cannot be read.
      */
-    JournalTail tail(long afterId) throws IOException;
+    JournalTail tail(long afterId, boolean localOnly) throws IOException;
+
+    /**
+     * Opens a reader positioned at the first event whose timestamp is at or after {@code epochMs}.
+     *
+     * @param localOnly deliver only the events published on this node.
+     * @throws IOException when the segments cannot be read.
+     */
+    JournalTail tailFromTime(long epochMs, boolean localOnly) throws IOException;
 
     /** @param sink receives the store's figures; never blocks. */
     void metrics(MetricSink sink);

@@ -320,7 +320,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     private void fromJournal(final Event event)
     {
         lastReadId = event.id();
-        if (isOwn(event.origin()) && event.originSequence() == event.id())
+        if (isOwn(event.origin()) && event.originSequence() == event.id()) // the tail delivers local events only
         {
             batch.add(event);
             lastReadLocalId = event.id();
@@ -384,9 +384,12 @@ final class OutboxWriter implements EventStage, Runnable, Durability
                 }
             }
         }
+        final long fromMs = System.currentTimeMillis() - config.retentionMs();
         try
         {
-            tail = journal.tail(committed);
+            // an origin that never wrote to this outbox (a new database) gets what its retention would keep, not
+            // the journal's whole history
+            tail = committed >= 0 ? journal.tail(committed, true) : journal.tailFromTime(fromMs, true);
         }
         catch (final java.io.IOException e)
         {
@@ -395,8 +398,17 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         lastReadId = committed;
         lastReadLocalId = Math.max(lastReadLocalId, committed);
         committedId.accumulateAndGet(committed, Math::max);
-        LOG.log(System.Logger.Level.INFO, "relay writer {0}: the outbox holds this node''s events up to id {1}; " +
-            "copying the journal from there", config.nodeId(), Long.toString(committed));
+        if (committed >= 0)
+        {
+            LOG.log(System.Logger.Level.INFO, "relay writer {0}: the outbox holds this node''s events up to id {1}; " +
+                "copying the journal from there", config.nodeId(), Long.toString(committed));
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.INFO, "relay writer {0}: the outbox holds no event of this node; copying " +
+                "the journal''s events of the last {1} ms (pg-retention-ms)", config.nodeId(),
+                Long.toString(config.retentionMs()));
+        }
     }
 
     /** An idle connection can die unnoticed (server restart); find out before the next batch needs it. */
