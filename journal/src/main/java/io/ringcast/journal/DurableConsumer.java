@@ -237,6 +237,7 @@ public final class DurableConsumer implements NamedConsumer, JournalTail
     @Override
     public void commit(final long id) throws IOException
     {
+        requireNamed();
         seek(Seek.afterId(id));
         if (startAfterId != id)
         {
@@ -381,12 +382,17 @@ public final class DurableConsumer implements NamedConsumer, JournalTail
         }
     }
 
-    private void store(final long id, final long pos, final long segment, final long off) throws IOException
+    private void requireNamed()
     {
         if (positionFile == null)
         {
             throw new IllegalStateException("a journal tail keeps its position in memory: it has nothing to commit");
         }
+    }
+
+    private void store(final long id, final long pos, final long segment, final long off) throws IOException
+    {
+        requireNamed();
         final Path tmp = positionFile.resolveSibling(name + ".pos.tmp");
         final byte[] text = (id + " " + pos + " " + segment + " " + off + "\n").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
