@@ -22,7 +22,9 @@ import java.sql.SQLException;
  *
  * <pre>{@code
  * PgRelay relay = new PgRelay(new RelayConfig().url(url).nodeId("n1"));
+ * relay.useJournal(journal);               // optional: the writer reads this node's events from the journal
  * EngineConfig config = new EngineConfig();
+ * journal.configure(config);
  * relay.configure(config);                 // node id, writer stage, event log, per-origin vector ids
  * Engine engine = Engine.start(config);
  * relay.start(engine.replicaPublisher());                     // never throws when PostgreSQL is down: health says degraded
