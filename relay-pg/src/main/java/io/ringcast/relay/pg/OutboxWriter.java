@@ -118,6 +118,8 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     /** Writer thread: the id of the last local event read from the journal. */
     private volatile long lastReadLocalId = -1;
     private volatile long lastGapMs;
+    /** The publish time of the newest local event committed to the outbox; the writer's start before any. */
+    private volatile long lastCommittedTimestampMs = System.currentTimeMillis();
     /** Writer thread: when the last poll of the journal delivered something (or the stage's wake-up came). */
     private long lastJournalReadNs = System.nanoTime();
     /** Writer thread: the stage's newest local id when the writer last went idle. */
@@ -235,6 +237,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
                 batchInWrite = batch.size();
                 write(batch);
                 committedId.lazySet(batch.get(batch.size() - 1).id());
+                lastCommittedTimestampMs = batch.get(batch.size() - 1).timestampMs();
                 batch.clear();
                 batchInWrite = 0;
                 backoff.reset();
@@ -752,6 +755,17 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     public boolean lostWithin(final long firstId, final long lastId)
     {
         return droppedWithin(firstId, lastId);
+    }
+
+    /**
+     * @return 0 when every local event the stage saw is committed, else how long ago the newest committed local event
+     *         was published (or the writer started): an upper bound of the age of the oldest event not yet in the
+     *         outbox, which grows through an outage. Any thread.
+     */
+    long behindMs()
+    {
+        return lastLocalId.get() > committedId.get() ?
+            Math.max(0, System.currentTimeMillis() - lastCommittedTimestampMs) : 0;
     }
 
     /** @return the id of the last local event the stage saw (queued or dropped), {@code -1} before any. */

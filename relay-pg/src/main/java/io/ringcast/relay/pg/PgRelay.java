@@ -173,6 +173,9 @@ public final class PgRelay implements Replication
     public void metrics(final MetricSink sink)
     {
         counters.report(sink, writer.buffered());
+        sink.gauge("relay_writer_behind_ms", "0 when every local event is in the outbox, else the age of the newest " +
+            "local event committed there (an upper bound of the oldest waiting one's age; grows through an outage)",
+            writer.behindMs());
     }
 
     /**

@@ -143,10 +143,12 @@ class RelayOnJournalTest
             !durable.awaitDurable(publish(999, 100), 200, TimeUnit.MILLISECONDS));
         final long duringOutage = publish(1000, 100);
         assertFalse(durable.awaitDurable(duringOutage, 1, TimeUnit.SECONDS), "not in the outbox");
+        assertTrue(metric(relay, "relay_writer_behind_ms") > 0, "the writer's lag shows during the outage");
         assertTrue(journal.awaitDurable(duringOutage, 10, TimeUnit.SECONDS), "on disk");
         PostgresServer.shared().start();
         pgStopped = false;
         assertTrue(durable.awaitDurable(duringOutage, 60, TimeUnit.SECONDS), "in the outbox once PostgreSQL is back");
+        assertEquals(0, metric(relay, "relay_writer_behind_ms"), "caught up");
     }
 
     @Test
