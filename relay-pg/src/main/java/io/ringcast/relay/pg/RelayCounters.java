@@ -16,6 +16,10 @@ final class RelayCounters
     final AtomicLong rowsWritten = new AtomicLong();
     /** Dispatcher thread: local events the writer's queue could not take. */
     final AtomicLong droppedWrites = new AtomicLong();
+    /** Times the writer found events of this node deleted from the journal before it had copied them. */
+    final AtomicLong journalGaps = new AtomicLong();
+    /** Local events a writer without a journal still held when it stopped (PostgreSQL down at close). */
+    final AtomicLong lostAtClose = new AtomicLong();
     /** Writer thread. */
     final AtomicLong writeFailures = new AtomicLong();
     /** Reader thread: other nodes' rows re-injected. */
@@ -68,6 +72,10 @@ final class RelayCounters
         sink.counter("relay_rows_written_total", "local events written to the outbox", rowsWritten.get());
         sink.counter("relay_dropped_writes_total",
             "local events not relayed because the writer buffer was full", droppedWrites.get());
+        sink.counter("relay_journal_gaps_total", "times the writer fell behind the journal's retention: events of " +
+            "this node deleted from the journal before they reached the outbox", journalGaps.get());
+        sink.counter("relay_lost_at_close_events_total", "local events a writer without a journal still held when " +
+            "it stopped", lostAtClose.get());
         sink.counter("relay_write_failures_total", "outbox batches that failed and were retried",
             writeFailures.get());
         sink.counter("relay_rows_read_total", "other nodes' events re-injected from the outbox", rowsRead.get());
