@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * pending the head and heartbeats are written but events wait, so that a {@code reset} frame can precede them.
  *
  * <p>Delivery: the engine calls {@link #onAvailable()} on its dispatcher thread once per empty-to-non-empty
- * transition; that schedules this stream's {@link #run() drain} on the channel's event loop. A drain takes up to a
+ * transition; that queues this stream's {@link #run() drain} on the channel's event loop ({@link ReadyStreams}: one task
+ * per loop drains every stream a dispatcher pass woke). A drain takes up to a
  * batch of events, copies their shared, pre-encoded frames ({@link SseFrames}) into one pooled buffer and flushes
  * once. When the engine queue overflows the slow-client policy applies (disconnect: the engine closes the
  * subscription and the stream is cut off).
@@ -100,6 +101,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private final ChannelHandlerContext ctx;
     /** The channel's event loop, kept so that the dispatcher's wake-up does not walk ctx -> channel -> loop. */
     private final EventExecutor loop;
+    /** The loop's woken streams: the engine's wake-ups are coalesced into one task per loop. */
+    private final ReadyStreams ready;
     private final ServerMetrics metrics;
     private final StreamSettings settings;
     private final int batchLimit;
@@ -110,7 +113,6 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private Subscription subscription;
     private ResumedStream resumed;
     private ScheduledFuture<?> heartbeat;
-    private FrameBatch batch;
     private boolean wroteSinceHeartbeat;
     /**
      * Where event batches are written from: just in front of the HTTP/1 body encoder ({@link StreamBodyEncoder}, which
@@ -135,6 +137,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     {
         this.ctx = ctx;
         this.loop = ctx.executor();
+        this.ready = ReadyStreams.of(loop);
         this.metrics = metrics;
         this.settings = settings;
         this.batchLimit = settings.drainBatch();
@@ -247,7 +250,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     @Override
     public void onAvailable()
     {
-        loop.execute(this);
+        ready.wake(this);
     }
 
     /** Ends the stream after the engine closed the subscription: the task drains what is queued, then ends. */
@@ -544,7 +547,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
         if (drainOnce() && state == State.LIVE)
         {
-            loop.execute(this);
+            ready.wake(this);
         }
     }
 
@@ -581,7 +584,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             EnvelopeFrames.frame(catchingUp ? r.position() : event.idString(), event) :
             catchingUp ? SseFrames.frame(r.position(), event.type(), event.payloadBuffer(), event.payloadLength()) :
                 SseFrames.frameOf(event);
-        batch.add(frame);
+        ready.batch().add(frame);
         lastFrameBytes = frame.length;
     }
 
@@ -599,17 +602,17 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     /** @return {@code true} when the drain took its whole limit: more may be waiting and no wake-up will come. */
     private boolean drainOnce()
     {
-        final FrameBatch b = FrameBatch.current();
-        batch = b;
+        final FrameBatch b = ready.batch();
         final int n;
         final int limit = limit();
         try
         {
             n = resumed != null ? resumed.drain(this, limit) : subscription.drain(this, limit);
         }
-        finally
+        catch (final RuntimeException e)
         {
-            batch = null;
+            b.clear();
+            throw e;
         }
         if (b.count() > 0)
         {
