@@ -1,9 +1,9 @@
 package io.ringcast.sse;
 
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,13 +31,14 @@ final class ReadyStreams implements Runnable
 
     private static final FastThreadLocal<ReadyStreams> LOCAL = new FastThreadLocal<>();
 
-    private final EventExecutor loop;
+    private final Executor loop;
     private final ManyToOneConcurrentArrayQueue<Runnable> queue = new ManyToOneConcurrentArrayQueue<>(CAPACITY);
     /** 1 while a drain task is scheduled and has not started taking streams. */
     private final AtomicInteger scheduled = new AtomicInteger();
     private final FrameBatch batch = new FrameBatch();
 
-    private ReadyStreams(final EventExecutor loop)
+    /** @param loop runs this task, on one thread; use {@link #of} for an event loop (constructor: tests). */
+    ReadyStreams(final Executor loop)
     {
         this.loop = loop;
     }
@@ -46,7 +47,7 @@ final class ReadyStreams implements Runnable
      * @param loop the calling thread's event loop (call on it).
      * @return the loop's instance.
      */
-    static ReadyStreams of(final EventExecutor loop)
+    static ReadyStreams of(final Executor loop)
     {
         ReadyStreams r = LOCAL.get();
         if (r == null || r.loop != loop)
