@@ -28,7 +28,6 @@ final class Dispatcher
     private static final int COMMAND_DRAIN_LIMIT = 4096;
     /** The abandonment check (a clock read) runs on the 1st, 65th, 129th... drop of a subscriber, not on each. */
     private static final long ABANDON_CHECK_MASK = 63;
-    private static final VarHandle DISPATCHED;
     private static final VarHandle DELIVERED;
     private static final VarHandle DROPPED;
     private static final VarHandle EVALUATIONS;
@@ -40,7 +39,6 @@ final class Dispatcher
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            DISPATCHED = lookup.findVarHandle(Dispatcher.class, "dispatched", long.class);
             DELIVERED = lookup.findVarHandle(Dispatcher.class, "delivered", long.class);
             DROPPED = lookup.findVarHandle(Dispatcher.class, "dropped", long.class);
             EVALUATIONS = lookup.findVarHandle(Dispatcher.class, "filterEvaluations", long.class);
@@ -75,7 +73,6 @@ final class Dispatcher
     private long nextHousekeepingNanos;
 
     private long lastSequence = -1;
-    private long dispatched;
     private long delivered;
     private long dropped;
     private long filterEvaluations;
@@ -163,8 +160,7 @@ final class Dispatcher
         {
             applyRemovals();
         }
-        LAST_SEQUENCE.setOpaque(this, sequence);
-        DISPATCHED.setOpaque(this, dispatched + 1);
+        LAST_SEQUENCE.setOpaque(this, sequence); // also the dispatched count: sequences start at 0, none skipped
         if (endOfBatch)
         {
             endBatch();
@@ -211,12 +207,16 @@ final class Dispatcher
         return true;
     }
 
-    /** Offers {@code event} to every subscriber in {@code list} whose filter accepts it. */
+    /**
+     * Offers {@code event} to every subscriber in {@code list} whose filter accepts it. The engine-wide counters are
+     * summed in locals and stored once per list (opaque), not once per delivery.
+     */
     void dispatchTo(final SubscriberList list, final Event event, final long sequence)
     {
         final Subscriber[] items = list.items;
         final int size = list.size;
-        EVALUATIONS.setOpaque(this, filterEvaluations + size);
+        long queued = 0;
+        long refused = 0;
         for (int i = 0; i < size; i++)
         {
             final Subscriber s = items[i];
@@ -231,7 +231,7 @@ final class Dispatcher
             }
             if (s.offer(sequence))
             {
-                DELIVERED.setOpaque(this, delivered + 1);
+                queued++;
                 if (s.listener != null && s.touchedBatch != batch)
                 {
                     s.touchedBatch = batch;
@@ -240,9 +240,18 @@ final class Dispatcher
             }
             else
             {
-                DROPPED.setOpaque(this, dropped + 1);
+                refused++;
                 onOverflow(s);
             }
+        }
+        EVALUATIONS.setOpaque(this, filterEvaluations + size);
+        if (queued != 0)
+        {
+            DELIVERED.setOpaque(this, delivered + queued);
+        }
+        if (refused != 0)
+        {
+            DROPPED.setOpaque(this, dropped + refused);
         }
     }
 
@@ -370,7 +379,7 @@ final class Dispatcher
         s.register(plan);
         if (plan.fromLog())
         {
-            engine.replayFromLog(s, s.resumeAfter, idBase + resumeTail);
+            engine.logReplays().replay(s, s.resumeAfter, idBase + resumeTail);
         }
     }
 
@@ -442,7 +451,7 @@ final class Dispatcher
 
     long dispatched()
     {
-        return (long)DISPATCHED.getOpaque(this);
+        return (long)LAST_SEQUENCE.getOpaque(this) + 1;
     }
 
     long delivered()

@@ -16,8 +16,13 @@ import java.util.concurrent.locks.LockSupport;
  * on an idle ring.
  *
  * <p>{@link WaitStrategyKind#BLOCKING} signals like Disruptor's {@code LiteBlockingWaitStrategy} but without a lock:
- * the waiter publishes a {@code parked} flag before parking and re-checks; a publisher unparks only when the flag is
- * set (one volatile read per publish otherwise).
+ * the waiter publishes a {@code parked} flag before parking and re-checks the ring's cursor; a publisher unparks only
+ * when the flag is set (one volatile read per publish otherwise). The pair is a Dekker handshake and needs a StoreLoad
+ * barrier on each side between its store and its load: the waiter's is a full fence after {@code parked = true}; a
+ * multi-producer publisher's is its claim (the sequencer's compare-and-set or get-and-add on the cursor, a full
+ * barrier that precedes its read of {@code parked}), so publishing pays no fence of its own; a single-producer
+ * publisher claims with plain stores and pays one full fence before reading the flag. The waiter re-checks the
+ * cursor (claimed), not the published flag: a slot claimed but not yet published makes it yield, not park.
  *
  * <p>With a {@link DispatchDriver} nothing waits here: {@code parked} then means "the driver is idle", and a publish or
  * command that finds it so claims the flag (compare-and-set) and calls {@link DispatchDriver#wakeup()}, once per idle
@@ -32,7 +37,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
     private static final int SPIN_TRIES = 200;
     private static final int YIELD_TRIES = 20;
 
-    private static final java.lang.invoke.VarHandle PARKED;
+    private static final VarHandle PARKED;
 
     static
     {
@@ -50,16 +55,28 @@ final class DispatcherWaitStrategy implements WaitStrategy
     private final WaitStrategyKind kind;
     private final DispatchDriver driver;
     private final boolean parks;
+    /** The publisher's claim is a full barrier (multi-producer sequencer): no fence needed in the signal. */
+    private final boolean claimIsFence;
     private final long housekeepingNanos;
     private volatile boolean parked;
     private volatile boolean commandPending;
     private volatile Thread waiter;
 
+    /**
+     * @param kind                  the idle policy.
+     * @param housekeepingIntervalMs the longest park.
+     * @param driver                the driver, or {@code null} for the engine's own thread.
+     * @param multiProducer         {@code true} when the ring's sequencer claims with an atomic read-modify-write of
+     *                              the cursor ({@link ProducerMode#MULTI}): its claim is the publisher's StoreLoad
+     *                              barrier.
+     */
     DispatcherWaitStrategy(
-        final WaitStrategyKind kind, final long housekeepingIntervalMs, final DispatchDriver driver)
+        final WaitStrategyKind kind, final long housekeepingIntervalMs, final DispatchDriver driver,
+        final boolean multiProducer)
     {
         this.kind = kind;
         this.driver = driver;
+        this.claimIsFence = multiProducer;
         this.parks = kind == WaitStrategyKind.BLOCKING || driver != null;
         this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(housekeepingIntervalMs);
         this.parked = driver != null; // a driven dispatcher starts idle: the first publish wakes it
@@ -81,8 +98,9 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     boolean driverIdle(final long nextSequence, final RingBuffer<?> ring)
     {
-        parked = true; // volatile store, then the loads below: StoreLoad-ordered
-        if (ring.isAvailable(nextSequence) || commandPending)
+        parked = true;
+        VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
+        if (ring.getCursor() >= nextSequence || commandPending)
         {
             return PARKED.compareAndSet(this, true, false);
         }
@@ -124,21 +142,31 @@ final class DispatcherWaitStrategy implements WaitStrategy
             return idleCycles + 1;
         }
         waiter = Thread.currentThread();
-        parked = true; // volatile store, then the loads below: StoreLoad-ordered (Dekker with signalAllWhenBlocking)
-        if (!ring.isAvailable(nextSequence) && !commandPending)
+        parked = true;
+        VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
+        if (commandPending || ring.isAvailable(nextSequence))
         {
-            LockSupport.parkNanos(this, housekeepingNanos);
+            parked = false;
+            return idleCycles;
         }
+        if (ring.getCursor() >= nextSequence)
+        {
+            parked = false;
+            Thread.yield(); // claimed, not yet published: the publisher is between claim and publish
+            return idleCycles;
+        }
+        LockSupport.parkNanos(this, housekeepingNanos);
         parked = false;
         Thread.interrupted(); // an interrupt must not turn the park into a spin; close() is the way to stop
         return idleCycles;
     }
 
     /**
-     * Publisher side of the wake-up handshake. The sequencers publish with a release store, which x86 may hold in the
-     * store buffer past the load of {@code parked}; the full fence makes the pair a proper Dekker handshake with the
-     * waiter's volatile {@code parked = true} followed by its re-check, so a wake-up is never lost (the price is one
-     * fence per publish, as with Disruptor's {@code LiteBlockingWaitStrategy}'s {@code getAndSet}).
+     * Publisher side of the wake-up handshake, after a publish: reads {@code parked} and wakes the waiter if set. The
+     * StoreLoad barrier between the publisher's cursor store and this read is its claim when the sequencer is
+     * multi-producer (a compare-and-set or get-and-add, so no fence here: the common case pays one volatile read), and
+     * a full fence for a single producer, whose sequencer claims and publishes with plain and release stores; the
+     * waiter's side is its full fence between {@code parked = true} and its cursor check, so a wake-up is never lost.
      */
     @Override
     public void signalAllWhenBlocking()
@@ -147,7 +175,15 @@ final class DispatcherWaitStrategy implements WaitStrategy
         {
             return; // yielding and busy-spin waiters never park
         }
-        VarHandle.fullFence();
+        if (!claimIsFence)
+        {
+            VarHandle.fullFence();
+        }
+        wakeIfParked();
+    }
+
+    private void wakeIfParked()
+    {
         if (parked)
         {
             if (driver == null)
@@ -165,7 +201,11 @@ final class DispatcherWaitStrategy implements WaitStrategy
     void commandPending()
     {
         commandPending = true;
-        signalAllWhenBlocking();
+        if (parks)
+        {
+            VarHandle.fullFence(); // StoreLoad: the command flag before the read of parked
+            wakeIfParked();
+        }
     }
 
     /** Dispatcher thread: commands are about to be drained. */

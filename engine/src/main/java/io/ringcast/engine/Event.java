@@ -193,8 +193,16 @@ public final class Event
         view.footprintBytes = footprintBytes;
         final byte[] source = payload;
         final int length = Math.max(0, Math.min(payloadLength, source.length)); // torn reads must not throw
-        System.arraycopy(source, 0, view.ownBuffer(length), 0, length);
-        view.payload = view.ownBuffer;
+        if (source == ownBuffer)
+        {
+            // the slot's own buffer is rewritten by the slot's next publisher: copy
+            System.arraycopy(source, 0, view.ownBuffer(length), 0, length);
+            view.payload = view.ownBuffer;
+        }
+        else
+        {
+            view.payload = source; // borrowed from a Message, immutable once published: share, do not copy
+        }
         view.payloadLength = length;
         VarHandle.loadLoadFence(); // the field reads above before the re-check
         return (long)SEQUENCE.getOpaque(this) == position;
@@ -298,7 +306,10 @@ public final class Event
             view = new UnsafeBuffer(NO_BYTES);
             payloadView = view;
         }
-        view.wrap(payload, 0, payloadLength);
+        if (view.byteArray() != payload || view.capacity() != payloadLength)
+        {
+            view.wrap(payload, 0, payloadLength); // a subscription's view reuses its buffer: usually wrapped already
+        }
         return view;
     }
 

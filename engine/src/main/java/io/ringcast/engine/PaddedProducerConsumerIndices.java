@@ -1,12 +1,17 @@
 package io.ringcast.engine;
 
 /**
- * Padding done once, Agrona-style: a producer-written index and a consumer-written index on separate cache lines,
- * for single-producer single-consumer structures ({@link PositionQueue}) to extend. Seven longs between the producer's
- * fields and the consumer's, as Disruptor's {@code Sequence} does: one 64-byte line, not two, because a subscription
- * must stay small when idle (thousands of them per engine).
+ * Padding done once, Agrona-style, for single-producer single-consumer structures ({@link PositionQueue}) to extend:
+ * <pre>
+ *   [ header | producer-written fields ] 7 longs [ consumer-written head ] 7 longs [ subclass fields: read by both ]
+ * </pre>
+ * Seven longs (one 64-byte line, as Disruptor's {@code Sequence} pads) between the producer's fields and the
+ * consumer's, and again between the consumer's and the subclass's, which both sides read on every call (capacity,
+ * array): a consumer's store to its head then never invalidates the line the producer reads on each offer, and a
+ * producer's offer never invalidates the line the consumer reads on each drain. One line each, not two, because a
+ * subscription must stay small when idle (thousands of them per engine).
  */
-abstract class PaddedProducerConsumerIndices extends ConsumerIndexField
+abstract class PaddedProducerConsumerIndices extends ConsumerIndexPadding
 {
 }
 
@@ -16,6 +21,8 @@ class ProducerIndexField
     long tail;
     /** The producer's cached copy of the consumer's head (producer-only, plain). */
     long headCache;
+    /** Offers refused because the queue was full (producer-written, opaque; any thread reads). */
+    long refused;
 }
 
 class ProducerIndexPadding extends ProducerIndexField
@@ -27,4 +34,9 @@ class ConsumerIndexField extends ProducerIndexPadding
 {
     /** Next position the consumer reads; see the subclass for its memory order. */
     long head;
+}
+
+class ConsumerIndexPadding extends ConsumerIndexField
+{
+    long p11, p12, p13, p14, p15, p16, p17;
 }

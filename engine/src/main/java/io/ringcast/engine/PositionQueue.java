@@ -18,9 +18,12 @@ import java.lang.invoke.VarHandle;
  *     <li>{@code buffer}: replaced by the producer (plain store ordered by the next release of {@code tail}); the
  *     consumer reads it after its acquire of {@code tail}, so it sees an array holding every entry below that tail.
  *     Growth copies the unread entries to the same logical indices, and the producer never writes to an array it has
- *     replaced.</li>
+ *     replaced;</li>
+ *     <li>{@code refused}: offers refused because the queue was full; written by the producer (opaque), read by any
+ *     thread. The successful offers need no counter of their own: they are {@code tail}.</li>
  * </ul>
- * The head and tail sit on separate cache lines through {@link PaddedProducerConsumerIndices}.
+ * The tail (with the producer's other fields), the head, and the fields both sides read ({@code capacity},
+ * {@code buffer}) sit on three separate cache lines through {@link PaddedProducerConsumerIndices}.
  */
 final class PositionQueue extends PaddedProducerConsumerIndices
 {
@@ -28,6 +31,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final VarHandle BUFFER;
+    private static final VarHandle REFUSED;
 
     static
     {
@@ -37,6 +41,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
             HEAD = lookup.findVarHandle(ConsumerIndexField.class, "head", long.class);
             TAIL = lookup.findVarHandle(ProducerIndexField.class, "tail", long.class);
             BUFFER = lookup.findVarHandle(PositionQueue.class, "buffer", long[].class);
+            REFUSED = lookup.findVarHandle(ProducerIndexField.class, "refused", long.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -54,7 +59,11 @@ final class PositionQueue extends PaddedProducerConsumerIndices
         this.buffer = new long[Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
     }
 
-    /** Producer: appends {@code position}. @return {@code false} when the queue holds {@code capacity} entries. */
+    /**
+     * Producer: appends {@code position}.
+     *
+     * @return {@code false} when the queue holds {@code capacity} entries (counted in {@link #refused()}).
+     */
     boolean offer(final long position)
     {
         final long tail = this.tail; // plain: the producer's own field
@@ -64,6 +73,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
             headCache = (long)HEAD.getAcquire(this);
             if (tail - headCache >= capacity)
             {
+                REFUSED.setOpaque(this, refused + 1);
                 return false;
             }
             if (tail - headCache >= buffer.length)
@@ -116,6 +126,24 @@ final class PositionQueue extends PaddedProducerConsumerIndices
     int size()
     {
         return (int)Math.max(0, (long)TAIL.getAcquire(this) - (long)HEAD.getAcquire(this));
+    }
+
+    /** Any thread: @return entries ever accepted by {@link #offer} (opaque read of the tail). */
+    long offered()
+    {
+        return (long)TAIL.getOpaque(this);
+    }
+
+    /** Any thread: @return offers ever refused because the queue was full. */
+    long refused()
+    {
+        return (long)REFUSED.getOpaque(this);
+    }
+
+    /** Producer: @return its own count of refused offers (plain read). */
+    long refusedByProducer()
+    {
+        return refused;
     }
 
     /** Any thread: @return entries the consumer has taken in all (its progress, for abandonment checks). */

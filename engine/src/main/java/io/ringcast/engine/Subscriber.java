@@ -10,8 +10,9 @@ import java.util.List;
  * <p>Thread-safety, field by field:
  * <ul>
  *     <li>the queue has exactly one producer, the dispatcher thread, and one consumer, whichever thread drains;</li>
- *     <li>{@code matched}, {@code delivered}, {@code dropped}, {@code indexKind} and {@code touchedBatch} are written
- *     only by the dispatcher (counters with opaque stores, so other threads read them lock-free);</li>
+ *     <li>{@code indexKind}, {@code touchedBatch} and the progress mark are written only by the dispatcher; the
+ *     dispatcher's counters (queued, refused because full) are the queue's own producer-side fields, so a delivery
+ *     writes nothing to this object (whose fields the consumer reads on every drain);</li>
  *     <li>the {@link ReplayCursor} is created by the dispatcher before the release store of
  *     {@code registered}, and afterwards only by the draining thread;</li>
  *     <li>{@code state}, {@code armed} and {@code closeReason} are shared and changed by CAS or volatile store.</li>
@@ -32,8 +33,6 @@ final class Subscriber
 
     private static final VarHandle STATE;
     private static final VarHandle ARMED;
-    private static final VarHandle DELIVERED;
-    private static final VarHandle DROPPED;
     private static final VarHandle REPLAYED;
     private static final VarHandle REPLAY_MISSED;
     private static final VarHandle OVERWRITTEN;
@@ -45,8 +44,6 @@ final class Subscriber
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(Subscriber.class, "state", int.class);
             ARMED = lookup.findVarHandle(Subscriber.class, "armed", int.class);
-            DELIVERED = lookup.findVarHandle(Subscriber.class, "delivered", long.class);
-            DROPPED = lookup.findVarHandle(Subscriber.class, "dropped", long.class);
             REPLAYED = lookup.findVarHandle(Subscriber.class, "replayed", long.class);
             REPLAY_MISSED = lookup.findVarHandle(Subscriber.class, "replayMissed", long.class);
             OVERWRITTEN = lookup.findVarHandle(Subscriber.class, "overwritten", long.class);
@@ -74,8 +71,6 @@ final class Subscriber
     /** Set by the index: being found under its key proves the filter holds; only the audience rule is left. */
     boolean keyImpliesFilter;
     long touchedBatch = -1;
-    private long delivered;
-    private long dropped;
     /** Consumer progress (queue head plus replayed) last seen by the dispatcher on an overflow, and since when. */
     long progressMark = -1;
     long progressSinceNanos;
@@ -134,22 +129,16 @@ final class Subscriber
     }
 
     /**
-     * Dispatcher: offer the ring position of one matched event. Only the dispatcher's {@code delivered} (queued) or
-     * {@code dropped} (queue full) is stored, one opaque store per event; a queued position whose event is evicted
-     * before the consumer reads it moves from delivered to dropped through the consumer's {@code overwritten} count,
-     * so {@code delivered() + dropped() == matched()} holds by construction.
+     * Dispatcher: offer the ring position of one matched event. The queue counts both outcomes on its producer side:
+     * queued (its tail) or refused because full; a queued position whose event is evicted before the consumer reads
+     * it moves from delivered to dropped through the consumer's {@code overwritten} count, so
+     * {@code delivered() + dropped() == matched()} holds by construction.
      *
      * @return {@code true} when it was queued.
      */
     boolean offer(final long position)
     {
-        if (queue.offer(position))
-        {
-            DELIVERED.setOpaque(this, delivered + 1);
-            return true;
-        }
-        DROPPED.setOpaque(this, dropped + 1);
-        return false;
+        return queue.offer(position);
     }
 
     /** Dispatcher: registration as planned (between two events); sets up the replay and the outcome. */
@@ -182,11 +171,15 @@ final class Subscriber
         }
     }
 
-    /** Replay thread: the durable log's part of the replay is ready. */
-    void logReplayDone(final List<Event> events, final ResumeOutcome outcome)
+    /**
+     * Replay thread: the durable log's first page (or its whole part) is ready.
+     *
+     * @param more the log's reader for the next page, or {@code null} when this was all.
+     */
+    void logReplayDone(final List<Event> events, final ResumeOutcome outcome, final EventLog.Reader more)
     {
-        replay.logDone(events);
         this.resumeOutcome = outcome;
+        replay.logPage(events, outcome == ResumeOutcome.EXACT, more);
         if (listener != null)
         {
             try
@@ -198,6 +191,13 @@ final class Subscriber
                 engine.onListenerError(t);
             }
         }
+        wake();
+    }
+
+    /** Replay thread: a later page of the durable log is ready (see {@link ReplayCursor#logPage}). */
+    void logPageRead(final List<Event> events, final boolean complete, final EventLog.Reader more)
+    {
+        replay.logPage(events, complete, more);
         wake();
     }
 
@@ -239,6 +239,11 @@ final class Subscriber
         if (STATE.compareAndSet(this, OPEN, CLOSED))
         {
             closeReason = reason;
+            final ReplayCursor cursor = registered ? replay : null;
+            if (cursor != null)
+            {
+                cursor.release();
+            }
             if (listener != null)
             {
                 try
@@ -425,23 +430,23 @@ final class Subscriber
 
     long matched()
     {
-        return (long)DELIVERED.getOpaque(this) + (long)DROPPED.getOpaque(this);
+        return queue.offered() + queue.refused();
     }
 
     long delivered()
     {
-        return (long)DELIVERED.getOpaque(this) - (long)OVERWRITTEN.getOpaque(this);
+        return queue.offered() - (long)OVERWRITTEN.getOpaque(this);
     }
 
     long dropped()
     {
-        return (long)DROPPED.getOpaque(this) + (long)OVERWRITTEN.getOpaque(this);
+        return queue.refused() + (long)OVERWRITTEN.getOpaque(this);
     }
 
     /** Dispatcher: drops it counted itself (queue full), for the slow-consumer policy. */
     long queueFullDrops()
     {
-        return dropped;
+        return queue.refusedByProducer();
     }
 
     long replayed()

@@ -28,7 +28,7 @@ public class CommandPendingTest
 {
     private final ManyToOneConcurrentArrayQueue<Command> commands = new ManyToOneConcurrentArrayQueue<>(16);
     private final DispatcherWaitStrategy strategy =
-        new DispatcherWaitStrategy(WaitStrategyKind.BUSY_SPIN, 1_000, null);
+        new DispatcherWaitStrategy(WaitStrategyKind.BUSY_SPIN, 1_000, null, true);
     private final Command command = Command.closeTopic("t");
 
     @Actor

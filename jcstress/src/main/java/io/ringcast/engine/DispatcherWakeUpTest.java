@@ -1,5 +1,6 @@
 package io.ringcast.engine;
 
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -15,9 +16,12 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The dispatcher wake-up: a publisher publishes a ring slot and signals (fence, then read of the idle flag) while the
- * dispatcher finishes a pass, marks itself idle and re-checks the ring. Exactly one side keeps the wake-up. Run with a
- * driver (the driven runner), where the signal is a compare-and-set; the parking runner uses the same flag protocol.
+ * The dispatcher wake-up with a multi-producer ring: a publisher claims a slot (the sequencer's atomic update of the
+ * cursor, its only StoreLoad barrier), publishes it and signals (a plain volatile read of the idle flag, no fence)
+ * while the dispatcher finishes a pass, marks itself idle, fences and re-checks the cursor. Exactly one side keeps
+ * the wake-up. Run with a driver (the driven runner), where the signal is a compare-and-set; the parking runner uses
+ * the same flag protocol. {@link DispatcherWakeUpSingleProducerTest} covers the single-producer ring, whose signal
+ * fences.
  */
 @JCStressTest
 @Description("publish + signal vs mark idle + re-check: one wake-up, never none, never two")
@@ -30,7 +34,7 @@ public class DispatcherWakeUpTest
 {
     private final AtomicInteger wakeUps = new AtomicInteger();
     private final DispatcherWaitStrategy strategy =
-        new DispatcherWaitStrategy(WaitStrategyKind.BLOCKING, 1_000, wakeUps::incrementAndGet);
+        new DispatcherWaitStrategy(WaitStrategyKind.BLOCKING, 1_000, wakeUps::incrementAndGet, true);
     private final RingBuffer<Event> ring = RingBuffer.createMultiProducer(Event::new, 8, strategy);
 
     public DispatcherWakeUpTest()
@@ -41,7 +45,14 @@ public class DispatcherWakeUpTest
     @Actor
     public void publisher()
     {
-        ring.publish(ring.next());
+        try
+        {
+            ring.publish(ring.tryNext()); // as Engine.tryPublish: the claim is a compare-and-set
+        }
+        catch (final InsufficientCapacityException e)
+        {
+            throw new IllegalStateException(e); // not reached: one claim in a ring of 8
+        }
     }
 
     @Actor

@@ -37,7 +37,6 @@ public final class RelayConfig
     private int pruneBatchRows = DEFAULT_PRUNE_BATCH_ROWS;
     private long reconnectMinMs = DEFAULT_RECONNECT_MIN_MS;
     private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
-    private long startAtMs = -1;
     private String channel = DEFAULT_CHANNEL;
     private long writerLingerUs = DEFAULT_WRITER_LINGER_US;
 
@@ -217,21 +216,6 @@ public final class RelayConfig
     public long reconnectMaxMs()
     {
         return reconnectMaxMs;
-    }
-
-    /**
-     * @param ms relay other nodes' events published at or after this wall-clock time; {@code -1} (default) means
-     *           the time the relay starts.
-     */
-    public RelayConfig startAtMs(final long ms)
-    {
-        this.startAtMs = ms;
-        return this;
-    }
-
-    public long startAtMs()
-    {
-        return startAtMs;
     }
 
     /** @param channel the LISTEN/NOTIFY channel; all nodes sharing an outbox must use the same one. */

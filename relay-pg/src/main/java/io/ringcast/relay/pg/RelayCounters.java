@@ -51,6 +51,10 @@ final class RelayCounters
     final AtomicLong gaps = new AtomicLong();
     /** Pruner thread. */
     final AtomicLong rowsPruned = new AtomicLong();
+    /** Resume threads: cross-node resumes served from memory while PostgreSQL was unreachable. */
+    final AtomicLong memoryResumes = new AtomicLong();
+    /** Resume threads: cross-node resumes refused at once while PostgreSQL was unreachable. */
+    final AtomicLong resumesRefused = new AtomicLong();
 
     void report(final MetricSink sink, final long buffered)
     {
@@ -71,6 +75,10 @@ final class RelayCounters
             reconnects.get());
         sink.counter("relay_gaps_total", "times the reader fell behind retention", gaps.get());
         sink.counter("relay_rows_pruned_total", "outbox rows deleted by retention", rowsPruned.get());
+        sink.counter("relay_resumes_from_memory_total", "cross-node resumes served from this node's memory while " +
+            "PostgreSQL was unreachable", memoryResumes.get());
+        sink.counter("relay_resumes_refused_total", "cross-node resumes refused (retry later) while PostgreSQL was " +
+            "unreachable and memory did not provably cover them", resumesRefused.get());
         sink.gauge("relay_buffered_events", "local events not yet in the outbox (queued or in the batch being written)",
             buffered);
     }
