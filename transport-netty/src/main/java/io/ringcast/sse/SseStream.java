@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.ringcast.engine.CloseReason;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Event;
@@ -75,7 +74,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: the {@link SubscriptionListener} callbacks may be called from any thread and only schedule work; so
  * do the callbacks of the resume task; every other method runs on the channel's event loop.
  */
-final class SseStream implements SubscriptionListener, EventHandler, Runnable
+final class SseStream extends Heartbeats.Member implements SubscriptionListener, EventHandler, Runnable
 {
     /** A client that does not take the rest of an ended stream within this long is cut off. */
     static final long END_FLUSH_TIMEOUT_MS = 5_000;
@@ -112,7 +111,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private State state;
     private Subscription subscription;
     private ResumedStream resumed;
-    private ScheduledFuture<?> heartbeat;
+    /** The loop's heartbeat task, which visits this stream once its head is written. */
+    private final Heartbeats heartbeats;
     private boolean wroteSinceHeartbeat;
     /**
      * Where event batches are written from: just in front of the HTTP/1 body encoder ({@link StreamBodyEncoder}, which
@@ -138,6 +138,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         this.ctx = ctx;
         this.loop = ctx.executor();
         this.ready = ReadyStreams.of(loop);
+        this.heartbeats = Heartbeats.of(loop, settings.heartbeatIntervalMs());
         this.metrics = metrics;
         this.settings = settings;
         this.batchLimit = settings.drainBatch();
@@ -379,8 +380,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         // from here on the connection only writes this stream's body: drop the request side
         rawOutput = StreamBodyEncoder.install(ctx.pipeline(), http10);
         metrics.streamsOpened.increment();
-        heartbeat = loop.scheduleAtFixedRate(
-            this::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        heartbeats.add(this);
     }
 
     private void closedByEngine(final CloseReason reason)
@@ -500,10 +500,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             metrics.pendingBytes.addAndGet(-accountedBytes);
             accountedBytes = 0;
         }
-        if (heartbeat != null)
-        {
-            heartbeat.cancel(false);
-        }
+        heartbeats.remove(this);
         final Subscription s = subscription;
         if (s != null)
         {
@@ -688,7 +685,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         return b;
     }
 
-    private void heartbeat()
+    @Override
+    void heartbeat()
     {
         if (state == State.ENDED)
         {
