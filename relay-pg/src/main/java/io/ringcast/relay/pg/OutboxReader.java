@@ -84,11 +84,25 @@ final class OutboxReader implements Runnable
         "SELECT ts_ms FROM ringcast_outbox WHERE (xid, id) > (?::text::xid8, ?) AND origin <> ?" +
         " ORDER BY xid, id LIMIT 1";
     private static final String PRUNED_SQL = "SELECT xid::text::bigint, id FROM ringcast_outbox_pruned";
+    /** One origin's rows at or below a late start cursor, above its baseline, in the column layout of a page. */
+    private static final String CATCH_UP_SQL =
+        "SELECT xid::text::bigint AS x, id, origin, origin_seq, ts_ms, topic, type, audience, attributes, payload" +
+        " FROM ringcast_outbox WHERE origin = ? AND origin_seq > ? AND (xid, id) <= (?::text::xid8, ?)" +
+        " ORDER BY origin_seq LIMIT " + PAGE_ROWS;
+    private static final String ORIGINS_SQL =
+        "WITH RECURSIVE o AS (SELECT min(origin) AS origin FROM ringcast_outbox" +
+        " UNION ALL SELECT (SELECT min(origin) FROM ringcast_outbox WHERE origin > o.origin) FROM o" +
+        " WHERE o.origin IS NOT NULL) SELECT origin FROM o WHERE origin IS NOT NULL";
 
     private final RelayConfig config;
     private final RelayCounters counters;
     private final ReplicaPublisher engine;
     private final VectorStamper stamper;
+    private final long startedMs;
+    /** A late start position's catch-up still to relay: origin to the last sequence relayed; reader thread only. */
+    private java.util.TreeMap<String, Long> catchUp;
+    private long catchUpXid;
+    private long catchUpId;
     private final Backoff backoff;
     private final ReadTrigger trigger;
     private final AtomicLong firstRelayedId = new AtomicLong(Long.MAX_VALUE);
@@ -107,16 +121,19 @@ final class OutboxReader implements Runnable
     private long lastPruneCheckNs = System.nanoTime() - PRUNE_CHECK_INTERVAL_NS;
 
     /**
-     * @param stamper receives the start position's baseline before any row is relayed.
-     * @param start   the start position if already read, or {@code null}: the reader reads it on its first connection.
+     * @param stamper   receives the start position's baseline before any row is relayed.
+     * @param start     the start position if already read, or {@code null}: the reader reads it on its first
+     *                  connection, late, and first relays what was published since {@code startedMs} below it.
+     * @param startedMs when this node started (its subscribers may be that old).
      */
     OutboxReader(final RelayConfig config, final RelayCounters counters, final ReplicaPublisher engine,
-        final VectorStamper stamper, final StartPosition start)
+        final VectorStamper stamper, final StartPosition start, final long startedMs)
     {
         this.config = config;
         this.counters = counters;
         this.engine = engine;
         this.stamper = stamper;
+        this.startedMs = startedMs;
         if (start != null)
         {
             position(start);
@@ -171,7 +188,7 @@ final class OutboxReader implements Runnable
         }
         if (!positioned)
         {
-            position(StartPosition.read(connection));
+            position(StartPosition.read(connection, startedMs));
         }
         if (everConnected)
         {
@@ -191,6 +208,12 @@ final class OutboxReader implements Runnable
         cursorXid = start.cursorXid();
         cursorId = start.cursorId();
         stamper.baseline(start.baseline());
+        if (start.late())
+        {
+            catchUp = new java.util.TreeMap<>(start.baseline());
+            catchUpXid = cursorXid;
+            catchUpId = cursorId;
+        }
         positioned = true;
         LOG.log(System.Logger.Level.INFO, "relay reader {0} starts after {1}", config.nodeId(), start);
     }
@@ -242,6 +265,10 @@ final class OutboxReader implements Runnable
 
     private void readUntilCaughtUp() throws SQLException
     {
+        if (catchUp != null)
+        {
+            catchUpLateStart();
+        }
         final long now = System.nanoTime();
         if (now - lastPruneCheckNs > PRUNE_CHECK_INTERVAL_NS)
         {
@@ -258,6 +285,59 @@ final class OutboxReader implements Runnable
         {
             checkHead();
         }
+    }
+
+    /**
+     * After a late start position: relays, origin by origin in sequence order, the rows at or below the cursor that
+     * were published since this node started (above the baseline), before any row after the cursor. Survives a
+     * reconnect (the progress per origin is kept).
+     */
+    private void catchUpLateStart() throws SQLException
+    {
+        final java.util.List<String> origins = new java.util.ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(ORIGINS_SQL))
+        {
+            while (rs.next())
+            {
+                origins.add(rs.getString(1));
+            }
+        }
+        final String self = config.nodeId();
+        for (final String origin : origins)
+        {
+            if (self.equals(origin))
+            {
+                continue;
+            }
+            int rows;
+            do
+            {
+                rows = 0;
+                try (PreparedStatement ps = connection.prepareStatement(CATCH_UP_SQL))
+                {
+                    ps.setString(1, origin);
+                    ps.setLong(2, catchUp.getOrDefault(origin, -1L));
+                    ps.setString(3, Long.toString(catchUpXid));
+                    ps.setLong(4, catchUpId);
+                    try (ResultSet rs = ps.executeQuery())
+                    {
+                        while (rs.next())
+                        {
+                            rows++;
+                            if (!inject(rs, origin))
+                            {
+                                return;
+                            }
+                            catchUp.put(origin, rs.getLong(4));
+                        }
+                    }
+                }
+            }
+            while (rows == PAGE_ROWS && running);
+        }
+        LOG.log(System.Logger.Level.INFO, "relay reader {0} relayed what was published below its late start position " +
+            "since the node started", config.nodeId());
+        catchUp = null;
     }
 
     /** Measures the lag against the head: the age of the oldest other-origin row after the cursor, else 0. */

@@ -59,6 +59,7 @@ public final class PgRelay implements Replication
     private volatile ReplicaPublisher engine;
     private volatile boolean closed;
     private VectorStamper stamper;
+    private long startedMs;
 
     /**
      * @param config the settings; validated here.
@@ -98,7 +99,8 @@ public final class PgRelay implements Replication
     @Override
     public void configure(final EngineConfig engineConfig)
     {
-        stamper = new VectorStamper(config.nodeId(), System.currentTimeMillis());
+        startedMs = System.currentTimeMillis();
+        stamper = new VectorStamper(config.nodeId(), startedMs);
         engineConfig.nodeId(config.nodeId()).stage(writer).eventLog(new OutboxLog(config, writer, () -> reader,
             () -> engine == null ? Long.MAX_VALUE : engine.firstId()))
             .idFormatter(stamper);
@@ -119,7 +121,7 @@ public final class PgRelay implements Replication
         this.engine = engine;
         final StartPosition start = migrateAndPosition();
         writer.start();
-        final OutboxReader r = new OutboxReader(config, counters, engine, stamper, start);
+        final OutboxReader r = new OutboxReader(config, counters, engine, stamper, start, startedMs);
         reader = r;
         r.start();
         pruner.start();
@@ -135,7 +137,7 @@ public final class PgRelay implements Replication
         try (Connection c = Connections.open(config, "migrate", 30, true))
         {
             Schema.migrate(c);
-            return StartPosition.read(c);
+            return StartPosition.read(c, -1);
         }
         catch (final SQLException e)
         {

@@ -23,6 +23,12 @@ import java.util.TreeMap;
  * at or below the watermark, hence at or below the cursor; the baseline takes {@code ringcast_outbox_pruned_origin}
  * into account so an origin pruned entirely is still known.
  *
+ * <p><b>Read late.</b> A node that started while PostgreSQL was unreachable reads its position on its reader's first
+ * connection. Its subscribers were there since it started, so the rows at or below the cursor that were published
+ * since then are owed to them: the baseline then counts, per origin, only the rows published before the node started
+ * (an origin's publish times grow with its sequence: both come from its clock), and the reader relays the rest of
+ * each origin's rows at or below the cursor, in sequence order, before the rows after the cursor ({@link #late()}).
+ *
  * <p>Cost: one backward step on the primary key, one index probe per distinct origin (a skip scan of
  * {@code UNIQUE (origin, origin_seq)}), and per origin one backward walk of that index over the origin's rows
  * after the cursor (the rows committed while the snapshot was taken: few), never a scan of the outbox.
@@ -42,28 +48,34 @@ final class StartPosition
     private static final String PRUNED_ORIGINS_SQL = "SELECT origin, max_seq FROM ringcast_outbox_pruned_origin";
     private static final String BASELINE_SQL =
         "SELECT origin_seq FROM ringcast_outbox WHERE origin = ? AND (xid, id) <= (?::text::xid8, ?)" +
-        " ORDER BY origin_seq DESC LIMIT 1";
+        " AND ts_ms < ? ORDER BY origin_seq DESC LIMIT 1";
 
     private final long cursorXid;
     private final long cursorId;
     private final Map<String, Long> baseline;
+    private final boolean late;
 
-    StartPosition(final long cursorXid, final long cursorId, final Map<String, Long> baseline)
+    StartPosition(final long cursorXid, final long cursorId, final Map<String, Long> baseline, final boolean late)
     {
         this.cursorXid = cursorXid;
         this.cursorId = cursorId;
         this.baseline = Collections.unmodifiableMap(new TreeMap<>(baseline));
+        this.late = late;
     }
 
     /**
      * Reads the start position in one {@code REPEATABLE READ, READ ONLY} transaction.
      *
+     * @param startedMs {@code -1} when the position is read as the node starts; otherwise the node's start time, for
+     *                  a position read late (PostgreSQL was unreachable when the node started): rows at or below the
+     *                  cursor published since then were published while the node's subscribers were already there,
+     *                  so they are left above the baseline, to be relayed by a catch-up ({@link #late()}).
      * @param c a connection in auto-commit mode, opened with {@code pagesByIndex} ({@link Connections#open}); left
      *          in auto-commit mode at the default isolation.
      * @return the position.
      * @throws SQLException when PostgreSQL cannot be read.
      */
-    static StartPosition read(final Connection c) throws SQLException
+    static StartPosition read(final Connection c, final long startedMs) throws SQLException
     {
         final int isolation = c.getTransactionIsolation();
         c.setAutoCommit(false);
@@ -71,7 +83,7 @@ final class StartPosition
         c.setReadOnly(true);
         try
         {
-            final StartPosition p = readInSnapshot(c);
+            final StartPosition p = readInSnapshot(c, startedMs);
             c.commit();
             return p;
         }
@@ -88,7 +100,7 @@ final class StartPosition
         }
     }
 
-    private static StartPosition readInSnapshot(final Connection c) throws SQLException
+    private static StartPosition readInSnapshot(final Connection c, final long startedMs) throws SQLException
     {
         long xid = 0;
         long id = 0;
@@ -125,6 +137,7 @@ final class StartPosition
                 ps.setString(1, origin);
                 ps.setString(2, Long.toString(xid));
                 ps.setLong(3, id);
+                ps.setLong(4, startedMs < 0 ? Long.MAX_VALUE : startedMs);
                 try (ResultSet b = ps.executeQuery())
                 {
                     if (b.next())
@@ -134,7 +147,7 @@ final class StartPosition
                 }
             }
         }
-        return new StartPosition(xid, id, baseline);
+        return new StartPosition(xid, id, baseline, startedMs >= 0);
     }
 
     long cursorXid()
@@ -147,7 +160,19 @@ final class StartPosition
         return cursorId;
     }
 
-    /** @return per origin, the highest {@code origin_seq} at or below the cursor; sorted, unmodifiable. */
+    /**
+     * @return {@code true} for a position read late: rows at or below the cursor above the baseline (published since
+     *         the node started) are owed to its subscribers and must be relayed before the rows after the cursor.
+     */
+    boolean late()
+    {
+        return late;
+    }
+
+    /**
+     * @return per origin, the highest {@code origin_seq} at or below the cursor (read late: of the rows published
+     *         before the node started); sorted, unmodifiable.
+     */
     Map<String, Long> baseline()
     {
         return baseline;

@@ -182,6 +182,46 @@ class RelayFaultTest
     }
 
     @Test
+    void shouldRelayWhatWasPublishedSinceItStartedWhenItFirstReachesPostgresAfterTheOthersFlushedTheirOutage()
+        throws Exception
+    {
+        final PostgresServer pg = PostgresServer.shared();
+        final String url = pg.freshDatabase("relay_late_start");
+        try (RelayNode a = new RelayNode("a", RelayNode.config(url)))
+        {
+            awaitOk(a);
+            for (int i = 0; i < 100; i++)
+            {
+                a.publish("late/a", "before-b" + i);
+            }
+            final int before = a.published().size();
+            RelayNode.await("a's first events in the outbox", 20_000, () -> Checks.queryLong(url,
+                "SELECT count(*) FROM ringcast_outbox") == before, () -> "");
+            pg.stop();
+            // b starts during the outage and first reaches PostgreSQL 5-10 s later, after a has flushed its buffer
+            try (RelayNode b = new RelayNode("b", RelayNode.config(url).reconnectMinMs(10_000).reconnectMaxMs(10_000)))
+            {
+                for (int i = 0; i < 1_000; i++)
+                {
+                    a.publish("late/a", "after-b" + i);
+                }
+                pg.start();
+                RelayNode.await("a's outage buffer in the outbox", 20_000, () -> Checks.queryLong(url,
+                    "SELECT count(*) FROM ringcast_outbox") == before + 1_000, () -> "");
+                assertTrue(!b.health().detail().isEmpty(), "b has not reached PostgreSQL yet: " + b.health());
+                final List<Long> owed = a.published().subList(before, before + 1_000);
+                RelayNode.await("b to relay what a published since b started", 30_000,
+                    () -> b.receivedFrom("a").size() >= owed.size(), () -> Checks.describe(b, "a", owed));
+                assertEquals(owed, b.receivedFrom("a"), "exactly what a published after b started, in order");
+            }
+        }
+        finally
+        {
+            ensureRunning(pg, url);
+        }
+    }
+
+    @Test
     void shouldBoundTheWriterBufferAndCountWhatItCouldNotRelayWhilePostgresIsDown() throws Exception
     {
         final PostgresServer pg = PostgresServer.shared();
