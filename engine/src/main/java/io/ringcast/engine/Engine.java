@@ -9,11 +9,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,7 +98,7 @@ public final class Engine implements AutoCloseable
     private final AtomicLong nextSubscriptionId = new AtomicLong();
     private final AtomicBoolean sweepRequested = new AtomicBoolean();
     private final ReferenceQueue<Subscription> abandonedHandles = new ReferenceQueue<>();
-    private volatile ExecutorService replayExecutor;
+    private final LogReplays logReplays;
     private volatile boolean terminated;
 
     private Engine(final EngineConfig settings)
@@ -112,6 +108,7 @@ public final class Engine implements AutoCloseable
         this.startMillis = System.currentTimeMillis();
         this.idBase = Math.max(EventIds.base(startMillis), EventIds.baseAfter(config.idsAfter()));
         this.eventLog = config.eventLog();
+        this.logReplays = eventLog == null ? null : new LogReplays(eventLog, config, this::onError);
         this.errorHandler = config.errorHandler();
         this.driver = config.dispatchDriver();
         this.waitStrategy = new DispatcherWaitStrategy(config.waitStrategy(), config.housekeepingIntervalMs(),
@@ -548,161 +545,10 @@ public final class Engine implements AutoCloseable
         return history;
     }
 
-    /**
-     * Dispatcher thread: reads {@code (afterId, beforeId)} from the durable log off-thread, page by page when the log
-     * has a {@link EventLog.Reader} (the next page is read when the subscriber has taken the previous one), whole
-     * and bounded by {@link EngineConfig#maxLogReplayEvents()} otherwise; then wakes the subscriber.
-     */
-    void replayFromLog(final Subscriber s, final long afterId, final long beforeId)
+    /** @return the durable log's replays (resumes older than the history), or {@code null} without a log. */
+    LogReplays logReplays()
     {
-        replayExecutor().execute(() ->
-        {
-            final EventLog.Reader reader;
-            try
-            {
-                reader = eventLog.reader(afterId, beforeId);
-            }
-            catch (final Throwable t)
-            {
-                onError("eventLog", t);
-                s.logReplayDone(List.of(), ResumeOutcome.GAP, null);
-                return;
-            }
-            if (reader == null)
-            {
-                replayWholeRange(s, afterId, beforeId);
-            }
-            else
-            {
-                readLogPage(s, reader, true);
-            }
-        });
-    }
-
-    /** Consumer thread: the subscriber took its page of the log; the next is read off-thread. */
-    void readNextLogPage(final Subscriber s, final EventLog.Reader reader)
-    {
-        try
-        {
-            replayExecutor().execute(() -> readLogPage(s, reader, false));
-        }
-        catch (final RejectedExecutionException closing)
-        {
-            closeReaderQuietly(reader);
-            s.logPageRead(List.of(), false, null);
-        }
-    }
-
-    /** Any thread: a subscriber that will read no more pages gives its log reader back. */
-    void closeLogReader(final EventLog.Reader reader)
-    {
-        try
-        {
-            replayExecutor().execute(() -> closeReaderQuietly(reader)); // on the replay thread: never during a read
-        }
-        catch (final RejectedExecutionException closing)
-        {
-            closeReaderQuietly(reader);
-        }
-    }
-
-    /**
-     * The replay thread, started by the dispatcher at the first resume from the log; a reader (and so a call from
-     * another thread) exists only after that.
-     */
-    private ExecutorService replayExecutor()
-    {
-        ExecutorService executor = replayExecutor;
-        if (executor == null)
-        {
-            executor = Executors.newSingleThreadExecutor(r ->
-            {
-                final Thread t = new Thread(r, "ringcast-replay-" + config.nodeId());
-                t.setDaemon(true);
-                return t;
-            });
-            replayExecutor = executor;
-        }
-        return executor;
-    }
-
-    /** Replay thread: one page, bounded in events and payload bytes. */
-    private void readLogPage(final Subscriber s, final EventLog.Reader reader, final boolean first)
-    {
-        if (s.isClosed())
-        {
-            closeReaderQuietly(reader);
-            return;
-        }
-        final int maxEvents = config.logReplayPageEvents();
-        final long maxBytes = config.logReplayPageBytes();
-        final List<Event> page = new ArrayList<>(Math.min(maxEvents, 1_024));
-        final long[] bytes = new long[1];
-        boolean more;
-        boolean complete;
-        try
-        {
-            more = reader.read(e ->
-            {
-                page.add(e);
-                bytes[0] += e.payloadLength();
-                return page.size() < maxEvents && bytes[0] < maxBytes;
-            }) == EventLog.Page.MORE;
-            complete = reader.complete();
-        }
-        catch (final Throwable t)
-        {
-            onError("eventLog", t);
-            more = false;
-            complete = false;
-        }
-        if (!more)
-        {
-            closeReaderQuietly(reader);
-        }
-        if (first)
-        {
-            s.logReplayDone(page, complete ? ResumeOutcome.EXACT : ResumeOutcome.GAP, more ? reader : null);
-        }
-        else
-        {
-            s.logPageRead(page, complete, more ? reader : null);
-        }
-    }
-
-    private void replayWholeRange(final Subscriber s, final long afterId, final long beforeId)
-    {
-        final int max = config.maxLogReplayEvents();
-        final List<Event> events = new ArrayList<>();
-        boolean complete;
-        try
-        {
-            complete = eventLog.replay(afterId, beforeId, e ->
-            {
-                if (events.size() < max)
-                {
-                    events.add(e);
-                }
-            }) && events.size() < max;
-        }
-        catch (final Throwable t)
-        {
-            onError("eventLog", t);
-            complete = false;
-        }
-        s.logReplayDone(events, complete ? ResumeOutcome.EXACT : ResumeOutcome.GAP, null);
-    }
-
-    private void closeReaderQuietly(final EventLog.Reader reader)
-    {
-        try
-        {
-            reader.close();
-        }
-        catch (final Throwable t)
-        {
-            onError("eventLog", t);
-        }
+        return logReplays;
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
@@ -793,10 +639,9 @@ public final class Engine implements AutoCloseable
 
     private void shutdownReplays()
     {
-        final ExecutorService executor = replayExecutor;
-        if (executor != null)
+        if (logReplays != null)
         {
-            executor.shutdownNow();
+            logReplays.close();
         }
     }
 

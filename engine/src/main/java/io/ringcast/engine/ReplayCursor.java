@@ -39,7 +39,7 @@ final class ReplayCursor
     }
 
     private final Subscriber subscriber;
-    /** Closes a reader nobody will read on (on the replay thread: {@link Engine#closeLogReader}). */
+    /** Closes a reader nobody will read on (on the replay thread: {@link LogReplays#closeReader}). */
     private final Consumer<EventLog.Reader> readerCloser;
     private final long end;
     private long next;
@@ -55,7 +55,7 @@ final class ReplayCursor
 
     ReplayCursor(final Subscriber subscriber, final ResumePlan plan)
     {
-        this(subscriber, plan, reader -> subscriber.engine.closeLogReader(reader));
+        this(subscriber, plan, reader -> subscriber.engine.logReplays().closeReader(reader));
     }
 
     ReplayCursor(final Subscriber subscriber, final ResumePlan plan, final Consumer<EventLog.Reader> readerCloser)
@@ -145,7 +145,7 @@ final class ReplayCursor
             if (reader != null)
             {
                 logPending = true;
-                subscriber.engine.readNextLogPage(subscriber, reader);
+                subscriber.engine.logReplays().readNextPage(subscriber, reader);
                 return n;
             }
         }

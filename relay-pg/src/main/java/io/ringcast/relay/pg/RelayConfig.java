@@ -39,7 +39,6 @@ public final class RelayConfig
     private long partitionMs = -1;
     private long reconnectMinMs = DEFAULT_RECONNECT_MIN_MS;
     private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
-    private long startAtMs = -1;
     private String channel = DEFAULT_CHANNEL;
     private long writerLingerUs = DEFAULT_WRITER_LINGER_US;
 
@@ -223,21 +222,6 @@ public final class RelayConfig
     public long reconnectMaxMs()
     {
         return reconnectMaxMs;
-    }
-
-    /**
-     * @param ms relay other nodes' events published at or after this wall-clock time; {@code -1} (default) means
-     *           the time the relay starts.
-     */
-    public RelayConfig startAtMs(final long ms)
-    {
-        this.startAtMs = ms;
-        return this;
-    }
-
-    public long startAtMs()
-    {
-        return startAtMs;
     }
 
     /** @param channel the LISTEN/NOTIFY channel; all nodes sharing an outbox must use the same one. */

@@ -57,6 +57,10 @@ final class RelayCounters
     final AtomicLong partitionsCreatedOnDemand = new AtomicLong();
     /** Pruner thread: expired partitions dropped whole. */
     final AtomicLong partitionsDropped = new AtomicLong();
+    /** Resume threads: cross-node resumes served from memory while PostgreSQL was unreachable. */
+    final AtomicLong memoryResumes = new AtomicLong();
+    /** Resume threads: cross-node resumes refused at once while PostgreSQL was unreachable. */
+    final AtomicLong resumesRefused = new AtomicLong();
 
     void report(final MetricSink sink, final long buffered)
     {
@@ -83,6 +87,10 @@ final class RelayCounters
             "outbox partitions created because a write found none for its rows", partitionsCreatedOnDemand.get());
         sink.counter("relay_partitions_dropped_total", "expired outbox partitions dropped whole",
             partitionsDropped.get());
+        sink.counter("relay_resumes_from_memory_total", "cross-node resumes served from this node's memory while " +
+            "PostgreSQL was unreachable", memoryResumes.get());
+        sink.counter("relay_resumes_refused_total", "cross-node resumes refused (retry later) while PostgreSQL was " +
+            "unreachable and memory did not provably cover them", resumesRefused.get());
         sink.gauge("relay_buffered_events", "local events not yet in the outbox (queued or in the batch being written)",
             buffered);
     }
