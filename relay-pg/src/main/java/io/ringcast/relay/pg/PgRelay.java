@@ -4,6 +4,8 @@ import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.SubscribeOptions;
+import io.ringcast.engine.spi.Durability;
+import io.ringcast.engine.spi.DurableStore;
 import io.ringcast.engine.spi.MetricSink;
 import io.ringcast.engine.spi.ReplicaPublisher;
 import io.ringcast.engine.spi.Replication;
@@ -23,7 +25,9 @@ import java.util.concurrent.Executors;
  *
  * <pre>{@code
  * PgRelay relay = new PgRelay(new RelayConfig().url(url).nodeId("n1"));
+ * relay.useJournal(journal);               // optional: the writer reads this node's events from the journal
  * EngineConfig config = new EngineConfig();
+ * journal.configure(config);
  * relay.configure(config);                 // node id, writer stage, event log, per-origin vector ids
  * Engine engine = Engine.start(config);
  * relay.start(engine.replicaPublisher());                     // never throws when PostgreSQL is down: health says degraded
@@ -72,6 +76,23 @@ public final class PgRelay implements Replication
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * The writer reads this node's events from {@code journal} (after what the outbox holds) instead of holding them
+     * in memory: a PostgreSQL outage plus a restart of the node loses nothing the journal wrote.
+     */
+    @Override
+    public void useJournal(final DurableStore journal)
+    {
+        writer.useJournal(journal);
+    }
+
+    /** @return the outbox writer's watermark: local events committed to the outbox. */
+    @Override
+    public Durability durability()
+    {
+        return writer;
     }
 
     @Override
@@ -158,6 +179,11 @@ public final class PgRelay implements Replication
         {
             detail.append(counters.droppedWrites.get()).append(" local events not relayed (writer buffer full); ");
         }
+        if (writer.journalGapRecently())
+        {
+            detail.append("the journal's retention deleted local events before the writer copied them to the " +
+                "outbox; ");
+        }
         return detail.length() == 0 ? new ReplicationHealth("ok", "") :
             new ReplicationHealth("degraded", detail.substring(0, detail.length() - 2));
     }
@@ -166,6 +192,9 @@ public final class PgRelay implements Replication
     public void metrics(final MetricSink sink)
     {
         counters.report(sink, writer.buffered());
+        sink.gauge("relay_writer_behind_ms", "0 when every local event is in the outbox, else the age of the newest " +
+            "local event committed there (an upper bound of the oldest waiting one's age; grows through an outage)",
+            writer.behindMs());
     }
 
     /**
