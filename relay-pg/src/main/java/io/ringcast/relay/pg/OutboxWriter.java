@@ -534,8 +534,10 @@ final class OutboxWriter implements EventStage, Runnable, Durability
 
     /**
      * Commits {@code events} in one transaction with one NOTIFY: normally by binary {@code COPY}; by the
-     * {@code INSERT ... ON CONFLICT DO NOTHING} path when the previous attempt failed (its commit outcome may be
-     * unknown, so some of these rows may be in the outbox already) or when the COPY hits a row already there.
+     * de-duplicating {@code INSERT} (only the rows above the origin's head) when the previous attempt failed (its
+     * commit outcome may be unknown, so some of these rows may be in the outbox already) or when the head says the
+     * COPY batch overlaps rows already there. A batch that found no partition for its rows is written again after
+     * the missing partitions are made.
      */
     private void write(final List<Event> events) throws SQLException
     {
@@ -702,7 +704,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         }
     }
 
-    /** The multi-row {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING} and NOTIFY, autocommit. */
+    /** The multi-row {@code INSERT ... SELECT FROM unnest(arrays)} of the rows above the head, and NOTIFY, autocommit. */
     private void writeInsert(final List<Event> events) throws SQLException
     {
         final int n = events.size();
