@@ -29,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * node id and the batch's last {@code origin_seq} ({@link ReadTrigger}).
  *
  * <p><b>Where the events come from.</b> With the node's journal ({@link #useJournal}, the server's default) the
- * writer reads this node's events from the journal, after the highest {@code origin_seq} of its origin that the
- * outbox holds (asked of PostgreSQL at every connection before the first batch, including what the pruner deleted),
+ * writer reads this node's events from the journal, after the highest {@code origin_seq} of its origin committed to
+ * the outbox (its head in {@code ringcast_outbox_head}, asked at the first connection after a start; retention never
+ * lowers it),
  * and keeps nothing but the batch in memory: an outage of PostgreSQL plus a restart of the node (graceful or
  * {@code kill -9}) loses nothing the journal wrote; the backlog is bounded by the journal's retention. An event's
  * {@code origin_seq} is its id, and ids only grow on a node across restarts, so "after the highest origin_seq" is
@@ -42,15 +43,18 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Without a journal ({@code --data-dir none}) the stage {@code offer}s a copy of each local event into a bounded
  * single-producer queue the writer drains: the backlog lives in memory and is lost with the process.
  *
- * <p><b>Buffering policy without a journal.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
- * with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
+ * <p><b>Buffering policy without a journal.</b> While PostgreSQL is slow or down the writer keeps its current batch
+ * and retries it with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
  * stage drops the newest event, counts it ({@code relay_dropped_writes_total}), keeps the health degraded for a
  * minute, and remembers the id range so {@link OutboxLog} never claims a complete replay across it. Local delivery
  * is never affected: the stage never blocks. Memory is bounded by queue capacity plus one batch.
  *
- * <p><b>Exactly once in the outbox.</b> A batch whose commit outcome is unknown (connection lost during commit) is
- * retried with a multi-row {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT (origin, origin_seq) DO NOTHING},
- * which inserts nothing twice; so is a COPY that hits a row already in the outbox. Batches commit
+ * <p><b>Exactly once in the outbox.</b> Every batch raises its origin's head ({@code ringcast_outbox_head}: the
+ * highest {@code origin_seq} committed) in its own transaction. A batch whose commit outcome is unknown (connection
+ * lost during commit) is retried with a multi-row {@code INSERT ... SELECT FROM unnest(arrays)} of only the rows
+ * above the head, which inserts nothing twice; so is a COPY batch whose first sequence the head has passed already.
+ * An insert that finds no partition for its rows makes the missing partitions ({@link OutboxPartitions}) and is
+ * written again. Batches commit
  * one after another from this single thread, so their {@code xid8}s increase in publish order: readers that order
  * by {@code (xid, id)} see this origin's events in publish order.
  *
@@ -63,23 +67,40 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long DROP_DEGRADES_MS = 60_000;
     private static final long IDLE_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final String INSERT_SQL =
-        "WITH ins AS (" +
+    /**
+     * The de-duplicating path: inserts the rows of the batch above the origin's committed head
+     * ({@code ringcast_outbox_head}, locked for the statement) and raises the head, in one statement. Exact because
+     * one writer per origin commits its batches in order, each raising the head in its own transaction.
+     */
+    static final String INSERT_SQL =
+        "WITH prev AS (SELECT max_seq FROM ringcast_outbox_head WHERE origin = ? FOR UPDATE)," +
+        " ins AS (" +
         " INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
         " SELECT ?, u.seq, u.seq, u.topic, u.type, u.audience, u.attrs, u.payload, u.ts" +
         " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::bigint[])" +
         "   WITH ORDINALITY AS u(seq, topic, type, audience, attrs, payload, ts, ord)" +
-        " ORDER BY u.ord" +
-        " ON CONFLICT (origin, origin_seq) DO NOTHING RETURNING 1)" +
+        " WHERE u.seq > coalesce((SELECT max_seq FROM prev), -9223372036854775808)" +
+        " ORDER BY u.ord RETURNING 1)," +
+        " head AS (INSERT INTO ringcast_outbox_head AS h (origin, max_seq) VALUES (?, ?)" +
+        "   ON CONFLICT (origin) DO UPDATE SET max_seq = GREATEST(h.max_seq, EXCLUDED.max_seq))" +
         " SELECT (SELECT count(*) FROM ins), pg_notify(?, ?)";
-    private static final String COPY_SQL =
+    static final String COPY_SQL =
         "COPY ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
         " FROM STDIN (FORMAT binary)";
-    private static final String NOTIFY_SQL = "SELECT pg_notify(?, ?)";
-    /** Where this origin's rows end in the outbox, including rows the pruner deleted. */
-    private static final String COMMITTED_SQL =
-        "SELECT greatest((SELECT max(origin_seq) FROM ringcast_outbox WHERE origin = ?)," +
-        " (SELECT max_seq FROM ringcast_outbox_pruned_origin WHERE origin = ?))";
+    /**
+     * The first statement of a COPY batch: raises the origin's head to the batch's last sequence unless the head is
+     * already at or past its first (then some rows are in the outbox already: 0 is returned and the batch goes the
+     * de-duplicating way), and queues the NOTIFY.
+     */
+    static final String HEAD_AND_NOTIFY_SQL =
+        "WITH head AS (INSERT INTO ringcast_outbox_head AS h (origin, max_seq) VALUES (?, ?)" +
+        "   ON CONFLICT (origin) DO UPDATE SET max_seq = EXCLUDED.max_seq WHERE h.max_seq < ? RETURNING 1)" +
+        " SELECT (SELECT count(*) FROM head), pg_notify(?, ?)";
+    /**
+     * Where this origin's rows end in the outbox: its head, raised by every batch in the batch's own transaction and
+     * never lowered by retention.
+     */
+    private static final String COMMITTED_SQL = "SELECT max_seq FROM ringcast_outbox_head WHERE origin = ?";
     /** How long the writer parks while the journal has not yet written a local event the stage saw. */
     private static final long JOURNAL_CATCH_UP_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
     /**
@@ -88,7 +109,6 @@ final class OutboxWriter implements EventStage, Runnable, Durability
      * refused while the disk was full, must not keep it polling).
      */
     private static final long JOURNAL_CATCH_UP_NS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final String UNIQUE_VIOLATION = "23505";
     /** How long {@link #close} waits past its deadline for a thread it has interrupted. */
     static final long CLOSE_GRACE_MS = 100;
     /** Encoded rows are handed to the driver whenever this much is buffered. */
@@ -374,7 +394,6 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         try (PreparedStatement ps = connection.prepareStatement(COMMITTED_SQL))
         {
             ps.setString(1, config.nodeId());
-            ps.setString(2, config.nodeId());
             try (ResultSet rs = ps.executeQuery())
             {
                 if (rs.next())
@@ -462,6 +481,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         {
             connection = Connections.open(config, "writer", 30, false);
             Schema.migrate(connection);
+            makePartitionsAhead();
             openTail();
             if (everConnected)
             {
@@ -482,6 +502,20 @@ final class OutboxWriter implements EventStage, Runnable, Durability
                 backoff.pause();
             }
             return false;
+        }
+    }
+
+    /** Best effort at connect: the pruners make them too, and a write that finds none makes them on demand. */
+    private void makePartitionsAhead()
+    {
+        try
+        {
+            counters.partitionsCreated.addAndGet(OutboxPartitions.ensureAhead(connection, config));
+        }
+        catch (final SQLException e)
+        {
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: outbox partitions not made ahead now: {1}",
+                config.nodeId(), e.getMessage());
         }
     }
 
@@ -506,34 +540,52 @@ final class OutboxWriter implements EventStage, Runnable, Durability
      */
     private void write(final List<Event> events) throws SQLException
     {
+        try
+        {
+            writeOnce(events);
+        }
+        catch (final SQLException e)
+        {
+            if (!OutboxPartitions.NO_PARTITION.equals(e.getSQLState()))
+            {
+                throw e;
+            }
+            // rolled back, so nothing of the batch is in: make the partition the pruners did not, and write again
+            final int created = OutboxPartitions.ensureAhead(connection, config);
+            counters.partitionsCreated.addAndGet(created);
+            counters.partitionsCreatedOnDemand.addAndGet(created);
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: no outbox partition for the rows of this batch " +
+                "({1}); created {2} partitions on demand", config.nodeId(), e.getMessage(), created);
+            writeOnce(events);
+        }
+    }
+
+    private void writeOnce(final List<Event> events) throws SQLException
+    {
         if (retrying)
         {
             writeInsert(events);
             retrying = false;
             return;
         }
-        try
+        if (!writeCopy(events))
         {
-            writeCopy(events);
-        }
-        catch (final SQLException e)
-        {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState()))
-            {
-                throw e;
-            }
-            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: a row of this batch is already in the outbox " +
-                "({1}); writing the batch again without duplicates", config.nodeId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: rows of this batch are in the outbox already " +
+                "(origin head at or past {1}); writing the batch again without duplicates", config.nodeId(),
+                Long.toString(events.get(0).id()));
             writeInsert(events);
         }
     }
 
     /**
-     * {@code pg_notify}, then {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then COMMIT: four round
-     * trips. The omitted columns take their defaults per row inside this transaction: {@code id} from the identity,
-     * {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT), {@code created_at}.
+     * The head upsert with {@code pg_notify}, then {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then
+     * COMMIT: four round trips. The omitted columns take their defaults per row inside this transaction: {@code id}
+     * from the identity, {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT),
+     * {@code created_at}.
+     *
+     * @return {@code false}, rolled back, when the origin's head says rows of the batch are in the outbox already.
      */
-    private void writeCopy(final List<Event> events) throws SQLException
+    private boolean writeCopy(final List<Event> events) throws SQLException
     {
         final Connection c = connection;
         c.setAutoCommit(false);
@@ -542,11 +594,24 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         {
             // NOTIFY first: it is delivered at COMMIT wherever it stands in the transaction, and as the first
             // statement it carries the BEGIN with it, where a COPY that opens the transaction waits for its own BEGIN
-            try (PreparedStatement ps = c.prepareStatement(NOTIFY_SQL))
+            final long last = events.get(events.size() - 1).id();
+            try (PreparedStatement ps = c.prepareStatement(HEAD_AND_NOTIFY_SQL))
             {
-                ps.setString(1, config.channel());
-                ps.setString(2, ReadTrigger.payload(config.nodeId(), events.get(events.size() - 1).id()));
-                ps.executeQuery().close();
+                ps.setString(1, config.nodeId());
+                ps.setLong(2, last);
+                ps.setLong(3, events.get(0).id());
+                ps.setString(4, config.channel());
+                ps.setString(5, ReadTrigger.payload(config.nodeId(), last));
+                try (ResultSet rs = ps.executeQuery())
+                {
+                    rs.next();
+                    if (rs.getLong(1) == 0)
+                    {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                        return false;
+                    }
+                }
             }
             copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
             final BinaryCopyBuffer b = copyBuffer;
@@ -601,6 +666,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         }
         c.setAutoCommit(true);
         counters.batchesWritten.incrementAndGet();
+        return true;
     }
 
     private static void flush(final CopyIn copy, final BinaryCopyBuffer b) throws SQLException
@@ -663,16 +729,19 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         try (PreparedStatement ps = c.prepareStatement(INSERT_SQL))
         {
             ps.setString(1, config.nodeId());
+            ps.setString(2, config.nodeId());
             final Array[] arrays = {
                 c.createArrayOf("bigint", seq), c.createArrayOf("text", topic), c.createArrayOf("text", type),
                 c.createArrayOf("text", audience), c.createArrayOf("text", attrs), c.createArrayOf("bytea", payload),
                 c.createArrayOf("bigint", ts)};
             for (int i = 0; i < arrays.length; i++)
             {
-                ps.setArray(i + 2, arrays[i]);
+                ps.setArray(i + 3, arrays[i]);
             }
-            ps.setString(9, config.channel());
-            ps.setString(10, ReadTrigger.payload(config.nodeId(), seq[seq.length - 1]));
+            ps.setString(10, config.nodeId());
+            ps.setLong(11, seq[seq.length - 1]);
+            ps.setString(12, config.channel());
+            ps.setString(13, ReadTrigger.payload(config.nodeId(), seq[seq.length - 1]));
             try (ResultSet rs = ps.executeQuery())
             {
                 rs.next();

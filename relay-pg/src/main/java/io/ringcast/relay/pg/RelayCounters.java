@@ -55,6 +55,16 @@ final class RelayCounters
     final AtomicLong gaps = new AtomicLong();
     /** Pruner thread. */
     final AtomicLong rowsPruned = new AtomicLong();
+    /** Resume threads: cross-node resumes served from memory while PostgreSQL was unreachable. */
+    final AtomicLong memoryResumes = new AtomicLong();
+    /** Resume threads: cross-node resumes refused at once while PostgreSQL was unreachable. */
+    final AtomicLong resumesRefused = new AtomicLong();
+    /** Pruner and writer threads: outbox partitions made ahead of need. */
+    final AtomicLong partitionsCreated = new AtomicLong();
+    /** Writer thread: partitions made because an insert found none for its rows (the pruners fell behind). */
+    final AtomicLong partitionsCreatedOnDemand = new AtomicLong();
+    /** Pruner thread: expired partitions dropped whole. */
+    final AtomicLong partitionsDropped = new AtomicLong();
 
     void report(final MetricSink sink, final long buffered)
     {
@@ -79,6 +89,16 @@ final class RelayCounters
             reconnects.get());
         sink.counter("relay_gaps_total", "times the reader fell behind retention", gaps.get());
         sink.counter("relay_rows_pruned_total", "outbox rows deleted by retention", rowsPruned.get());
+        sink.counter("relay_resumes_from_memory_total", "cross-node resumes served from this node's memory while " +
+            "PostgreSQL was unreachable", memoryResumes.get());
+        sink.counter("relay_resumes_refused_total", "cross-node resumes refused (retry later) while PostgreSQL was " +
+            "unreachable and memory did not provably cover them", resumesRefused.get());
+        sink.counter("relay_partitions_created_total", "outbox partitions created ahead of need",
+            partitionsCreated.get());
+        sink.counter("relay_partitions_created_on_demand_total",
+            "outbox partitions created because a write found none for its rows", partitionsCreatedOnDemand.get());
+        sink.counter("relay_partitions_dropped_total", "expired outbox partitions dropped whole",
+            partitionsDropped.get());
         sink.gauge("relay_buffered_events", "local events not yet in the outbox (queued or in the batch being written)",
             buffered);
     }
