@@ -364,10 +364,10 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     {
         final long from = readBefore + 1;
         final long to = batch.size() > firstNew ? batch.get(firstNew).id() - 1 : Math.max(from, lastLocalId.get());
-        counters.journalGaps.incrementAndGet();
         firstDroppedId.accumulateAndGet(from, Math::min);
         lastDroppedId.accumulateAndGet(to, Math::max);
         lastGapMs = System.currentTimeMillis();
+        counters.journalGaps.incrementAndGet(); // last: whoever sees the count sees the range and the health
         LOG.log(System.Logger.Level.WARNING, "relay writer {0}: the journal's retention deleted events of this node " +
             "with ids in [{1}, {2}] before they reached the outbox (the writer fell behind: PostgreSQL unreachable " +
             "longer than the journal keeps events?); other replicas never receive them and no resume across them " +
@@ -812,11 +812,15 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         }
     }
 
-    /** {@link Durability}: {@code null} while connected, else why the outbox cannot be written. */
+    /**
+     * {@link Durability}: {@code null} while connected, else that the outbox cannot be written. Without the driver's
+     * message: it is shown to publishers and may name the database host (the health detail, behind the metrics token,
+     * has it).
+     */
     @Override
     public String unavailableReason()
     {
-        return connected ? null : "the PostgreSQL outbox is unreachable: " + lastError;
+        return connected ? null : "the PostgreSQL outbox is unreachable";
     }
 
     /** {@link Durability}: local events in the range were dropped (queue full) or deleted from the journal unwritten. */
