@@ -379,7 +379,7 @@ final class Dispatcher
         s.register(plan);
         if (plan.fromLog())
         {
-            engine.replayFromLog(s, s.resumeAfter, idBase + resumeTail);
+            engine.logReplays().replay(s, s.resumeAfter, idBase + resumeTail);
         }
     }
 

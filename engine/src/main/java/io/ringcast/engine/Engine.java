@@ -9,10 +9,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -101,7 +98,7 @@ public final class Engine implements AutoCloseable
     private final AtomicLong nextSubscriptionId = new AtomicLong();
     private final AtomicBoolean sweepRequested = new AtomicBoolean();
     private final ReferenceQueue<Subscription> abandonedHandles = new ReferenceQueue<>();
-    private volatile ExecutorService replayExecutor;
+    private final LogReplays logReplays;
     private volatile boolean terminated;
 
     private Engine(final EngineConfig settings)
@@ -111,6 +108,7 @@ public final class Engine implements AutoCloseable
         this.startMillis = System.currentTimeMillis();
         this.idBase = Math.max(EventIds.base(startMillis), EventIds.baseAfter(config.idsAfter()));
         this.eventLog = config.eventLog();
+        this.logReplays = eventLog == null ? null : new LogReplays(eventLog, config, this::onError);
         this.errorHandler = config.errorHandler();
         this.driver = config.dispatchDriver();
         this.waitStrategy = new DispatcherWaitStrategy(config.waitStrategy(), config.housekeepingIntervalMs(),
@@ -547,42 +545,10 @@ public final class Engine implements AutoCloseable
         return history;
     }
 
-    /** Dispatcher thread: read {@code (afterId, beforeId)} from the durable log off-thread, then wake the subscriber. */
-    void replayFromLog(final Subscriber s, final long afterId, final long beforeId)
+    /** @return the durable log's replays (resumes older than the history), or {@code null} without a log. */
+    LogReplays logReplays()
     {
-        ExecutorService executor = replayExecutor;
-        if (executor == null)
-        {
-            executor = Executors.newSingleThreadExecutor(r ->
-            {
-                final Thread t = new Thread(r, "ringcast-replay-" + config.nodeId());
-                t.setDaemon(true);
-                return t;
-            });
-            replayExecutor = executor;
-        }
-        final int max = config.maxLogReplayEvents();
-        executor.execute(() ->
-        {
-            final List<Event> events = new ArrayList<>();
-            boolean complete;
-            try
-            {
-                complete = eventLog.replay(afterId, beforeId, e ->
-                {
-                    if (events.size() < max)
-                    {
-                        events.add(e);
-                    }
-                }) && events.size() < max;
-            }
-            catch (final Throwable t)
-            {
-                onError("eventLog", t);
-                complete = false;
-            }
-            s.logReplayDone(events, complete ? ResumeOutcome.EXACT : ResumeOutcome.GAP);
-        });
+        return logReplays;
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
@@ -673,10 +639,9 @@ public final class Engine implements AutoCloseable
 
     private void shutdownReplays()
     {
-        final ExecutorService executor = replayExecutor;
-        if (executor != null)
+        if (logReplays != null)
         {
-            executor.shutdownNow();
+            logReplays.close();
         }
     }
 

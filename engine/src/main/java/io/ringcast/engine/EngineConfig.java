@@ -23,6 +23,8 @@ public final class EngineConfig
     public static final long DEFAULT_ABANDON_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_HOUSEKEEPING_INTERVAL_MS = 100;
     public static final int DEFAULT_MAX_LOG_REPLAY_EVENTS = 100_000;
+    public static final int DEFAULT_LOG_REPLAY_PAGE_EVENTS = 4_096;
+    public static final int DEFAULT_LOG_REPLAY_PAGE_BYTES = 1 << 20;
     public static final int DEFAULT_BINDING_TABLE_CAPACITY = 10_000;
 
     private int ringSize = DEFAULT_RING_SIZE;
@@ -36,6 +38,8 @@ public final class EngineConfig
     private long abandonTimeoutMs = DEFAULT_ABANDON_TIMEOUT_MS;
     private long housekeepingIntervalMs = DEFAULT_HOUSEKEEPING_INTERVAL_MS;
     private int maxLogReplayEvents = DEFAULT_MAX_LOG_REPLAY_EVENTS;
+    private int logReplayPageEvents = DEFAULT_LOG_REPLAY_PAGE_EVENTS;
+    private int logReplayPageBytes = DEFAULT_LOG_REPLAY_PAGE_BYTES;
     private final List<Enricher> enrichers = new ArrayList<>();
     private final List<EventStage> stages = new ArrayList<>();
     private EventEncoder encoder;
@@ -187,7 +191,11 @@ public final class EngineConfig
         return housekeepingIntervalMs;
     }
 
-    /** @param events most events one resume reads from the durable log, >= 1; beyond it the resume reports a gap. */
+    /**
+     * @param events most events one resume takes from a durable log that cannot be read page by page (its
+     *               {@link EventLog#reader} is {@code null}), >= 1; beyond it the resume reports a gap. A log with a
+     *               reader has no such bound.
+     */
     public EngineConfig maxLogReplayEvents(final int events)
     {
         this.maxLogReplayEvents = events;
@@ -197,6 +205,30 @@ public final class EngineConfig
     public int maxLogReplayEvents()
     {
         return maxLogReplayEvents;
+    }
+
+    /**
+     * One page of a resume read from a durable log's {@link EventLog.Reader}: the engine holds at most one page per
+     * resuming subscriber and reads the next when the subscriber has taken it.
+     *
+     * @param events most events in a page, >= 1.
+     * @param bytes  most payload bytes in a page (a page holds at least one event), >= 1.
+     */
+    public EngineConfig logReplayPage(final int events, final int bytes)
+    {
+        this.logReplayPageEvents = events;
+        this.logReplayPageBytes = bytes;
+        return this;
+    }
+
+    public int logReplayPageEvents()
+    {
+        return logReplayPageEvents;
+    }
+
+    public int logReplayPageBytes()
+    {
+        return logReplayPageBytes;
     }
 
     /** @param enricher a stage run before history and dispatch; enrichers run in the order added. */
@@ -312,6 +344,8 @@ public final class EngineConfig
         c.abandonTimeoutMs = abandonTimeoutMs;
         c.housekeepingIntervalMs = housekeepingIntervalMs;
         c.maxLogReplayEvents = maxLogReplayEvents;
+        c.logReplayPageEvents = logReplayPageEvents;
+        c.logReplayPageBytes = logReplayPageBytes;
         c.enrichers.addAll(enrichers);
         c.stages.addAll(stages);
         c.encoder = encoder;
@@ -355,6 +389,11 @@ public final class EngineConfig
         if (maxLogReplayEvents < 1)
         {
             throw new IllegalArgumentException("maxLogReplayEvents must be >= 1, got " + maxLogReplayEvents);
+        }
+        if (logReplayPageEvents < 1 || logReplayPageBytes < 1)
+        {
+            throw new IllegalArgumentException("logReplayPage events and bytes must be >= 1, got " +
+                logReplayPageEvents + " events and " + logReplayPageBytes + " bytes");
         }
     }
 

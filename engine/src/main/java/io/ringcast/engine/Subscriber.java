@@ -171,11 +171,15 @@ final class Subscriber
         }
     }
 
-    /** Replay thread: the durable log's part of the replay is ready. */
-    void logReplayDone(final List<Event> events, final ResumeOutcome outcome)
+    /**
+     * Replay thread: the durable log's first page (or its whole part) is ready.
+     *
+     * @param more the log's reader for the next page, or {@code null} when this was all.
+     */
+    void logReplayDone(final List<Event> events, final ResumeOutcome outcome, final EventLog.Reader more)
     {
-        replay.logDone(events);
         this.resumeOutcome = outcome;
+        replay.logPage(events, outcome == ResumeOutcome.EXACT, more);
         if (listener != null)
         {
             try
@@ -187,6 +191,13 @@ final class Subscriber
                 engine.onListenerError(t);
             }
         }
+        wake();
+    }
+
+    /** Replay thread: a later page of the durable log is ready (see {@link ReplayCursor#logPage}). */
+    void logPageRead(final List<Event> events, final boolean complete, final EventLog.Reader more)
+    {
+        replay.logPage(events, complete, more);
         wake();
     }
 
@@ -228,6 +239,11 @@ final class Subscriber
         if (STATE.compareAndSet(this, OPEN, CLOSED))
         {
             closeReason = reason;
+            final ReplayCursor cursor = registered ? replay : null;
+            if (cursor != null)
+            {
+                cursor.release();
+            }
             if (listener != null)
             {
                 try

@@ -204,10 +204,12 @@ class LifecycleTest
     @Test
     void shouldKeepASlowButProgressingConsumerThatOverflows() throws Exception
     {
-        try (Engine engine = Engine.start(new EngineConfig().abandonTimeoutMs(50)))
+        // overflowing for longer than the abandon timeout while it progresses; the timeout is far above any pause a
+        // loaded machine gives this thread between two polls
+        try (Engine engine = Engine.start(new EngineConfig().abandonTimeoutMs(1_000)))
         {
             final Subscription s = engine.subscribe(Filter.all(), SubscribeOptions.defaults().queueCapacity(4));
-            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
             while (System.nanoTime() - until < 0)
             {
                 for (int i = 0; i < 200; i++)

@@ -265,7 +265,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                     park(retryIntervalNs);
                     continue;
                 }
-                sync(closing);
+                sync(closing, read == 0);
                 applyRetention(false);
             }
             if (closing && (ring.size() == 0 || !writable))
@@ -292,7 +292,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                 idleRounds = 0;
             }
         }
-        sync(true);
+        sync(true, true);
         closeChannel();
     }
 
@@ -421,7 +421,13 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         return true;
     }
 
-    private void sync(final boolean force)
+    /**
+     * Syncs when forced, when the interval has passed, or when a requested id is written. A sync requested for an id
+     * still on its way from the dispatcher waits for it (one sync per group instead of one for its first half and
+     * another for the rest), unless the ring stayed empty for {@link #SPIN_ROUNDS} reads: then what is written is
+     * synced, so an id that never reaches the journal cannot hold a waiter.
+     */
+    private void sync(final boolean force, final boolean drained)
     {
         final long written = writtenId;
         if (written <= durableId || channel == null)
@@ -429,7 +435,10 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             return;
         }
         final long now = System.nanoTime();
-        if (force || (long)REQUESTED_SYNC.getVolatile(this) > durableId || now - lastSyncNs >= syncIntervalNs)
+        final long requested = (long)REQUESTED_SYNC.getVolatile(this);
+        final boolean requestedWritten = requested > durableId &&
+            (written >= requested || (drained && idleRounds >= SPIN_ROUNDS));
+        if (force || requestedWritten || now - lastSyncNs >= syncIntervalNs)
         {
             try
             {
@@ -495,7 +504,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private void idle()
     {
         parked = true;
-        if (ring.size() == 0 && (long)REQUESTED_SYNC.getVolatile(this) <= durableId && !closed)
+        final boolean syncDue = (long)REQUESTED_SYNC.getVolatile(this) > durableId && writtenId > durableId;
+        if (ring.size() == 0 && !syncDue && !closed)
         {
             long parkNs = IDLE_PARK_NS;
             if (writtenId > durableId)

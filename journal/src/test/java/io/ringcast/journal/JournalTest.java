@@ -110,6 +110,48 @@ class JournalTest
     }
 
     @Test
+    void shouldStreamAResumeOfAnyLengthPageByPageAcrossSegments() throws Exception
+    {
+        final int events = 250_000;
+        final JournalConfig small = config().segmentBytes(1 << 20);
+        long first;
+        try (Journal journal = Journal.open(small); Engine engine = engine(journal, 16))
+        {
+            first = engine.publish(msg("t", "0"));
+            long last = first;
+            for (int i = 1; i < events; i++)
+            {
+                last = engine.publish(msg("t", Integer.toString(i)));
+            }
+            final long written = last;
+            Await.until(() -> journal.writtenId() == written, () -> "not written");
+        }
+        try (Journal journal = Journal.open(small))
+        {
+            // far beyond the bound of a log read whole; pages of 500 events or 4 KiB of payload
+            final EngineConfig engineConfig = new EngineConfig().historyMaxEvents(16).maxLogReplayEvents(1_000)
+                .logReplayPage(500, 4_096);
+            journal.configure(engineConfig);
+            try (Engine engine = Engine.start(engineConfig))
+            {
+                final Subscription s = engine.subscribe(Filter.all(), SubscribeOptions.defaults().resumeAfter(first));
+                final int[] next = {1};
+                Await.until(Duration.ofSeconds(60), "the whole resume", () ->
+                {
+                    s.drain(e ->
+                    {
+                        assertThat(e.payloadAsString()).isEqualTo(Integer.toString(next[0]));
+                        next[0]++;
+                    }, 10_000);
+                    return next[0] == events;
+                });
+                assertThat(s.resumeOutcome()).isEqualTo(ResumeOutcome.EXACT);
+                assertThat(s.replayMissed()).isZero();
+            }
+        }
+    }
+
+    @Test
     void shouldCutATornTailAndAppendAfterTheLastCompleteRecord() throws Exception
     {
         final List<Long> ids = new ArrayList<>();

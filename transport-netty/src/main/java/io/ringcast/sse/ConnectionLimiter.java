@@ -101,7 +101,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
     {
-        if (ctx.channel().attr(REFUSED).get() == null)
+        if (!ctx.channel().hasAttr(REFUSED))
         {
             super.channelRead(ctx, msg);
             return;
@@ -132,7 +132,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
     {
-        if (ctx.channel().attr(REFUSED).get() == null || !(event instanceof SslHandshakeCompletionEvent handshake) ||
+        if (!ctx.channel().hasAttr(REFUSED) || !(event instanceof SslHandshakeCompletionEvent handshake) ||
             !handshake.isSuccess())
         {
             super.userEventTriggered(ctx, event);

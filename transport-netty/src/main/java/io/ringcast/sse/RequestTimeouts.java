@@ -131,6 +131,13 @@ final class RequestTimeouts extends ChannelDuplexHandler
         return msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     }
 
+    /** Removed once the connection carries a stream ({@link StreamBodyEncoder#install}): no timer outlives it. */
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        cancel();
+    }
+
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {

@@ -79,8 +79,6 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     /** A client that does not take the rest of an ended stream within this long is cut off. */
     static final long END_FLUSH_TIMEOUT_MS = 5_000;
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final int CRLF = ('\r' << 8) | '\n';
 
     /** Where a stream is in its life; see the class javadoc for the transitions. */
     enum State
@@ -115,11 +113,11 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private FrameBatch batch;
     private boolean wroteSinceHeartbeat;
     /**
-     * Where event batches are written from: just in front of the HTTP codec, so a batch skips the handlers behind it
-     * and the codec's per-message encoding; the batch carries its own chunk framing ({@link #chunk}). The codec still
-     * writes the head, the heartbeats and the final chunk, and it stays in its chunked-content state throughout, so
-     * both paths produce one valid chunked body. {@code null} (use the normal path) when the pipeline has no codec
-     * named {@code http} (unit tests with a bare pipeline). Set with the head.
+     * Where event batches are written from: just in front of the HTTP/1 body encoder ({@link StreamBodyEncoder}, which
+     * replaces the HTTP codec once the head is written), so a batch skips the handlers behind it and the per-message
+     * encoding; the batch carries its own chunk framing ({@link #chunk}). The encoder writes the heartbeats and the
+     * final chunk, so both paths produce one valid chunked body. {@code null} (use the normal path) when the pipeline
+     * has no codec named {@code http} (an HTTP/2 stream, unit tests with a bare pipeline). Set with the head.
      */
     private ChannelHandlerContext rawOutput;
     /** This stream's share of {@link ServerMetrics#pendingBytes}: its channel's unwritten bytes when last read. */
@@ -356,7 +354,6 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
 
     private void writeHead()
     {
-        rawOutput = ctx.pipeline().context("http");
         final int budget = settings.streamBufferBytes();
         ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(budget / 2, budget));
         final HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
@@ -376,6 +373,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         ctx.write(head, ctx.voidPromise());
         write(ctx, settings.retryFrame());
         ctx.flush();
+        // from here on the connection only writes this stream's body: drop the request side
+        rawOutput = StreamBodyEncoder.install(ctx.pipeline(), http10);
         metrics.streamsOpened.increment();
         heartbeat = loop.scheduleAtFixedRate(
             this::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
@@ -652,15 +651,10 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             b.moveTo(buffer);
             return buffer;
         }
-        final int hexDigits = (Integer.SIZE - Integer.numberOfLeadingZeros(bytes) + 3) / 4;
-        final ByteBuf buffer = ctx.alloc().directBuffer(hexDigits + 2 + bytes + 2);
-        for (int shift = (hexDigits - 1) * 4; shift >= 0; shift -= 4)
-        {
-            buffer.writeByte(HEX[(bytes >>> shift) & 0xF]);
-        }
-        buffer.writeShort(CRLF);
+        final ByteBuf buffer = ctx.alloc().directBuffer(StreamBodyEncoder.chunkBytes(bytes));
+        StreamBodyEncoder.writeChunkHeader(buffer, bytes);
         b.moveTo(buffer);
-        buffer.writeShort(CRLF);
+        StreamBodyEncoder.writeChunkEnd(buffer);
         return buffer;
     }
 

@@ -56,6 +56,13 @@ final class StreamOpener extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
     {
+        if (stream != null)
+        {
+            // the connection carries a stream and reads no further request (once the head is written, what arrives
+            // here is raw bytes: the decoder is gone, StreamBodyEncoder#install)
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest r)
         {
             final Route.Routed routed = ctx.channel().attr(Route.CURRENT).get();

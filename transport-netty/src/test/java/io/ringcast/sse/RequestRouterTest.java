@@ -335,6 +335,30 @@ class RequestRouterTest
     }
 
     @Test
+    void shouldKeepOnlyTheWritePathOnceAConnectionCarriesAStream()
+    {
+        final ServerContext server = context(new ServerConfig().corsOrigins(List.of("https://app.example")), null,
+            false);
+        final EmbeddedChannel stream = channel(server);
+        final String head = openStream(stream, get("/events?topic=a", "Origin: https://app.example\r\n"));
+        assertTrue(head.contains("access-control-allow-origin: https://app.example"), head);
+        assertEquals(List.of("http", "events", "errors"), stream.pipeline().names().subList(0, 3), "handlers left");
+        assertTrue(stream.pipeline().get("http") instanceof StreamBodyEncoder);
+
+        // a request pipelined behind the stream's is not read, and the stream goes on
+        assertEquals("", exchange(stream, get("/healthz")));
+        assertTrue(exchange(channel(server), post("/publish", "application/json",
+            "{\"topic\":\"a\",\"data\":1}")).startsWith("HTTP/1.1 202"));
+        final String[] frame = {""};
+        Await.until(Duration.ofSeconds(10), "the event's chunk", () -> !(frame[0] += output(stream)).isEmpty());
+        assertTrue(frame[0].matches("[0-9a-f]+\r\nid: \\d+\ndata: 1\n\n\r\n"), frame[0]);
+
+        // the end is the terminating chunk, written by the body encoder
+        ((StreamOpener)stream.pipeline().get("events")).stream().end();
+        assertEquals("0\r\n\r\n", output(stream));
+    }
+
+    @Test
     void shouldServeHealthMetricsAndTheDemoPage()
     {
         final EmbeddedChannel channel = channel();

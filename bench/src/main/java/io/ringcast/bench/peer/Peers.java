@@ -11,6 +11,8 @@ public final class Peers
     public static final String RINGCAST_YIELDING = "ringcast-yielding";
     /** Ringcast with the in-memory history turned off: what the resume history costs (mostly GC). */
     public static final String RINGCAST_NO_HISTORY = "ringcast-no-history";
+    /** Ringcast with the journal on, as the server runs by default: what writing every event to disk costs. */
+    public static final String RINGCAST_JOURNAL = "ringcast-journal";
     public static final String SUBMISSION_PUBLISHER = "submission-publisher";
     public static final String SHARING_BUS = "sharing-bus";
     public static final String REACTOR = "reactor";
@@ -31,6 +33,8 @@ public final class Peers
         {
             case RINGCAST -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING);
             case RINGCAST_NO_HISTORY -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING, 0);
+            case RINGCAST_JOURNAL -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
+                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, true);
             case RINGCAST_SINGLE -> new RingcastPeer(ProducerMode.SINGLE, WaitStrategyKind.BLOCKING);
             case RINGCAST_YIELDING -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.YIELDING);
             case SUBMISSION_PUBLISHER -> new SubmissionPublisherPeer();
@@ -38,7 +42,7 @@ public final class Peers
             case REACTOR -> new ReactorPeer();
             case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
-                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
+                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
                 DISRUPTOR_MINIMAL));
         };
     }

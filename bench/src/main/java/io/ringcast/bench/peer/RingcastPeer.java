@@ -10,6 +10,15 @@ import io.ringcast.engine.ProducerMode;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
 import io.ringcast.engine.WaitStrategyKind;
+import io.ringcast.journal.Journal;
+import io.ringcast.journal.JournalConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Ringcast through its public API, as it ships: default ring, history and wait strategy
@@ -24,6 +33,9 @@ public final class RingcastPeer implements Peer
     private final ProducerMode producerMode;
     private final WaitStrategyKind waitStrategy;
     private final int historyMaxEvents;
+    private final boolean journaled;
+    private Journal journal;
+    private Path journalDirectory;
     private Engine engine;
     private Subscription[] subscriptions;
     private Message[][] tokens;
@@ -37,9 +49,21 @@ public final class RingcastPeer implements Peer
     /** @param historyMaxEvents the in-memory history bound; 0 turns the history (and resume from memory) off. */
     public RingcastPeer(final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents)
     {
+        this(producerMode, waitStrategy, historyMaxEvents, false);
+    }
+
+    /**
+     * @param journaled with the journal as the server runs it by default (a fresh directory under
+     *                  {@code java.io.tmpdir}, default flush policy, memory acknowledgements), deleted on close.
+     */
+    public RingcastPeer(
+        final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents,
+        final boolean journaled)
+    {
         this.producerMode = producerMode;
         this.waitStrategy = waitStrategy;
         this.historyMaxEvents = historyMaxEvents;
+        this.journaled = journaled;
     }
 
     @Override
@@ -49,8 +73,22 @@ public final class RingcastPeer implements Peer
         {
             throw new IllegalArgumentException("a SINGLE producer ring cannot take " + workload.producers() + " publishers");
         }
-        engine = Engine.start(new EngineConfig().producerMode(producerMode).waitStrategy(waitStrategy)
-            .historyMaxEvents(historyMaxEvents).nodeId("bench"));
+        final EngineConfig config = new EngineConfig().producerMode(producerMode).waitStrategy(waitStrategy)
+            .historyMaxEvents(historyMaxEvents).nodeId("bench");
+        if (journaled)
+        {
+            try
+            {
+                journalDirectory = Files.createTempDirectory("ringcast-bench-journal");
+                journal = Journal.open(new JournalConfig().directory(journalDirectory));
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException(e);
+            }
+            journal.configure(config);
+        }
+        engine = Engine.start(config);
         tokens = new Message[workload.topics()][workload.stampSlots()];
         for (int t = 0; t < workload.topics(); t++)
         {
@@ -97,7 +135,8 @@ public final class RingcastPeer implements Peer
     public String describe()
     {
         return "ringcast: producerMode=" + producerMode + " waitStrategy=" + waitStrategy + " ringSize=" +
-            EngineConfig.DEFAULT_RING_SIZE + " history=" + historyMaxEvents + " events";
+            EngineConfig.DEFAULT_RING_SIZE + " history=" + historyMaxEvents + " events" +
+            (journaled ? " journal=default settings" : "");
     }
 
     @Override
@@ -106,6 +145,23 @@ public final class RingcastPeer implements Peer
         if (engine != null)
         {
             engine.close();
+        }
+        if (journal != null)
+        {
+            journal.close();
+            deleteRecursively(journalDirectory);
+        }
+    }
+
+    private static void deleteRecursively(final Path directory)
+    {
+        try (Stream<Path> paths = Files.walk(directory))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
         }
     }
 
