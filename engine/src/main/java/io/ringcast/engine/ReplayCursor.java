@@ -67,6 +67,12 @@ final class ReplayCursor
         this.logPending = plan.fromLog();
     }
 
+    /** @return {@code true} while a page of the durable log has been asked for and has not arrived (volatile read). */
+    boolean isLogPending()
+    {
+        return logPending;
+    }
+
     /** @return {@code true} while the replay has events (or the log's answer) still to come. */
     boolean isActive()
     {

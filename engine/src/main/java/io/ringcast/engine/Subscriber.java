@@ -289,10 +289,22 @@ final class Subscriber
         final ReplayCursor replay = this.replay;
         if (replay != null)
         {
-            n = replay.drain(handler, limit, engine.history(), view());
-            if (replay.isActive() || n == limit)
+            while (true)
             {
-                return n;
+                n += replay.drain(handler, limit - n, engine.history(), view());
+                if (n == limit)
+                {
+                    return n;
+                }
+                if (!replay.isActive())
+                {
+                    break;
+                }
+                // waiting for the durable log's next page: arm, so the page's wake-up reaches the listener
+                if (listener == null || isClosed() || !rearmForLogPage(replay))
+                {
+                    return n;
+                }
             }
             this.replay = null;
         }
@@ -388,6 +400,16 @@ final class Subscriber
     private void setPolled(final Event e)
     {
         polled = e;
+    }
+
+    /**
+     * Arms the wake-up while the replay waits for the log's next page; @return {@code true} when the page raced in and
+     * this thread took the wake-up back (the replay thread stores the page, then reads {@code armed} in {@link #wake}).
+     */
+    boolean rearmForLogPage(final ReplayCursor replay)
+    {
+        ARMED.setVolatile(this, 1);
+        return !replay.isLogPending() && ARMED.compareAndSet(this, 1, 0);
     }
 
     /** Arms the wake-up; @return {@code true} when events raced in and this thread took them back. */

@@ -132,6 +132,39 @@ class PagedLogReplayTest
     }
 
     @Test
+    void shouldWakeAListenerDrivenConsumerForEveryPage() throws Exception
+    {
+        final RecordedLog log = new RecordedLog();
+        try (Engine engine = engine(log, 3))
+        {
+            final long first = publish(engine, 40);
+            final java.util.concurrent.Semaphore available = new java.util.concurrent.Semaphore(0);
+            final SubscriptionListener listener = new SubscriptionListener()
+            {
+                @Override
+                public void onAvailable()
+                {
+                    available.release();
+                }
+            };
+            final Subscription s = engine.subscribe(Filter.all(),
+                SubscribeOptions.defaults().resumeAfter(first).listener(listener));
+            final List<Event> got = new ArrayList<>();
+            // drains only when woken, as an event loop does: a page whose wake-up were lost would stall the replay
+            while (got.size() < 39)
+            {
+                assertThat(available.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("woken for more after %d events", got.size()).isTrue();
+                while (s.drain(e -> got.add(e.copy()), 1_000) > 0)
+                {
+                    // drains until the subscription arms its wake-up
+                }
+            }
+            assertThat(got).extracting(Event::payloadAsString).startsWith("1", "2", "3", "4").endsWith("39");
+        }
+    }
+
+    @Test
     void shouldCloseTheReaderOfASubscriptionClosedInTheMiddleOfItsReplay()
     {
         final RecordedLog log = new RecordedLog();

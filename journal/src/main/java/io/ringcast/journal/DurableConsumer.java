@@ -1,6 +1,8 @@
 package io.ringcast.journal;
 
 import io.ringcast.engine.Event;
+import io.ringcast.engine.spi.JournalTail;
+import io.ringcast.engine.spi.NamedConsumer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,10 +31,13 @@ import java.util.function.Consumer;
  * <p>Its position is stored in {@code consumers/<name>.pos} under the journal directory (replaced atomically and
  * synced on every commit).
  *
+ * <p>A reader made by {@link Journal#tail} has no name and no file: its position lives in memory only (its owner
+ * stores progress elsewhere), and {@link #commit} is refused.
+ *
  * <p>Thread-safety: one thread at a time for {@link #poll}, {@link #commit} and {@link #seek}; the getters from any
  * thread.
  */
-public final class DurableConsumer implements AutoCloseable
+public final class DurableConsumer implements NamedConsumer, JournalTail
 {
     private final String name;
     private final Path positionFile;
@@ -61,6 +66,7 @@ public final class DurableConsumer implements AutoCloseable
         final JournalWriter writer,
         final Seek seek) throws IOException
     {
+        this.localOnly = false;
         this.name = name;
         this.segments = segments;
         this.writer = writer;
@@ -76,7 +82,29 @@ public final class DurableConsumer implements AutoCloseable
         }
     }
 
+    /** Only records of events published on this node are delivered (the others are stepped over undecoded). */
+    private final boolean localOnly;
+
+    /** An unnamed reader with its position in memory only ({@link Journal#tail}), not positioned yet. */
+    DurableConsumer(
+        final ConcurrentSkipListMap<Long, SegmentFile> segments, final JournalWriter writer, final boolean localOnly)
+    {
+        this.localOnly = localOnly;
+        this.name = "";
+        this.segments = segments;
+        this.writer = writer;
+        this.initialSeek = Seek.beginning();
+        this.positionFile = null;
+    }
+
+    /** Counts events skipped before the reader was positioned (see {@link Journal#tail}). */
+    void countGap()
+    {
+        gaps++;
+    }
+
     /** @return the consumer's name. */
+    @Override
     public String name()
     {
         return name;
@@ -96,6 +124,7 @@ public final class DurableConsumer implements AutoCloseable
     }
 
     /** @return times retention or corruption made this consumer skip events it had not read. */
+    @Override
     public long gaps()
     {
         return gaps;
@@ -107,6 +136,7 @@ public final class DurableConsumer implements AutoCloseable
      *
      * @return events delivered.
      */
+    @Override
     public int poll(final Consumer<Event> sink, final int max) throws IOException
     {
         int delivered = 0;
@@ -142,6 +172,12 @@ public final class DurableConsumer implements AutoCloseable
             reader.open(channel, offset, limit);
             while (delivered < max && reader.next())
             {
+                if (localOnly && !RecordCodec.isLocal(reader.body(), reader.bodyOffset()))
+                {
+                    offset = reader.validEnd();
+                    position++;
+                    continue;
+                }
                 final ByteBuffer body = reader.body();
                 final int bufferedLimit = body.limit();
                 body.limit(reader.bodyOffset() + reader.bodyLength()).position(reader.bodyOffset());
@@ -178,6 +214,7 @@ public final class DurableConsumer implements AutoCloseable
      * @return the id after which this consumer stands now (its committed id after a restart, else the id just
      *         before where its seek put it), or -1 before the oldest retained event; a stream can resume after it.
      */
+    @Override
     public long startAfterId()
     {
         if (segmentId < 0 && committedId < 0 && initialSeek.kind != Seek.Kind.LATEST)
@@ -197,8 +234,10 @@ public final class DurableConsumer implements AutoCloseable
      * @throws IllegalArgumentException when the journal does not hold {@code id} (never published here, or deleted
      *                                  by retention).
      */
+    @Override
     public void commit(final long id) throws IOException
     {
+        requireNamed();
         seek(Seek.afterId(id));
         if (startAfterId != id)
         {
@@ -343,8 +382,17 @@ public final class DurableConsumer implements AutoCloseable
         }
     }
 
+    private void requireNamed()
+    {
+        if (positionFile == null)
+        {
+            throw new IllegalStateException("a journal tail keeps its position in memory: it has nothing to commit");
+        }
+    }
+
     private void store(final long id, final long pos, final long segment, final long off) throws IOException
     {
+        requireNamed();
         final Path tmp = positionFile.resolveSibling(name + ".pos.tmp");
         final byte[] text = (id + " " + pos + " " + segment + " " + off + "\n").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,

@@ -3,6 +3,8 @@ package io.ringcast.journal;
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.EventLog;
 import io.ringcast.engine.EventStage;
+import io.ringcast.engine.spi.DurableStore;
+import io.ringcast.engine.spi.JournalTail;
 import io.ringcast.engine.spi.MetricSink;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -38,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Thread-safety: {@link #open}, {@link #configure} and {@link #close} on the composing thread; every other method
  * on any thread, without blocking unless it says so.
  */
-public final class Journal implements AutoCloseable
+public final class Journal implements DurableStore
 {
     private final JournalConfig config;
     private final ConcurrentSkipListMap<Long, SegmentFile> segments;
@@ -120,6 +122,7 @@ public final class Journal implements AutoCloseable
     }
 
     /** Adds the journal's stage and log to {@code engine}, and makes its ids continue after the newest on disk. */
+    @Override
     public void configure(final EngineConfig engine)
     {
         engine.stage(stage).eventLog(log).idsAfter(recoveredLastId);
@@ -138,6 +141,7 @@ public final class Journal implements AutoCloseable
     }
 
     /** @return the newest id found on disk when the journal was opened, or -1 when it was empty. */
+    @Override
     public long recoveredLastId()
     {
         return recoveredLastId;
@@ -150,6 +154,7 @@ public final class Journal implements AutoCloseable
     }
 
     /** @return the newest id synced to the device (survives power loss). */
+    @Override
     public long durableId()
     {
         return writer.durableId();
@@ -161,12 +166,20 @@ public final class Journal implements AutoCloseable
         writer.requestSync(id);
     }
 
+    /** As {@link #requestSync}. */
+    @Override
+    public void requestDurable(final long id)
+    {
+        writer.requestSync(id);
+    }
+
     /**
      * Blocks until {@code id} is synced to the device (group commit: one sync serves every waiter), or the journal
      * cannot write, or the timeout passes. Allocates nothing. Never call it on an event loop or the dispatcher.
      *
      * @return {@code true} once {@code id} is durable.
      */
+    @Override
     public boolean awaitDurable(final long id, final long timeout, final TimeUnit unit)
     {
         if (writer.durableId() >= id)
@@ -203,7 +216,15 @@ public final class Journal implements AutoCloseable
         return writer.isWritable();
     }
 
+    /** As {@link #isWritable()}. */
+    @Override
+    public boolean writable()
+    {
+        return writer.isWritable();
+    }
+
     /** @return why the journal cannot write, or {@code null} while it can. */
+    @Override
     public String unavailableReason()
     {
         return writer.isWritable() ? null : writer.failure();
@@ -255,6 +276,55 @@ public final class Journal implements AutoCloseable
         return consumer;
     }
 
+    /** @return the consumer opened under {@code name}, or {@code null}. */
+    @Override
+    public DurableConsumer consumer(final String name)
+    {
+        return consumers.get(name);
+    }
+
+    /** @return the names of the open consumers. */
+    @Override
+    public java.util.Set<String> consumerNames()
+    {
+        return java.util.Set.copyOf(consumers.keySet());
+    }
+
+    /**
+     * Opens a reader with an in-memory position after {@code afterId} (nothing stored under the journal directory).
+     * When {@code afterId} lies before the oldest segment held, events after it may have been deleted by retention:
+     * the reader starts at the oldest event held and counts one gap (ids are not contiguous, so the journal cannot
+     * tell whether the deleted segments held any event after {@code afterId}; the gap is reported either way).
+     */
+    @Override
+    public JournalTail tail(final long afterId, final boolean localOnly) throws IOException
+    {
+        final DurableConsumer tail = new DurableConsumer(segments, writer, localOnly);
+        final var oldest = segments.firstEntry();
+        if (afterId < 0 || oldest == null)
+        {
+            tail.seek(Seek.beginning());
+        }
+        else
+        {
+            if (oldest.getKey() > afterId + 1)
+            {
+                tail.countGap();
+            }
+            tail.seek(Seek.afterId(afterId));
+        }
+        return tail;
+    }
+
+    /** Opens a reader with an in-memory position at the first event whose timestamp is at or after {@code epochMs}. */
+    @Override
+    public JournalTail tailFromTime(final long epochMs, final boolean localOnly) throws IOException
+    {
+        final DurableConsumer tail = new DurableConsumer(segments, writer, localOnly);
+        tail.seek(Seek.fromTime(epochMs));
+        return tail;
+    }
+
     /** @return the position after the newest written record (records written since the journal began). */
     public long writtenPosition()
     {
@@ -262,6 +332,7 @@ public final class Journal implements AutoCloseable
     }
 
     /** @param sink receives the journal's figures; never blocks. */
+    @Override
     public void metrics(final MetricSink sink)
     {
         sink.gauge("journal_writable", "1 while the journal can write, 0 while it refuses (disk full, I/O error)",

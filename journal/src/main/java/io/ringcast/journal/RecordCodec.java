@@ -141,6 +141,12 @@ final class RecordCodec
         return body.getLong(offset + 8);
     }
 
+    /** @return {@code true} when the record is an event published on this node (not relayed from another). */
+    static boolean isLocal(final ByteBuffer body, final int offset)
+    {
+        return (body.get(offset + 24) & 1) != 0;
+    }
+
     private static String getField(final ByteBuffer body)
     {
         final int length = body.getShort();

@@ -99,7 +99,7 @@ final class ConsumerEndpoints
 
     private static void authorize(final String consumer, final Principal principal, final ServerContext server)
     {
-        if (server.durableLog == null)
+        if (server.durableLog == null || !server.durableLog.hasStore())
         {
             throw new HttpError(HttpResponseStatus.NOT_FOUND, "unknown_consumer",
                 "named consumers need the journal; this server keeps events in memory only (--data-dir none)");

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The {@code ack} parameter of {@code POST /publish}: {@code memory} (the default: answered once the engine has
- * accepted the events) or {@code durable} (answered once they are synced to the journal on disk). Stateless.
+ * accepted the events) or {@code durable} (answered once they are durable at every level the server has: synced to
+ * the journal on disk, committed to the replication's outbox; see {@link DurableLog}). Stateless.
  */
 final class DurableAck
 {
@@ -18,7 +19,7 @@ final class DurableAck
 
     /**
      * @return {@code true} for {@code ack=durable}.
-     * @throws HttpError 400 for another value, or for {@code durable} without a journal.
+     * @throws HttpError 400 for another value, or for {@code durable} on a server that keeps events in memory only.
      */
     static boolean requested(final String uri, final DurableLog journal)
     {
@@ -35,8 +36,8 @@ final class DurableAck
             case "durable":
                 if (journal == null)
                 {
-                    throw HttpError.badRequest("ack=durable needs the journal; this server keeps events in memory " +
-                        "only (--data-dir none)");
+                    throw HttpError.badRequest("ack=durable needs the journal or the PostgreSQL relay; this server " +
+                        "keeps events in memory only (--data-dir none)");
                 }
                 return true;
             default:
@@ -44,10 +45,11 @@ final class DurableAck
         }
     }
 
-    /** Answers 202 with {@code json} now, or, with a journal, once {@code lastId} is on disk. */
+    /** Answers 202 with {@code json} now, or, with {@code durable}, once {@code firstId..lastId} are durable. */
     static void answer(
         final ChannelHandlerContext ctx,
         final DurableLog durable,
+        final long firstId,
         final long lastId,
         final String json,
         final boolean keepAlive)
@@ -58,7 +60,7 @@ final class DurableAck
         }
         else
         {
-            durable.answerWhenDurable(ctx, lastId, json, keepAlive);
+            durable.answerWhenDurable(ctx, firstId, lastId, json, keepAlive);
         }
     }
 }

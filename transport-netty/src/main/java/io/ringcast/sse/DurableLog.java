@@ -3,47 +3,54 @@ package io.ringcast.sse;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.spi.Durability;
+import io.ringcast.engine.spi.DurableStore;
+import io.ringcast.engine.spi.DurableStoreProvider;
 import io.ringcast.engine.spi.MetricSink;
-import io.ringcast.journal.DurableConsumer;
-import io.ringcast.journal.Journal;
-import io.ringcast.journal.JournalConfig;
-import io.ringcast.journal.Seek;
+import io.ringcast.engine.spi.NamedConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The server's journal ({@code --data-dir}): opens it, adds it to the engine, refuses publishes while it cannot
- * write (507 with a JSON body, counted), and answers {@code POST /publish?ack=durable} once the published events are
- * synced to disk. One thread ({@code ringcast-durable-acks}) waits for the journal's group commits and hands each
- * answer back to its connection's event loop; waiting answers are bounded ({@link #MAX_PENDING}, 503 beyond).
+ * The server's durability: its local store ({@code --data-dir}, a {@link DurableStore} found through
+ * {@link ServiceLoader}: the journal) and what its replication stores durably (the PostgreSQL outbox). It refuses
+ * publishes while the store cannot write (507 with a JSON body, counted), answers
+ * {@code POST /publish?ack=durable} once the published events are durable at every level the server has (synced to
+ * the journal, committed to the outbox), and runs the named consumers' commits. One thread
+ * ({@code ringcast-durable-acks}) waits for the durable watermark and hands each answer back to its connection's
+ * event loop; waiting answers are bounded ({@link #MAX_PENDING}, 503 beyond).
  *
- * <p>Thread-safety: {@link #open} and {@link #close} on the composing thread; everything else on any thread.
+ * <p>Thread-safety: {@link #openStore}, {@link #create} and {@link #close} on the composing thread; everything else
+ * on any thread.
  */
 final class DurableLog implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(DurableLog.class);
     /** Durable answers waiting for a sync at most; more are refused with 503. */
     static final int MAX_PENDING = 16_384;
-    /** A durable answer not synced within this is answered 503 (the events stay published). */
+    /** A durable answer not confirmed within this is answered 503 (the events stay published). */
     static final long DURABLE_TIMEOUT_MS = 5_000;
 
-    private final Journal journal;
-    private final Map<String, DurableConsumer> consumers = new ConcurrentHashMap<>();
+    /** The local store, or {@code null} (memory only, or durability through the replication alone). */
+    private final DurableStore store;
+    /** Every level an {@code ack=durable} waits for. */
+    private final Durability durability;
+    /** Where a durable answer's events are, for messages: "on disk", "in the outbox", "on disk and in the outbox". */
+    private final String where;
     /** Runs consumer commits (a file replace and sync each) off the event loops; bounded. */
     private final ExecutorService commits = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(1024), new DefaultThreadFactory("ringcast-consumer-commits", true));
@@ -55,38 +62,57 @@ final class DurableLog implements AutoCloseable
     private volatile boolean closed;
     private volatile boolean wasWritable = true;
 
-    private record Pending(long id, ChannelHandlerContext ctx, String json, boolean keepAlive, long deadlineNs)
+    private record Pending(
+        long firstId, long id, ChannelHandlerContext ctx, String json, boolean keepAlive, long deadlineNs)
     {
     }
 
-    private DurableLog(final Journal journal)
+    private DurableLog(final DurableStore store, final Durability replicated)
     {
-        this.journal = journal;
+        this.store = store;
+        this.durability = Durability.both(store, replicated);
+        this.where = store == null ? "in the outbox" : replicated == null ? "on disk" : "on disk and in the outbox";
         this.acker = new DefaultThreadFactory("ringcast-durable-acks", true).newThread(this::runAcks);
         this.acker.start();
     }
 
-    /** @return the journal for {@code config.dataDir()}, or {@code null} when the server keeps memory only. */
-    static DurableLog open(final ServerConfig config)
+    /**
+     * @return the store for {@code config.dataDir()}, opened by the {@link DurableStoreProvider} on the class path,
+     *         or {@code null} when the server keeps memory only.
+     * @throws IllegalArgumentException when a data directory is configured but no provider is on the class path, or
+     *                                  a setting is refused.
+     * @throws UncheckedIOException     when the directory cannot be used.
+     */
+    static DurableStore openStore(final ServerConfig config)
     {
         if (config.dataDir() == null)
         {
             return null;
         }
+        final List<DurableStoreProvider> providers = new ArrayList<>();
+        ServiceLoader.load(DurableStoreProvider.class).forEach(providers::add);
+        if (providers.isEmpty())
+        {
+            throw new IllegalArgumentException("--data-dir " + config.dataDir() + " needs a durable store on the " +
+                "class path (ringcast-journal, which the runnable server includes); or use --data-dir none");
+        }
+        if (providers.size() > 1)
+        {
+            throw new IllegalArgumentException("several durable stores on the class path: " +
+                providers.stream().map(DurableStoreProvider::name).toList() + "; keep one");
+        }
+        final DurableStoreProvider provider = providers.get(0);
         try
         {
-            final Journal journal = Journal.open(new JournalConfig()
-                .directory(config.dataDir())
-                .retentionBytes(config.retentionBytes())
-                .retention(Duration.ofMillis(config.retentionMs())));
-            LOG.info("journal in {}: {} segment(s), {} bytes, newest id {}", config.dataDir().toAbsolutePath(),
-                journal.segmentCount(), journal.bytes(), journal.recoveredLastId());
-            final DurableLog log = new DurableLog(journal);
-            for (final Map.Entry<String, String> c : config.consumers().entrySet())
+            for (final String seek : config.consumers().values())
             {
-                log.consumers.put(c.getKey(), journal.consumer(c.getKey(), Seek.parse(c.getValue())));
+                provider.checkSeek(seek);
             }
-            return log;
+            final DurableStore store = provider.open(new DurableStoreProvider.Settings(config.dataDir(),
+                config.retentionBytes(), config.retentionMs(), config.consumers()));
+            LOG.info("{} in {}: newest id {}", provider.name(), config.dataDir().toAbsolutePath(),
+                store.recoveredLastId());
+            return store;
         }
         catch (final IOException e)
         {
@@ -95,26 +121,41 @@ final class DurableLog implements AutoCloseable
         }
     }
 
-    /** Adds the journal's stage and log to the engine about to start. */
-    void configure(final EngineConfig engine)
+    /**
+     * @param store      the local store, or {@code null}.
+     * @param replicated what the started replication stores durably, or {@code null}.
+     * @return the server's durability, or {@code null} when it has none (memory only: {@code ack=durable} is
+     *         refused).
+     */
+    static DurableLog create(final DurableStore store, final Durability replicated)
     {
-        journal.configure(engine);
+        return store == null && replicated == null ? null : new DurableLog(store, replicated);
     }
 
-    /** @throws HttpError 507 while the journal cannot write; nothing was published. */
+    /** @return {@code true} when the server has a local store (named consumers, 507 while it cannot write). */
+    boolean hasStore()
+    {
+        return store != null;
+    }
+
+    /** @throws HttpError 507 while the local store cannot write; nothing was published. */
     void refuseIfUnwritable()
     {
-        if (!journal.isWritable())
+        if (store == null)
+        {
+            return;
+        }
+        if (!store.writable())
         {
             refusedUnwritable.increment();
             if (wasWritable)
             {
                 wasWritable = false;
                 LOG.warn("journal cannot write ({}); publishes are refused with 507 until it can",
-                    journal.unavailableReason());
+                    store.unavailableReason());
             }
             throw new HttpError(HttpResponseStatus.INSUFFICIENT_STORAGE, "journal_unavailable",
-                "the server cannot write its journal (" + journal.unavailableReason() + "); nothing was " +
+                "the server cannot write its journal (" + store.unavailableReason() + "); nothing was " +
                 "published; retry after the Retry-After delay");
         }
         if (!wasWritable)
@@ -125,20 +166,22 @@ final class DurableLog implements AutoCloseable
     }
 
     /**
-     * Answers {@code json} with 202 once {@code lastId} is synced, from the connection's event loop; or 503 when
-     * that takes longer than {@link #DURABLE_TIMEOUT_MS} or the journal cannot write.
+     * Answers {@code json} with 202 once the events {@code firstId..lastId} are durable at every level, from the
+     * connection's event loop; or 503 when that takes longer than {@link #DURABLE_TIMEOUT_MS}, or when one of them
+     * was lost at a bound on the way (a full relay buffer, retention).
      */
     void answerWhenDurable(
-        final ChannelHandlerContext ctx, final long lastId, final String json, final boolean keepAlive)
+        final ChannelHandlerContext ctx, final long firstId, final long lastId, final String json,
+        final boolean keepAlive)
     {
-        if (journal.durableId() >= lastId)
+        if (durability.durableId() >= lastId && !durability.lostWithin(firstId, lastId))
         {
             durableAcks.increment();
             Responses.json(ctx, HttpResponseStatus.ACCEPTED, json, keepAlive);
             return;
         }
-        journal.requestSync(lastId);
-        final Pending p = new Pending(lastId, ctx, json, keepAlive,
+        durability.requestDurable(lastId);
+        final Pending p = new Pending(firstId, lastId, ctx, json, keepAlive,
             System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DURABLE_TIMEOUT_MS));
         if (closed || !pending.offer(p))
         {
@@ -159,8 +202,18 @@ final class DurableLog implements AutoCloseable
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
                 continue;
             }
-            journal.requestSync(head.id);
-            final long durable = journal.durableId();
+            durability.requestDurable(head.id);
+            final long durable = durability.durableId();
+            if (durable >= head.id && durability.lostWithin(head.firstId, head.id))
+            {
+                pending.poll();
+                durableTimeouts.increment();
+                head.ctx.executor().execute(() -> Responses.write(head.ctx, Responses.error(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not_durable", "the events were published in memory " +
+                    "but some were lost before they were stored " + where + " (a full buffer or retention; see " +
+                    "/healthz); they may be missing elsewhere"), head.keepAlive));
+                continue;
+            }
             if (durable >= head.id)
             {
                 pending.poll();
@@ -173,14 +226,18 @@ final class DurableLog implements AutoCloseable
             {
                 pending.poll();
                 durableTimeouts.increment();
-                final String reason = journal.isWritable() ? "not synced within " + DURABLE_TIMEOUT_MS + " ms" :
-                    "the journal cannot write: " + journal.unavailableReason();
+                final String cause = durability.unavailableReason();
+                final String reason = cause == null ? "not confirmed within " + DURABLE_TIMEOUT_MS + " ms" : cause;
+                final String detail = store != null && durability != store && store.durableId() >= head.id ?
+                    "the events are synced to this node's disk but not yet committed to the outbox (" + reason +
+                    "); the node copies them there when it can, also after a restart" :
+                    "the events were published in memory but are not confirmed " + where + " (" + reason +
+                    "); they may be lost in a crash";
                 head.ctx.executor().execute(() -> Responses.write(head.ctx, Responses.error(
-                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not_durable", "the events were published in memory " +
-                    "but are not confirmed on disk (" + reason + "); they may be lost in a crash"), head.keepAlive));
+                    HttpResponseStatus.SERVICE_UNAVAILABLE, "not_durable", detail), head.keepAlive));
                 continue;
             }
-            journal.awaitDurable(head.id, 1, TimeUnit.MILLISECONDS);
+            durability.awaitDurable(head.id, 1, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -193,13 +250,13 @@ final class DurableLog implements AutoCloseable
         return consumer(consumer).startAfterId();
     }
 
-    private DurableConsumer consumer(final String name)
+    private NamedConsumer consumer(final String name)
     {
-        final DurableConsumer c = consumers.get(name);
+        final NamedConsumer c = store == null ? null : store.consumer(name);
         if (c == null)
         {
             throw new HttpError(HttpResponseStatus.NOT_FOUND, "unknown_consumer", "no consumer '" + name +
-                "'; configured: " + consumers.keySet() + " (--consumers)");
+                "'; configured: " + (store == null ? "[]" : store.consumerNames()) + " (--consumers)");
         }
         return c;
     }
@@ -207,7 +264,7 @@ final class DurableLog implements AutoCloseable
     /** Commits {@code id} for {@code consumer} off the event loop and answers 200, or 400 when the id is unknown. */
     void commit(final ChannelHandlerContext ctx, final String consumer, final long id, final boolean keepAlive)
     {
-        final DurableConsumer c = consumer(consumer);
+        final NamedConsumer c = consumer(consumer);
         try
         {
             commits.execute(() ->
@@ -253,21 +310,24 @@ final class DurableLog implements AutoCloseable
         }
     }
 
-    /** @return {@code true} while the journal can write. */
+    /** @return {@code true} while the local store can write (or there is none). */
     boolean writable()
     {
-        return journal.isWritable();
+        return store == null || store.writable();
     }
 
-    /** @return why the journal cannot write, or {@code null}. */
+    /** @return why the local store cannot write, or {@code null}. */
     String unavailableReason()
     {
-        return journal.unavailableReason();
+        return store == null ? null : store.unavailableReason();
     }
 
     void metrics(final MetricSink sink)
     {
-        journal.metrics(sink);
+        if (store != null)
+        {
+            store.metrics(sink);
+        }
         sink.counter("publish_refused_journal_total", "POST /publish refused with 507 because the journal could " +
             "not write", refusedUnwritable.sum());
         sink.counter("publish_durable_acks_total", "ack=durable answers sent after the sync",
@@ -277,7 +337,7 @@ final class DurableLog implements AutoCloseable
         sink.gauge("publish_durable_waiting", "ack=durable answers waiting for a sync", pending.size());
     }
 
-    /** Answers what waits, then drains and closes the journal. Call after the engine closed. */
+    /** Answers what waits, then drains and closes the local store. Call after the engine closed. */
     @Override
     public void close()
     {
@@ -292,7 +352,10 @@ final class DurableLog implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        journal.close();
+        if (store != null)
+        {
+            store.close();
+        }
         try
         {
             acker.join(TimeUnit.MILLISECONDS.toMillis(DURABLE_TIMEOUT_MS + 1000));

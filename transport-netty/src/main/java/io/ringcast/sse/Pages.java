@@ -64,7 +64,7 @@ final class Pages
             .append(",\"subscriptions\":").append(m.activeSubscriptions())
             .append("},\"streams\":").append(metrics.openStreams.sum())
             .append(",\"shuttingDown\":").append(shuttingDown);
-        if (journal != null)
+        if (journal != null && journal.hasStore())
         {
             b.append(",\"journal\":{\"writable\":").append(journalOk)
                 .append(",\"detail\":").append(Responses.quote(journalOk ? "" : journal.unavailableReason()))

@@ -80,7 +80,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 final Message message = server.parser.parseJson(body, offset, length);
                 authorize(grant.principal(), List.of(message));
                 final long id = accepted(server.engine.tryPublish(message), 1);
-                DurableAck.answer(ctx, durable, id, "{\"id\":\"" + EventIds.format(id) + "\"}", keepAlive);
+                DurableAck.answer(ctx, durable, id, id, "{\"id\":\"" + EventIds.format(id) + "\"}", keepAlive);
             }
         }
         catch (final HttpError e)
@@ -106,7 +106,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             json.append(i == 0 ? "\"" : ",\"").append(EventIds.format(first + i)).append('"');
         }
-        DurableAck.answer(ctx, durable, first + messages.size() - 1, json.append("]}").toString(), keepAlive);
+        DurableAck.answer(ctx, durable, first, first + messages.size() - 1, json.append("]}").toString(), keepAlive);
     }
 
     private long accepted(final long result, final int events)

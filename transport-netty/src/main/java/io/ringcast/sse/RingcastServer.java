@@ -19,6 +19,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.ErrorHandler;
+import io.ringcast.engine.spi.DurableStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,10 +79,10 @@ public final class RingcastServer implements AutoCloseable
         this.workerGroup = eventLoops(epoll, config.effectiveIoThreads(), "ringcast-io");
         final LoopDispatchDriver driver = config.dispatchOnEventLoop() ?
             new LoopDispatchDriver(workerGroup.next()) : null;
-        DurableLog journal = null;
+        DurableStore journal = null;
         try
         {
-            journal = DurableLog.open(config);
+            journal = DurableLog.openStore(config);
             this.engine = startEngine(config, replication, journal, driver);
         }
         catch (final RuntimeException e)
@@ -93,7 +94,8 @@ public final class RingcastServer implements AutoCloseable
             workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        this.durableLog = journal;
+        this.durableLog = DurableLog.create(journal,
+            replication == null ? null : replication.replication().durability());
         final ServerMetrics metrics = new ServerMetrics();
         this.resumes = replication == null ? null : resumeExecutor();
         this.context = new ServerContext(config, engine, authenticator, metrics, new Pages(engine, metrics,
@@ -120,7 +122,7 @@ public final class RingcastServer implements AutoCloseable
     private static Engine startEngine(
         final ServerConfig config,
         final Replications.Found replication,
-        final DurableLog journal,
+        final DurableStore journal,
         final LoopDispatchDriver driver)
     {
         final EngineConfig engineConfig = new EngineConfig()
@@ -143,6 +145,10 @@ public final class RingcastServer implements AutoCloseable
         Engine engine = null;
         try
         {
+            if (journal != null)
+            {
+                replication.replication().useJournal(journal);
+            }
             replication.replication().configure(engineConfig);
             engine = started(engineConfig, driver);
             replication.replication().start(engine.replicaPublisher());

@@ -688,7 +688,6 @@ public final class ServerConfig
                 throw new InvalidSettingException("consumers",
                     "consumers: a name is 1 to 48 of [a-z0-9_], got '" + c.getKey() + "'");
             }
-            io.ringcast.journal.Seek.parse(c.getValue());
             if (dataDir == null)
             {
                 throw new InvalidSettingException("consumers", "consumers need the journal: remove --data-dir none");

@@ -7,12 +7,34 @@ import io.ringcast.engine.SubscribeOptions;
 
 /**
  * Cross-replica fan-out attached to one engine. Life cycle, in this order, all from the thread that composes the
- * server: {@link #configure} (before {@link Engine#start}), {@link #start} (after), {@link #close} (before the engine
+ * server: {@link #useJournal} (when the node keeps a local journal), {@link #configure} (before
+ * {@link Engine#start}), {@link #start} (after), {@link #close} (before the engine
  * closes). {@link #health()} and {@link #metrics} may be called from any thread at any time and must not block.
  * {@link #resume} may be called from any thread (not an event loop: it may block) after {@link #start}.
  */
 public interface Replication extends AutoCloseable
 {
+    /**
+     * Hands the replication the node's local journal before {@link #configure}: a replication that writes this node's
+     * events to a shared store then reads them from the journal (from its own committed position) instead of holding
+     * them in memory, so an outage of that store plus a restart of the node loses nothing. The default ignores it.
+     *
+     * @param journal the opened journal; it outlives the replication (closed after it).
+     */
+    default void useJournal(final DurableStore journal)
+    {
+    }
+
+    /**
+     * @return how far this node's events are stored by the replication (for example committed to a shared outbox),
+     *         so {@code ack=durable} can wait for it; {@code null} when the replication stores nothing durably (the
+     *         default). Valid after {@link #start}.
+     */
+    default Durability durability()
+    {
+        return null;
+    }
+
     /**
      * Adds this replication's ring stages (the writer of local events) and its durable
      * {@link io.ringcast.engine.EventLog} to the engine configuration.

@@ -60,7 +60,8 @@ final class LocalResume implements ResumedStream
         return null;
     }
 
-    private static SubscribeOptions copy(final SubscribeOptions o)
+    /** @return {@code o} without its listener and resume position. */
+    static SubscribeOptions copy(final SubscribeOptions o)
     {
         return SubscribeOptions.defaults().queueCapacity(o.queueCapacity()).policy(o.policy())
             .disconnectAfterDrops(o.disconnectAfterDrops()).actingFor(o.actingFor());
@@ -113,7 +114,7 @@ final class LocalResume implements ResumedStream
     }
 
     /** Forwards callbacks to the caller's listener until shut, so a discarded attempt does not end the stream. */
-    private static final class Gate implements SubscriptionListener
+    static final class Gate implements SubscriptionListener
     {
         private final SubscriptionListener target;
         volatile boolean shut;

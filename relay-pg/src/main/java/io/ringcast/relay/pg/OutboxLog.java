@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 final class OutboxLog implements EventLog
 {
     private static final long WRITER_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
-    private static final String REPLAY_SQL =
+    static final String REPLAY_SQL =
         "SELECT origin_seq, topic, type, audience, attributes, payload, ts_ms FROM ringcast_outbox" +
         " WHERE origin = ? AND origin_seq > ? AND origin_seq < ? ORDER BY origin_seq";
     private static final String OTHER_ORIGIN_SQL =

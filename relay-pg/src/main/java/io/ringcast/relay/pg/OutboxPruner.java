@@ -1,7 +1,6 @@
 package io.ringcast.relay.pg;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,12 +9,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Deletes outbox rows older than {@link RelayConfig#retentionMs()} (by the database clock), every
- * {@link RelayConfig#pruneIntervalMs()}, in statements of at most {@link RelayConfig#pruneBatchRows()} rows taken
- * from the head of the {@code (xid, id)} order, so one run never holds long locks or scans the whole table. Only one
- * node prunes at a time (transaction-level advisory try-lock). Each statement also records the highest
- * {@code (xid, id)} and the highest {@code origin_seq} per origin it deleted, which readers and {@link OutboxLog}
- * use to detect that they fell behind retention. A row younger than the retention is never deleted.
+ * Retention by whole partitions, every {@link RelayConfig#pruneIntervalMs()}: makes the outbox partitions needed
+ * ahead of the clock and drops, whole, those whose time range ended at least {@link RelayConfig#retentionMs()} ago
+ * (by the database clock), after recording the highest {@code (xid, id)} and the highest {@code origin_seq} per origin
+ * they held, which readers and {@link OutboxLog} use to detect that they fell behind retention
+ * ({@link OutboxPartitions}). A row younger than the retention is never removed. The cost of a drop does not grow
+ * with the rows in the partition (a large one reports PostgreSQL's row estimate instead of a count), so pruning keeps
+ * up with any write rate. Only one node
+ * drops at a time (session-level advisory try-lock: a concurrent detach cannot run inside a transaction); every node
+ * makes partitions ahead, under a lock of their own.
  *
  * <p>Threads: runs on its own scheduler thread; {@link #pruneNow()} may also be called from any thread.
  */
@@ -23,21 +25,8 @@ final class OutboxPruner
 {
     private static final System.Logger LOG = System.getLogger(OutboxPruner.class.getName());
     private static final long LOCK_KEY = 0x52696e6770727565L;
-    private static final int MAX_STATEMENTS_PER_RUN = 100;
-    static final String PRUNE_SQL =
-        "WITH head AS (SELECT xid, id, created_at FROM ringcast_outbox ORDER BY xid, id LIMIT ?)," +
-        " del AS (DELETE FROM ringcast_outbox o USING head h" +
-        "   WHERE o.xid = h.xid AND o.id = h.id AND h.created_at < now() - ? * interval '1 millisecond'" +
-        "   RETURNING o.xid, o.id, o.origin, o.origin_seq)," +
-        " po AS (INSERT INTO ringcast_outbox_pruned_origin (origin, max_seq)" +
-        "   SELECT origin, max(origin_seq) FROM del GROUP BY origin" +
-        "   ON CONFLICT (origin) DO UPDATE" +
-        "   SET max_seq = GREATEST(ringcast_outbox_pruned_origin.max_seq, EXCLUDED.max_seq))," +
-        " pw AS (INSERT INTO ringcast_outbox_pruned (singleton, xid, id)" +
-        "   SELECT true, xid, id FROM del ORDER BY xid DESC, id DESC LIMIT 1" +
-        "   ON CONFLICT (singleton) DO UPDATE SET xid = EXCLUDED.xid, id = EXCLUDED.id" +
-        "   WHERE (EXCLUDED.xid, EXCLUDED.id) > (ringcast_outbox_pruned.xid, ringcast_outbox_pruned.id))" +
-        " SELECT count(*) FROM del";
+    /** Partitions dropped per run at most; the rest wait for the next run. */
+    static final int MAX_DROPS_PER_RUN = 16;
 
     private final RelayConfig config;
     private final RelayCounters counters;
@@ -74,9 +63,9 @@ final class OutboxPruner
     }
 
     /**
-     * Prunes now, on the calling thread.
+     * Prunes now, on the calling thread: makes the partitions needed ahead, then drops the expired ones.
      *
-     * @return rows deleted; 0 also when another node holds the prune lock.
+     * @return rows removed; 0 also when another node holds the prune lock.
      * @throws SQLException when PostgreSQL cannot be reached.
      */
     long pruneNow() throws SQLException
@@ -84,13 +73,23 @@ final class OutboxPruner
         long total = 0;
         try (Connection c = Connections.open(config, "pruner", 60, true))
         {
-            for (int i = 0; i < MAX_STATEMENTS_PER_RUN; i++)
+            try (Statement s = c.createStatement())
             {
-                final long n = pruneBatch(c);
-                total += n;
-                if (n < config.pruneBatchRows())
+                s.execute("SET statement_timeout = '50s'");
+            }
+            counters.partitionsCreated.addAndGet(OutboxPartitions.ensureAhead(c, config));
+            if (tryLock(c))
+            {
+                try
                 {
-                    break;
+                    total = OutboxPartitions.dropExpired(c, config, MAX_DROPS_PER_RUN, counters);
+                }
+                finally
+                {
+                    try (Statement s = c.createStatement())
+                    {
+                        s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+                    }
                 }
             }
         }
@@ -98,39 +97,13 @@ final class OutboxPruner
         return total;
     }
 
-    private long pruneBatch(final Connection c) throws SQLException
+    private static boolean tryLock(final Connection c) throws SQLException
     {
-        c.setAutoCommit(false);
-        try
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")"))
         {
-            try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")"))
-            {
-                rs.next();
-                if (!rs.getBoolean(1))
-                {
-                    c.rollback();
-                    return 0;
-                }
-            }
-            final long n;
-            try (PreparedStatement ps = c.prepareStatement(PRUNE_SQL))
-            {
-                ps.setInt(1, config.pruneBatchRows());
-                ps.setLong(2, config.retentionMs());
-                try (ResultSet rs = ps.executeQuery())
-                {
-                    rs.next();
-                    n = rs.getLong(1);
-                }
-            }
-            c.commit();
-            return n;
-        }
-        catch (final SQLException e)
-        {
-            c.rollback();
-            throw e;
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 

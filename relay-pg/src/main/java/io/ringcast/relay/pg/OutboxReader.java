@@ -47,6 +47,13 @@ import java.util.concurrent.locks.LockSupport;
  * loses and repeats nothing. It wakes on NOTIFY and at least every {@link RelayConfig#pollIntervalMs()}; its own
  * node's NOTIFYs wake it only while another origin's announced batch is still unread ({@link ReadTrigger}).
  *
+ * <p><b>Start position.</b> On its first connection (or handed over by {@link PgRelay#start} when PostgreSQL
+ * answered then) the reader takes a {@link StartPosition}: the cursor is the last row below a snapshot's xmin, and
+ * the reader relays <em>every</em> row after it, whatever its {@code ts_ms}; the per-origin baseline goes to the
+ * {@link VectorStamper}, whose stamps thereby claim exactly what the reader will never relay. (Positioning by time,
+ * skipping rows published before the node started, lost the rows other nodes had buffered during an outage and
+ * committed after this node started.)
+ *
  * <p><b>Retention gaps.</b> The pruner records the highest {@code (xid, id)} it deleted. If that passes the
  * reader's cursor, rows the reader never read may be gone: it counts a gap, logs it, and reads on.
  *
@@ -56,7 +63,6 @@ final class OutboxReader implements Runnable
 {
     private static final System.Logger LOG = System.getLogger(OutboxReader.class.getName());
     private static final int PAGE_ROWS = 2_000;
-    private static final long START_MARGIN_MS = 10_000;
     private static final long MAX_RING_FULL_PARK_NS = 1_000_000;
     private static final long PRUNE_CHECK_INTERVAL_NS = 1_000_000_000L;
     /**
@@ -73,10 +79,6 @@ final class OutboxReader implements Runnable
         " FROM ringcast_outbox" +
         " WHERE (xid, id) > (?::text::xid8, ?) AND xid < pg_snapshot_xmin(pg_current_snapshot())" +
         " ORDER BY xid, id LIMIT " + PAGE_ROWS;
-    private static final String START_SQL =
-        "SELECT xid::text::bigint AS x, id FROM ringcast_outbox" +
-        " WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) AND ts_ms < ?" +
-        " ORDER BY xid DESC, id DESC LIMIT 1";
     /** The oldest committed row of another origin after the cursor, visible or still held back below xmin. */
     private static final String HEAD_SQL =
         "SELECT ts_ms FROM ringcast_outbox WHERE (xid, id) > (?::text::xid8, ?) AND origin <> ?" +
@@ -86,7 +88,7 @@ final class OutboxReader implements Runnable
     private final RelayConfig config;
     private final RelayCounters counters;
     private final ReplicaPublisher engine;
-    private final long startAtMs;
+    private final VectorStamper stamper;
     private final Backoff backoff;
     private final ReadTrigger trigger;
     private final AtomicLong firstRelayedId = new AtomicLong(Long.MAX_VALUE);
@@ -96,7 +98,7 @@ final class OutboxReader implements Runnable
     private volatile String lastError = "not connected yet";
     private volatile Thread thread;
     private Connection connection;
-    private boolean positioned;
+    private volatile boolean positioned;
     private boolean everConnected;
     private long cursorXid;
     private long cursorId;
@@ -104,13 +106,21 @@ final class OutboxReader implements Runnable
     private long reportedPrunedId = -1;
     private long lastPruneCheckNs = System.nanoTime() - PRUNE_CHECK_INTERVAL_NS;
 
-    /** @param startAtMs relay only rows published at or after this time (the node's stamps carry it as {@code t}). */
-    OutboxReader(final RelayConfig config, final RelayCounters counters, final ReplicaPublisher engine, final long startAtMs)
+    /**
+     * @param stamper receives the start position's baseline before any row is relayed.
+     * @param start   the start position if already read, or {@code null}: the reader reads it on its first connection.
+     */
+    OutboxReader(final RelayConfig config, final RelayCounters counters, final ReplicaPublisher engine,
+        final VectorStamper stamper, final StartPosition start)
     {
         this.config = config;
         this.counters = counters;
         this.engine = engine;
-        this.startAtMs = startAtMs;
+        this.stamper = stamper;
+        if (start != null)
+        {
+            position(start);
+        }
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
         this.trigger = new ReadTrigger(config.nodeId());
         counters.headCheckOverdueMs = 2 * Math.max(RelayCounters.HEAD_CHECK_INTERVAL_MS, config.pollIntervalMs()) + 1000;
@@ -161,8 +171,7 @@ final class OutboxReader implements Runnable
         }
         if (!positioned)
         {
-            position();
-            positioned = true;
+            position(StartPosition.read(connection));
         }
         if (everConnected)
         {
@@ -176,29 +185,14 @@ final class OutboxReader implements Runnable
             config.nodeId(), config.channel(), Long.toString(cursorXid), Long.toString(cursorId));
     }
 
-    /** First connection only: start just before the rows published around {@code startAtMs}. */
-    private void position() throws SQLException
+    /** Once: the cursor starts at {@code start}, and the stamps claim its baseline from the next event on. */
+    private void position(final StartPosition start)
     {
-        try (PreparedStatement ps = connection.prepareStatement(START_SQL))
-        {
-            ps.setLong(1, startAtMs - START_MARGIN_MS);
-            try (ResultSet rs = ps.executeQuery())
-            {
-                if (rs.next())
-                {
-                    cursorXid = rs.getLong(1);
-                    cursorId = rs.getLong(2);
-                }
-            }
-        }
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(PRUNED_SQL))
-        {
-            if (rs.next() && after(rs.getLong(1), rs.getLong(2), cursorXid, cursorId))
-            {
-                cursorXid = rs.getLong(1);
-                cursorId = rs.getLong(2);
-            }
-        }
+        cursorXid = start.cursorXid();
+        cursorId = start.cursorId();
+        stamper.baseline(start.baseline());
+        positioned = true;
+        LOG.log(System.Logger.Level.INFO, "relay reader {0} starts after {1}", config.nodeId(), start);
     }
 
     private void disconnect(final String reason)
@@ -326,7 +320,7 @@ final class OutboxReader implements Runnable
                     final String origin = rs.getString(3);
                     if (!self.equals(origin))
                     {
-                        if (rs.getLong(5) >= startAtMs && !inject(rs, origin))
+                        if (!inject(rs, origin))
                         {
                             break;
                         }
@@ -418,6 +412,12 @@ final class OutboxReader implements Runnable
     {
         final long first = firstRelayedId.get();
         return first != Long.MAX_VALUE && first <= hi && lastRelayedId.get() >= lo;
+    }
+
+    /** @return {@code true} once the start position is known: the stamps claim its baseline. */
+    boolean positioned()
+    {
+        return positioned;
     }
 
     boolean connected()

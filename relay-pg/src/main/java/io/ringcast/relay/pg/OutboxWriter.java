@@ -2,6 +2,9 @@ package io.ringcast.relay.pg;
 
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventStage;
+import io.ringcast.engine.spi.Durability;
+import io.ringcast.engine.spi.DurableStore;
+import io.ringcast.engine.spi.JournalTail;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -20,47 +23,91 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes this node's events to the outbox: an {@link EventStage} on the engine's dispatcher thread that only
- * {@code offer}s local events into a bounded single-producer queue, and a writer thread that drains the queue in
- * batches of at most {@link RelayConfig#batchSize()} and commits each batch in ONE transaction: a binary
- * {@code COPY ... FROM STDIN} of the batch (encoded by {@link BinaryCopyBuffer} into one reusable array) plus one
- * {@code pg_notify} whose payload is the origin node id and the batch's last {@code origin_seq} ({@link ReadTrigger}).
+ * Writes this node's events to the outbox: a writer thread that commits batches of at most
+ * {@link RelayConfig#batchSize()} events in ONE transaction each: a binary {@code COPY ... FROM STDIN} of the batch
+ * (encoded by {@link BinaryCopyBuffer} into one reusable array) plus one {@code pg_notify} whose payload is the origin
+ * node id and the batch's last {@code origin_seq} ({@link ReadTrigger}).
  *
- * <p><b>Buffering policy.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
+ * <p><b>Where the events come from.</b> With the node's journal ({@link #useJournal}, the server's default) the
+ * writer reads this node's events from the journal, after the highest {@code origin_seq} of its origin that the
+ * outbox holds (asked of PostgreSQL at every connection before the first batch, including what the pruner deleted),
+ * and keeps nothing but the batch in memory: an outage of PostgreSQL plus a restart of the node (graceful or
+ * {@code kill -9}) loses nothing the journal wrote; the backlog is bounded by the journal's retention. An event's
+ * {@code origin_seq} is its id, and ids only grow on a node across restarts, so "after the highest origin_seq" is
+ * exact. When retention deleted events of this node before the writer copied them, the writer counts it
+ * ({@code relay_journal_gaps_total}), logs the id range, keeps the health degraded for a minute and remembers the
+ * range so no resume claims to be exact across it. The {@link EventStage} then only notes the newest local id and
+ * wakes the writer.
+ *
+ * <p>Without a journal ({@code --data-dir none}) the stage {@code offer}s a copy of each local event into a bounded
+ * single-producer queue the writer drains: the backlog lives in memory and is lost with the process.
+ *
+ * <p><b>Buffering policy without a journal.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
  * with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
  * stage drops the newest event, counts it ({@code relay_dropped_writes_total}), keeps the health degraded for a
  * minute, and remembers the id range so {@link OutboxLog} never claims a complete replay across it. Local delivery
  * is never affected: the stage never blocks. Memory is bounded by queue capacity plus one batch.
  *
- * <p><b>Exactly once in the outbox.</b> A batch whose commit outcome is unknown (connection lost during commit) is
- * retried with a multi-row {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT (origin, origin_seq) DO NOTHING},
- * which inserts nothing twice; so is a COPY that hits a row already in the outbox. Batches commit
+ * <p><b>Exactly once in the outbox.</b> Every batch raises its origin's head ({@code ringcast_outbox_head}: the
+ * highest {@code origin_seq} committed) in its own transaction. A batch whose commit outcome is unknown (connection
+ * lost during commit) is retried with a multi-row {@code INSERT ... SELECT FROM unnest(arrays)} of only the rows
+ * above the head, which inserts nothing twice; so is a COPY batch whose first sequence the head has passed already.
+ * An insert that finds no partition for its rows makes the missing partitions ({@link OutboxPartitions}) and is
+ * written again. Batches commit
  * one after another from this single thread, so their {@code xid8}s increase in publish order: readers that order
  * by {@code (xid, id)} see this origin's events in publish order.
  *
  * <p>Threads: {@link #onEvent} on the dispatcher thread only; {@link #run} on the writer thread only; the getters
  * from any thread.
  */
-final class OutboxWriter implements EventStage, Runnable
+final class OutboxWriter implements EventStage, Runnable, Durability
 {
     private static final System.Logger LOG = System.getLogger(OutboxWriter.class.getName());
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long DROP_DEGRADES_MS = 60_000;
     private static final long IDLE_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final String INSERT_SQL =
-        "WITH ins AS (" +
+    /**
+     * The de-duplicating path: inserts the rows of the batch above the origin's committed head
+     * ({@code ringcast_outbox_head}, locked for the statement) and raises the head, in one statement. Exact because
+     * one writer per origin commits its batches in order, each raising the head in its own transaction.
+     */
+    static final String INSERT_SQL =
+        "WITH prev AS (SELECT max_seq FROM ringcast_outbox_head WHERE origin = ? FOR UPDATE)," +
+        " ins AS (" +
         " INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
         " SELECT ?, u.seq, u.seq, u.topic, u.type, u.audience, u.attrs, u.payload, u.ts" +
         " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::bigint[])" +
         "   WITH ORDINALITY AS u(seq, topic, type, audience, attrs, payload, ts, ord)" +
-        " ORDER BY u.ord" +
-        " ON CONFLICT (origin, origin_seq) DO NOTHING RETURNING 1)" +
+        " WHERE u.seq > coalesce((SELECT max_seq FROM prev), -9223372036854775808)" +
+        " ORDER BY u.ord RETURNING 1)," +
+        " head AS (INSERT INTO ringcast_outbox_head AS h (origin, max_seq) VALUES (?, ?)" +
+        "   ON CONFLICT (origin) DO UPDATE SET max_seq = GREATEST(h.max_seq, EXCLUDED.max_seq))" +
         " SELECT (SELECT count(*) FROM ins), pg_notify(?, ?)";
-    private static final String COPY_SQL =
+    static final String COPY_SQL =
         "COPY ringcast_outbox (origin, origin_seq, event_id, topic, type, audience, attributes, payload, ts_ms)" +
         " FROM STDIN (FORMAT binary)";
-    private static final String NOTIFY_SQL = "SELECT pg_notify(?, ?)";
-    private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * The first statement of a COPY batch: raises the origin's head to the batch's last sequence unless the head is
+     * already at or past its first (then some rows are in the outbox already: 0 is returned and the batch goes the
+     * de-duplicating way), and queues the NOTIFY.
+     */
+    static final String HEAD_AND_NOTIFY_SQL =
+        "WITH head AS (INSERT INTO ringcast_outbox_head AS h (origin, max_seq) VALUES (?, ?)" +
+        "   ON CONFLICT (origin) DO UPDATE SET max_seq = EXCLUDED.max_seq WHERE h.max_seq < ? RETURNING 1)" +
+        " SELECT (SELECT count(*) FROM head), pg_notify(?, ?)";
+    /**
+     * Where this origin's rows end in the outbox, including rows the pruner deleted: its head, raised in every batch's
+     * transaction.
+     */
+    private static final String COMMITTED_SQL = "SELECT max_seq FROM ringcast_outbox_head WHERE origin = ?";
+    /** How long the writer parks while the journal has not yet written a local event the stage saw. */
+    private static final long JOURNAL_CATCH_UP_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    /**
+     * For this long after it last read something the writer polls the journal every
+     * {@link #JOURNAL_CATCH_UP_PARK_NS}; then it parks as when idle (an event the journal did not write, oversized or
+     * refused while the disk was full, must not keep it polling).
+     */
+    private static final long JOURNAL_CATCH_UP_NS = TimeUnit.MILLISECONDS.toNanos(200);
     /** How long {@link #close} waits past its deadline for a thread it has interrupted. */
     static final long CLOSE_GRACE_MS = 100;
     /** Encoded rows are handed to the driver whenever this much is buffered. */
@@ -81,6 +128,21 @@ final class OutboxWriter implements EventStage, Runnable
     private final AtomicLong firstDroppedId = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastDroppedId = new AtomicLong(-1);
     private final AtomicLong lastLocalId = new AtomicLong(-1);
+    /** The node's journal, the writer's source when set; {@code null}: the in-memory queue. */
+    private volatile DurableStore journal;
+    /** Writer thread: the reader of the journal, opened at the first connection after the committed position. */
+    private JournalTail tail;
+    /** Writer thread: the id of the last event read from the journal (any origin). */
+    private long lastReadId = -1;
+    /** Writer thread: the id of the last local event read from the journal. */
+    private volatile long lastReadLocalId = -1;
+    private volatile long lastGapMs;
+    /** The publish time of the newest local event committed to the outbox; the writer's start before any. */
+    private volatile long lastCommittedTimestampMs = System.currentTimeMillis();
+    /** Writer thread: when the last poll of the journal delivered something (or the stage's wake-up came). */
+    private long lastJournalReadNs = System.nanoTime();
+    /** Writer thread: the stage's newest local id when the writer last went idle. */
+    private long newestSeenByPark = -1;
     private volatile long lastDropMs;
     private volatile boolean parked;
     private volatile boolean running = true;
@@ -119,6 +181,11 @@ final class OutboxWriter implements EventStage, Runnable
             return;
         }
         lastLocalId.lazySet(event.id());
+        if (journal != null)
+        {
+            signalIfEndOfBatch(endOfBatch); // the writer reads the event from the journal
+            return;
+        }
         if (!queue.offer(event.copy())) // the stage sees the stored event only during this call
         {
             counters.droppedWrites.incrementAndGet();
@@ -144,6 +211,12 @@ final class OutboxWriter implements EventStage, Runnable
 
     // ------------------------------------------------------------------------------------------- writer thread
 
+    /** Before {@link #start}: read this node's events from {@code store} instead of holding them in a queue. */
+    void useJournal(final DurableStore store)
+    {
+        this.journal = store;
+    }
+
     void start()
     {
         final Thread t = new Thread(this, "ringcast-relay-writer-" + config.nodeId());
@@ -156,13 +229,13 @@ final class OutboxWriter implements EventStage, Runnable
     public void run()
     {
         long idleSinceNs = System.nanoTime();
-        while (running || (!batch.isEmpty() || !queue.isEmpty()) && connected)
+        while (running || (!batch.isEmpty() || !queue.isEmpty() || journalBehind()) && connected)
         {
             if (!ensureConnected())
             {
                 continue;
             }
-            if (batch.isEmpty() && queue.drain(batch::add, config.batchSize()) == 0)
+            if (batch.isEmpty() && fill(config.batchSize()) == 0)
             {
                 if (!running)
                 {
@@ -183,6 +256,7 @@ final class OutboxWriter implements EventStage, Runnable
                 batchInWrite = batch.size();
                 write(batch);
                 committedId.lazySet(batch.get(batch.size() - 1).id());
+                lastCommittedTimestampMs = batch.get(batch.size() - 1).timestampMs();
                 batch.clear();
                 batchInWrite = 0;
                 backoff.reset();
@@ -201,6 +275,18 @@ final class OutboxWriter implements EventStage, Runnable
         }
         Connections.closeQuietly(connection);
         connected = false;
+        if (tail != null)
+        {
+            tail.close();
+        }
+        final int lost = journal == null ? batch.size() + queue.size() : 0;
+        if (lost > 0)
+        {
+            counters.lostAtClose.addAndGet(lost);
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0} stopped with {1} local events not in the outbox " +
+                "({2}); without a journal (--data-dir) they are lost to the other replicas", config.nodeId(),
+                Integer.toString(lost), lastError.isEmpty() ? "close deadline passed" : lastError);
+        }
     }
 
     /**
@@ -215,7 +301,134 @@ final class OutboxWriter implements EventStage, Runnable
         while (batch.size() < config.batchSize() && (now = System.nanoTime()) < until && running)
         {
             LockSupport.parkNanos(this, until - now);
-            queue.drain(batch::add, config.batchSize() - batch.size());
+            fill(config.batchSize() - batch.size());
+        }
+    }
+
+    /** Adds up to {@code max} events to the batch from the source; returns how many. Writer thread. */
+    private int fill(final int max)
+    {
+        if (journal == null)
+        {
+            return queue.drain(batch::add, max);
+        }
+        if (tail == null || max <= 0)
+        {
+            return 0;
+        }
+        final int before = batch.size();
+        final long gapsBefore = tail.gaps();
+        final long readBefore = lastReadId;
+        try
+        {
+            tail.poll(this::fromJournal, max);
+        }
+        catch (final java.io.IOException e)
+        {
+            lastError = "cannot read the journal: " + e.getMessage();
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: {1}", config.nodeId(), lastError);
+        }
+        if (tail.gaps() != gapsBefore)
+        {
+            reportGap(readBefore, before);
+        }
+        if (lastReadId != readBefore)
+        {
+            lastJournalReadNs = System.nanoTime();
+        }
+        return batch.size() - before;
+    }
+
+    private void fromJournal(final Event event)
+    {
+        lastReadId = event.id();
+        if (isOwn(event.origin()) && event.originSequence() == event.id()) // the tail delivers local events only
+        {
+            batch.add(event);
+            lastReadLocalId = event.id();
+        }
+    }
+
+    /** @return {@code true} for this node's origin (its own events; relayed ones carry another). */
+    private boolean isOwn(final String origin)
+    {
+        return config.nodeId().equals(origin);
+    }
+
+    /**
+     * Events after {@code readBefore} were deleted from the journal before the writer copied them; the batch's events
+     * from index {@code firstNew} on were read after the skip.
+     */
+    private void reportGap(final long readBefore, final int firstNew)
+    {
+        final long from = readBefore + 1;
+        final long to = batch.size() > firstNew ? batch.get(firstNew).id() - 1 : Math.max(from, lastLocalId.get());
+        counters.journalGaps.incrementAndGet();
+        firstDroppedId.accumulateAndGet(from, Math::min);
+        lastDroppedId.accumulateAndGet(to, Math::max);
+        lastGapMs = System.currentTimeMillis();
+        LOG.log(System.Logger.Level.WARNING, "relay writer {0}: the journal's retention deleted events of this node " +
+            "with ids in [{1}, {2}] before they reached the outbox (the writer fell behind: PostgreSQL unreachable " +
+            "longer than the journal keeps events?); other replicas never receive them and no resume across them " +
+            "is exact", config.nodeId(), Long.toString(from), Long.toString(to));
+    }
+
+    /** @return {@code true} while the journal holds a local event the stage saw and the writer has not read. */
+    private boolean journalBehind()
+    {
+        return journal != null && tail != null && lastLocalId.get() > lastReadLocalId;
+    }
+
+    /**
+     * With a journal, at each connection before a batch is in hand: asks PostgreSQL where this origin's rows end and
+     * opens the journal after it (the first time), so nothing is written twice or skipped across restarts.
+     */
+    private void openTail() throws SQLException
+    {
+        if (journal == null || tail != null)
+        {
+            return;
+        }
+        long committed = -1;
+        try (PreparedStatement ps = connection.prepareStatement(COMMITTED_SQL))
+        {
+            ps.setString(1, config.nodeId());
+            try (ResultSet rs = ps.executeQuery())
+            {
+                if (rs.next())
+                {
+                    committed = rs.getLong(1);
+                    if (rs.wasNull())
+                    {
+                        committed = -1;
+                    }
+                }
+            }
+        }
+        final long fromMs = System.currentTimeMillis() - config.retentionMs();
+        try
+        {
+            // an origin that never wrote to this outbox (a new database) gets what its retention would keep, not
+            // the journal's whole history
+            tail = committed >= 0 ? journal.tail(committed, true) : journal.tailFromTime(fromMs, true);
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new SQLException("cannot open the journal after id " + committed + ": " + e.getMessage(), e);
+        }
+        lastReadId = committed;
+        lastReadLocalId = Math.max(lastReadLocalId, committed);
+        committedId.accumulateAndGet(committed, Math::max);
+        if (committed >= 0)
+        {
+            LOG.log(System.Logger.Level.INFO, "relay writer {0}: the outbox holds this node''s events up to id {1}; " +
+                "copying the journal from there", config.nodeId(), Long.toString(committed));
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.INFO, "relay writer {0}: the outbox holds no event of this node; copying " +
+                "the journal''s events of the last {1} ms (pg-retention-ms)", config.nodeId(),
+                Long.toString(config.retentionMs()));
         }
     }
 
@@ -237,9 +450,20 @@ final class OutboxWriter implements EventStage, Runnable
 
     private void parkUntilWork()
     {
+        final long newest = lastLocalId.get();
+        if (newest != newestSeenByPark)
+        {
+            newestSeenByPark = newest; // a new local event: give the journal time to write it
+            lastJournalReadNs = System.nanoTime();
+        }
+        if (journalBehind() && System.nanoTime() - lastJournalReadNs < JOURNAL_CATCH_UP_NS)
+        {
+            LockSupport.parkNanos(this, JOURNAL_CATCH_UP_PARK_NS); // the journal's writer is about to write it
+            return;
+        }
         parked = true;
-        VarHandle.fullFence();
-        if (queue.isEmpty() && running)
+        VarHandle.fullFence(); // StoreLoad against the stage's: either it sees 'parked' or we see its newest id
+        if (queue.isEmpty() && running && lastLocalId.get() == newestSeenByPark)
         {
             LockSupport.parkNanos(this, IDLE_PARK_NS);
         }
@@ -256,6 +480,8 @@ final class OutboxWriter implements EventStage, Runnable
         {
             connection = Connections.open(config, "writer", 30, false);
             Schema.migrate(connection);
+            makePartitionsAhead();
+            openTail();
             if (everConnected)
             {
                 counters.reconnects.incrementAndGet();
@@ -278,12 +504,27 @@ final class OutboxWriter implements EventStage, Runnable
         }
     }
 
+    /** Best effort at connect: the pruners make them too, and a write that finds none makes them on demand. */
+    private void makePartitionsAhead()
+    {
+        try
+        {
+            counters.partitionsCreated.addAndGet(OutboxPartitions.ensureAhead(connection, config));
+        }
+        catch (final SQLException e)
+        {
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: outbox partitions not made ahead now: {1}",
+                config.nodeId(), e.getMessage());
+        }
+    }
+
     private void disconnect(final String reason)
     {
         if (connected || !reason.equals(lastError))
         {
-            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: {1}; {2} events buffered", config.nodeId(),
-                reason, queue.size() + batch.size());
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: {1}; {2}", config.nodeId(), reason,
+                journal != null ? "this node's events wait in its journal" :
+                queue.size() + batch.size() + " events buffered in memory");
         }
         Connections.closeQuietly(connection);
         connection = null;
@@ -298,34 +539,52 @@ final class OutboxWriter implements EventStage, Runnable
      */
     private void write(final List<Event> events) throws SQLException
     {
+        try
+        {
+            writeOnce(events);
+        }
+        catch (final SQLException e)
+        {
+            if (!OutboxPartitions.NO_PARTITION.equals(e.getSQLState()))
+            {
+                throw e;
+            }
+            // rolled back, so nothing of the batch is in: make the partition the pruners did not, and write again
+            final int created = OutboxPartitions.ensureAhead(connection, config);
+            counters.partitionsCreated.addAndGet(created);
+            counters.partitionsCreatedOnDemand.addAndGet(created);
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: no outbox partition for the rows of this batch " +
+                "({1}); created {2} partitions on demand", config.nodeId(), e.getMessage(), created);
+            writeOnce(events);
+        }
+    }
+
+    private void writeOnce(final List<Event> events) throws SQLException
+    {
         if (retrying)
         {
             writeInsert(events);
             retrying = false;
             return;
         }
-        try
+        if (!writeCopy(events))
         {
-            writeCopy(events);
-        }
-        catch (final SQLException e)
-        {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState()))
-            {
-                throw e;
-            }
-            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: a row of this batch is already in the outbox " +
-                "({1}); writing the batch again without duplicates", config.nodeId(), e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "relay writer {0}: rows of this batch are in the outbox already " +
+                "(origin head at or past {1}); writing the batch again without duplicates", config.nodeId(),
+                Long.toString(events.get(0).id()));
             writeInsert(events);
         }
     }
 
     /**
-     * {@code pg_notify}, then {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then COMMIT: four round
-     * trips. The omitted columns take their defaults per row inside this transaction: {@code id} from the identity,
-     * {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT), {@code created_at}.
+     * The head upsert with {@code pg_notify}, then {@code COPY ringcast_outbox (...) FROM STDIN (FORMAT binary)}, then
+     * COMMIT: four round trips. The omitted columns take their defaults per row inside this transaction: {@code id}
+     * from the identity, {@code xid} = {@code pg_current_xact_id()} (this transaction's xid, as with INSERT),
+     * {@code created_at}.
+     *
+     * @return {@code false}, rolled back, when the origin's head says rows of the batch are in the outbox already.
      */
-    private void writeCopy(final List<Event> events) throws SQLException
+    private boolean writeCopy(final List<Event> events) throws SQLException
     {
         final Connection c = connection;
         c.setAutoCommit(false);
@@ -334,11 +593,24 @@ final class OutboxWriter implements EventStage, Runnable
         {
             // NOTIFY first: it is delivered at COMMIT wherever it stands in the transaction, and as the first
             // statement it carries the BEGIN with it, where a COPY that opens the transaction waits for its own BEGIN
-            try (PreparedStatement ps = c.prepareStatement(NOTIFY_SQL))
+            final long last = events.get(events.size() - 1).id();
+            try (PreparedStatement ps = c.prepareStatement(HEAD_AND_NOTIFY_SQL))
             {
-                ps.setString(1, config.channel());
-                ps.setString(2, ReadTrigger.payload(config.nodeId(), events.get(events.size() - 1).id()));
-                ps.executeQuery().close();
+                ps.setString(1, config.nodeId());
+                ps.setLong(2, last);
+                ps.setLong(3, events.get(0).id());
+                ps.setString(4, config.channel());
+                ps.setString(5, ReadTrigger.payload(config.nodeId(), last));
+                try (ResultSet rs = ps.executeQuery())
+                {
+                    rs.next();
+                    if (rs.getLong(1) == 0)
+                    {
+                        c.rollback();
+                        c.setAutoCommit(true);
+                        return false;
+                    }
+                }
             }
             copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
             final BinaryCopyBuffer b = copyBuffer;
@@ -393,6 +665,7 @@ final class OutboxWriter implements EventStage, Runnable
         }
         c.setAutoCommit(true);
         counters.batchesWritten.incrementAndGet();
+        return true;
     }
 
     private static void flush(final CopyIn copy, final BinaryCopyBuffer b) throws SQLException
@@ -455,16 +728,19 @@ final class OutboxWriter implements EventStage, Runnable
         try (PreparedStatement ps = c.prepareStatement(INSERT_SQL))
         {
             ps.setString(1, config.nodeId());
+            ps.setString(2, config.nodeId());
             final Array[] arrays = {
                 c.createArrayOf("bigint", seq), c.createArrayOf("text", topic), c.createArrayOf("text", type),
                 c.createArrayOf("text", audience), c.createArrayOf("text", attrs), c.createArrayOf("bytea", payload),
                 c.createArrayOf("bigint", ts)};
             for (int i = 0; i < arrays.length; i++)
             {
-                ps.setArray(i + 2, arrays[i]);
+                ps.setArray(i + 3, arrays[i]);
             }
-            ps.setString(9, config.channel());
-            ps.setString(10, ReadTrigger.payload(config.nodeId(), seq[seq.length - 1]));
+            ps.setString(10, config.nodeId());
+            ps.setLong(11, seq[seq.length - 1]);
+            ps.setString(12, config.channel());
+            ps.setString(13, ReadTrigger.payload(config.nodeId(), seq[seq.length - 1]));
             try (ResultSet rs = ps.executeQuery())
             {
                 rs.next();
@@ -477,9 +753,12 @@ final class OutboxWriter implements EventStage, Runnable
     // ------------------------------------------------------------------------------------------- any thread
 
     /**
-     * Stops after writing what is queued while PostgreSQL answers, until {@code deadlineNs} ({@link System#nanoTime}).
-     * A writer without a connection (PostgreSQL down) is woken from its backoff and stops at once: what it holds is
-     * not relayed. Returns by the deadline plus at most {@value #CLOSE_GRACE_MS} ms; the thread is a daemon.
+     * Stops after writing what is queued (or what the journal holds beyond the outbox) while PostgreSQL answers, until
+     * {@code deadlineNs} ({@link System#nanoTime}). A writer without a connection (PostgreSQL down) is woken from its
+     * backoff and stops at once: with a journal what it had not written stays there and is written after the next
+     * start; without one it is not relayed: logged with its count, and counted in
+     * {@code relay_lost_at_close_events_total}. Returns by the deadline plus at most {@value #CLOSE_GRACE_MS} ms; the
+     * thread is a daemon.
      */
     void close(final long deadlineNs)
     {
@@ -514,6 +793,49 @@ final class OutboxWriter implements EventStage, Runnable
         return committedId.get();
     }
 
+    /** {@link Durability}: every local event with an id up to this is committed to the outbox (or lost, see below). */
+    @Override
+    public long durableId()
+    {
+        return committedId.get();
+    }
+
+    /** {@link Durability}: the writer writes as soon as it can anyway; wakes it if it is idle. Allocates nothing. */
+    @Override
+    public void requestDurable(final long id)
+    {
+        final Thread t = thread;
+        if (parked && t != null)
+        {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** {@link Durability}: {@code null} while connected, else why the outbox cannot be written. */
+    @Override
+    public String unavailableReason()
+    {
+        return connected ? null : "the PostgreSQL outbox is unreachable: " + lastError;
+    }
+
+    /** {@link Durability}: local events in the range were dropped (queue full) or deleted from the journal unwritten. */
+    @Override
+    public boolean lostWithin(final long firstId, final long lastId)
+    {
+        return droppedWithin(firstId, lastId);
+    }
+
+    /**
+     * @return 0 when every local event the stage saw is committed, else how long ago the newest committed local event
+     *         was published (or the writer started): an upper bound of the age of the oldest event not yet in the
+     *         outbox, which grows through an outage. Any thread.
+     */
+    long behindMs()
+    {
+        return lastLocalId.get() > committedId.get() ?
+            Math.max(0, System.currentTimeMillis() - lastCommittedTimestampMs) : 0;
+    }
+
     /** @return the id of the last local event the stage saw (queued or dropped), {@code -1} before any. */
     long lastLocalId()
     {
@@ -540,6 +862,18 @@ final class OutboxWriter implements EventStage, Runnable
     boolean droppedRecently()
     {
         return lastDropMs != 0 && System.currentTimeMillis() - lastDropMs < DROP_DEGRADES_MS;
+    }
+
+    /** @return {@code true} for a minute after the writer found events deleted from the journal before it wrote them. */
+    boolean journalGapRecently()
+    {
+        return lastGapMs != 0 && System.currentTimeMillis() - lastGapMs < DROP_DEGRADES_MS;
+    }
+
+    /** @return {@code true} when the writer reads this node's events from the journal. */
+    boolean readsJournal()
+    {
+        return journal != null;
     }
 
     /** @return local events not yet in the outbox: the queue plus the batch being written or retried. Any thread. */

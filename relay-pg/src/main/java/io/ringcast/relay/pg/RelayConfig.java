@@ -21,7 +21,9 @@ public final class RelayConfig
     public static final int DEFAULT_BUFFER_EVENTS = 64 * 1024;
     public static final long DEFAULT_POLL_INTERVAL_MS = 500;
     public static final long DEFAULT_PRUNE_INTERVAL_MS = 60_000;
-    public static final int DEFAULT_PRUNE_BATCH_ROWS = 10_000;
+    /** Partitions per retention period when {@link #partitionMs(long)} is not set. */
+    public static final int DEFAULT_PARTITIONS_PER_RETENTION = 6;
+    public static final long MIN_PARTITION_MS = 1_000;
     public static final long DEFAULT_RECONNECT_MIN_MS = 50;
     public static final long DEFAULT_RECONNECT_MAX_MS = 5_000;
     public static final String DEFAULT_CHANNEL = "ringcast_outbox";
@@ -34,10 +36,9 @@ public final class RelayConfig
     private int bufferEvents = DEFAULT_BUFFER_EVENTS;
     private long pollIntervalMs = DEFAULT_POLL_INTERVAL_MS;
     private long pruneIntervalMs = DEFAULT_PRUNE_INTERVAL_MS;
-    private int pruneBatchRows = DEFAULT_PRUNE_BATCH_ROWS;
+    private long partitionMs = -1;
     private long reconnectMinMs = DEFAULT_RECONNECT_MIN_MS;
     private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
-    private long startAtMs = -1;
     private String channel = DEFAULT_CHANNEL;
     private long writerLingerUs = DEFAULT_WRITER_LINGER_US;
 
@@ -184,16 +185,20 @@ public final class RelayConfig
         return pruneIntervalMs;
     }
 
-    /** @param rows most rows one prune statement deletes. */
-    public RelayConfig pruneBatchRows(final int rows)
+    /**
+     * @param ms the time range of {@code created_at} one outbox partition holds; retention drops whole partitions, so
+     *           a row is kept between the retention and the retention plus this (plus one pruner period). Default:
+     *           the retention / {@value #DEFAULT_PARTITIONS_PER_RETENTION}, at least {@value #MIN_PARTITION_MS}.
+     */
+    public RelayConfig partitionMs(final long ms)
     {
-        this.pruneBatchRows = rows;
+        this.partitionMs = ms;
         return this;
     }
 
-    public int pruneBatchRows()
+    public long partitionMs()
     {
-        return pruneBatchRows;
+        return partitionMs > 0 ? partitionMs : Math.max(MIN_PARTITION_MS, retentionMs / DEFAULT_PARTITIONS_PER_RETENTION);
     }
 
     /** @param ms first reconnect delay; doubles per failure up to {@link #reconnectMaxMs()}, with jitter. */
@@ -217,21 +222,6 @@ public final class RelayConfig
     public long reconnectMaxMs()
     {
         return reconnectMaxMs;
-    }
-
-    /**
-     * @param ms relay other nodes' events published at or after this wall-clock time; {@code -1} (default) means
-     *           the time the relay starts.
-     */
-    public RelayConfig startAtMs(final long ms)
-    {
-        this.startAtMs = ms;
-        return this;
-    }
-
-    public long startAtMs()
-    {
-        return startAtMs;
     }
 
     /** @param channel the LISTEN/NOTIFY channel; all nodes sharing an outbox must use the same one. */
@@ -287,7 +277,8 @@ public final class RelayConfig
         require(pruneIntervalMs >= 10, "pruneIntervalMs must be >= 10, got " + pruneIntervalMs);
         require(writerLingerUs >= 0 && writerLingerUs <= 100_000,
             "pg-linger-us must be in 0..100000, got " + writerLingerUs);
-        require(pruneBatchRows >= 1, "pruneBatchRows must be >= 1, got " + pruneBatchRows);
+        require(partitionMs == -1 || partitionMs >= MIN_PARTITION_MS && partitionMs <= retentionMs,
+            "partitionMs must be in " + MIN_PARTITION_MS + "..pg-retention-ms (" + retentionMs + "), got " + partitionMs);
         require(reconnectMinMs >= 1 && reconnectMaxMs >= reconnectMinMs,
             "reconnect delays must satisfy 1 <= min <= max, got " + reconnectMinMs + ".." + reconnectMaxMs);
         require(channel != null && channel.matches("[a-z_][a-z0-9_]{0,62}"),

@@ -16,6 +16,10 @@ final class RelayCounters
     final AtomicLong rowsWritten = new AtomicLong();
     /** Dispatcher thread: local events the writer's queue could not take. */
     final AtomicLong droppedWrites = new AtomicLong();
+    /** Times the writer found events of this node deleted from the journal before it had copied them. */
+    final AtomicLong journalGaps = new AtomicLong();
+    /** Local events a writer without a journal still held when it stopped (PostgreSQL down at close). */
+    final AtomicLong lostAtClose = new AtomicLong();
     /** Writer thread. */
     final AtomicLong writeFailures = new AtomicLong();
     /** Reader thread: other nodes' rows re-injected. */
@@ -51,6 +55,16 @@ final class RelayCounters
     final AtomicLong gaps = new AtomicLong();
     /** Pruner thread. */
     final AtomicLong rowsPruned = new AtomicLong();
+    /** Resume threads: cross-node resumes served from memory while PostgreSQL was unreachable. */
+    final AtomicLong memoryResumes = new AtomicLong();
+    /** Resume threads: cross-node resumes refused at once while PostgreSQL was unreachable. */
+    final AtomicLong resumesRefused = new AtomicLong();
+    /** Pruner and writer threads: outbox partitions made ahead of need. */
+    final AtomicLong partitionsCreated = new AtomicLong();
+    /** Writer thread: partitions made because an insert found none for its rows (the pruners fell behind). */
+    final AtomicLong partitionsCreatedOnDemand = new AtomicLong();
+    /** Pruner thread: expired partitions dropped whole. */
+    final AtomicLong partitionsDropped = new AtomicLong();
 
     void report(final MetricSink sink, final long buffered)
     {
@@ -58,6 +72,10 @@ final class RelayCounters
         sink.counter("relay_rows_written_total", "local events written to the outbox", rowsWritten.get());
         sink.counter("relay_dropped_writes_total",
             "local events not relayed because the writer buffer was full", droppedWrites.get());
+        sink.counter("relay_journal_gaps_total", "times the writer fell behind the journal's retention: events of " +
+            "this node deleted from the journal before they reached the outbox", journalGaps.get());
+        sink.counter("relay_lost_at_close_events_total", "local events a writer without a journal still held when " +
+            "it stopped", lostAtClose.get());
         sink.counter("relay_write_failures_total", "outbox batches that failed and were retried",
             writeFailures.get());
         sink.counter("relay_rows_read_total", "other nodes' events re-injected from the outbox", rowsRead.get());
@@ -71,6 +89,16 @@ final class RelayCounters
             reconnects.get());
         sink.counter("relay_gaps_total", "times the reader fell behind retention", gaps.get());
         sink.counter("relay_rows_pruned_total", "outbox rows deleted by retention", rowsPruned.get());
+        sink.counter("relay_resumes_from_memory_total", "cross-node resumes served from this node's memory while " +
+            "PostgreSQL was unreachable", memoryResumes.get());
+        sink.counter("relay_resumes_refused_total", "cross-node resumes refused (retry later) while PostgreSQL was " +
+            "unreachable and memory did not provably cover them", resumesRefused.get());
+        sink.counter("relay_partitions_created_total", "outbox partitions created ahead of need",
+            partitionsCreated.get());
+        sink.counter("relay_partitions_created_on_demand_total",
+            "outbox partitions created because a write found none for its rows", partitionsCreatedOnDemand.get());
+        sink.counter("relay_partitions_dropped_total", "expired outbox partitions dropped whole",
+            partitionsDropped.get());
         sink.gauge("relay_buffered_events", "local events not yet in the outbox (queued or in the batch being written)",
             buffered);
     }

@@ -3,11 +3,10 @@ package io.ringcast.relay.pg;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventHandler;
-import io.ringcast.engine.EventLog;
 import io.ringcast.engine.Filter;
-import io.ringcast.engine.Message;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
+import io.ringcast.engine.SubscriptionListener;
 import io.ringcast.engine.spi.ResumedStream;
 
 import java.sql.Connection;
@@ -16,11 +15,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,15 +27,21 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Why exactly once.</b> {@link #open} first registers a live subscription, then waits until this node's writer
  * has committed every local event dispatched before the registration, then reads, per origin O, the outbox rows
- * with {@code origin_seq > seen(O)} (for origins absent from the vector: rows published since
- * {@link ResumeVector#sinceMs()}). Every event of O lies in one of: (1) delivered on this node before registration —
- * then it was committed before the read (other origins: this node's reader only reads committed rows; this node's
- * own events: the wait), so the replay has it; (2) delivered after registration — the live queue has it. Replay and
- * live may overlap; both are in O's order (the outbox by {@code origin_seq}, the live stream by the relay's
- * per-origin order), so dropping every event with {@code originSequence <= position(O)} removes exactly the
- * overlap and the events the client had seen. Replay is bounded ({@value #MAX_REPLAY_EVENTS} events); a resume
- * that needs more, or reaches behind retention, or finds this node's writer behind, is not {@link #exact()} and the
- * caller should tell the client to reset.
+ * with {@code origin_seq > seen(O)} (for an origin absent from a vector by log position: all its rows; from a vector
+ * by time: its rows published since {@link ResumeVector#sinceMs()}). Every event of O the client has not seen is
+ * (1) delivered on this node before the registration: then it was committed before the read (other origins: this
+ * node's reader only relays committed rows; this node's own events: the wait), so the replay has it; or (2) delivered
+ * after the registration: the live queue has it; or (3) never delivered on this node because it lies at or below the
+ * reader's start position ({@link StartPosition}): then it was committed before this node relayed anything, so before
+ * the read, and the replay has it. The reader relays every row after its start position, so there is no fourth case.
+ * Replay and live may overlap; both are in O's order (the outbox by {@code origin_seq}, the live stream by the relay's
+ * per-origin order), so dropping every event with {@code originSequence <= position(O)} ({@link ClientPosition})
+ * removes exactly the overlap and the events the client had seen. A resume that reaches behind retention, or finds
+ * this node's writer behind, is not {@link #exact()} and the caller should tell the client to reset.
+ *
+ * <p><b>Bounded memory.</b> The replay is read page by page ({@link PagedReplay} of {@link OutboxPages}: at most two pages per resume), so a
+ * replay of any length streams from PostgreSQL; while it is sent, live events wait in the subscription's queue (its
+ * capacity and slow-consumer policy apply as to any subscriber).
  *
  * <p><b>Back to shared ids.</b> The client's position after the move is the per-origin maximum of what it saw
  * elsewhere and what it got here, which can be ahead of this node's stamp for some origin (this node may not have
@@ -49,7 +52,8 @@ import java.util.concurrent.TimeUnit;
  * the live events straight through, with no per-event work, and {@link #position()} is the last event's stamp.
  *
  * <p>Threads: {@link #open} blocks on PostgreSQL (call it off any event loop); {@link #drain} and {@link #position}
- * from one consumer thread at a time, like {@link Subscription#drain}.
+ * from one consumer thread at a time, like {@link Subscription#drain}: it never blocks, the next pages are read on
+ * the relay's replay threads, whose arrival calls the subscription listener's {@code onAvailable}.
  *
  * <pre>{@code
  * ReplicaResume r = ReplicaResume.open(relay, engine, Filter.all(), SubscribeOptions.defaults(),
@@ -60,21 +64,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReplicaResume implements ResumedStream
 {
-    static final int MAX_REPLAY_EVENTS = 100_000;
+    private static final System.Logger LOG = System.getLogger(ReplicaResume.class.getName());
     private static final long WRITER_WAIT_NS = TimeUnit.SECONDS.toNanos(5);
     private static final String ORIGINS_SQL =
         "WITH RECURSIVE o AS (SELECT min(origin) AS origin FROM ringcast_outbox" +
         " UNION ALL SELECT (SELECT min(origin) FROM ringcast_outbox WHERE origin > o.origin) FROM o" +
         " WHERE o.origin IS NOT NULL) SELECT origin FROM o WHERE origin IS NOT NULL";
-    private static final String ROWS_SQL =
-        "SELECT origin_seq, topic, type, audience, attributes, payload, ts_ms FROM ringcast_outbox" +
-        " WHERE origin = ? AND origin_seq > ? AND ts_ms >= ? ORDER BY origin_seq LIMIT ?";
     private static final String PRUNED_SQL = "SELECT max_seq FROM ringcast_outbox_pruned_origin WHERE origin = ?";
+    /** The oldest retained row of an origin (ids and publish times grow together on one node). */
+    private static final String OLDEST_SQL =
+        "SELECT ts_ms FROM ringcast_outbox WHERE origin = ? ORDER BY origin_seq LIMIT 1";
 
     private final Subscription live;
-    private final List<Event> replay;
-    private final TreeMap<String, Long> position;
-    private final long sinceMs;
+    private final PagedReplay replay;
+    private final ClientPosition position;
     private final boolean exact;
     private final EventHandler deliverer = this::deliver;
     private final EventHandler passThrough = this::passThrough;
@@ -82,21 +85,20 @@ public final class ReplicaResume implements ResumedStream
     /** The last delivered event's id and formatted id (events are views, valid only while handed over). */
     private long lastId = -1;
     private String lastFormattedId;
-    private int replayIndex;
-    private boolean caughtUp;
+    private boolean replayDone;
 
     private ReplicaResume(
-        final Subscription live, final List<Event> replay, final ResumeVector from, final boolean exact)
+        final Subscription live, final PagedReplay replay, final ResumeVector from, final boolean exact)
     {
         this.live = live;
         this.replay = replay;
-        this.position = new TreeMap<>(from.positions());
-        this.sinceMs = from.sinceMs();
+        this.position = new ClientPosition(from);
         this.exact = exact;
     }
 
     /**
-     * Subscribes on {@code engine} and loads what the client missed from the outbox.
+     * Subscribes on {@code engine}, checks what the outbox still holds of what the client missed and reads the first
+     * page of it; the rest is read page by page while the stream is sent.
      *
      * @param relay   this node's relay.
      * @param engine  this node's engine.
@@ -104,7 +106,8 @@ public final class ReplicaResume implements ResumedStream
      * @param options subscription options, without {@code resumeAfter}.
      * @param from    what the client has seen, possibly on another replica.
      * @return the resumed stream.
-     * @throws SQLException when PostgreSQL cannot be read; nothing stays subscribed.
+     * @throws SQLException when PostgreSQL cannot be read, or this node's writer is disconnected while the client
+     *                      may need events it has not committed yet; nothing stays subscribed.
      */
     public static ReplicaResume open(
         final PgRelay relay, final Engine engine, final Filter filter, final SubscribeOptions options,
@@ -118,9 +121,32 @@ public final class ReplicaResume implements ResumedStream
         final Subscription live = engine.subscribe(filter, options);
         try
         {
-            boolean exact = awaitOwnEvents(relay, from.seen(engine.nodeId()));
-            final List<Event> replay = new ArrayList<>();
-            exact &= load(relay.config(), from, filter, options.actingFor(), replay);
+            final boolean ownExact = awaitOwnEvents(relay, from.seen(engine.nodeId()));
+            final Connection c = Connections.open(relay.config(), "resume", 60, true);
+            final List<OutboxPages.Range> ranges = new ArrayList<>();
+            final boolean exact;
+            try
+            {
+                exact = ownExact & plan(c, relay.config(), from, ranges);
+            }
+            catch (final SQLException | RuntimeException e)
+            {
+                Connections.closeQuietly(c);
+                throw e;
+            }
+            final SubscriptionListener listener = options.listener();
+            final OutboxPages pages;
+            try
+            {
+                pages = new OutboxPages(relay.config().nodeId(), c, ranges, filter, options.actingFor());
+            }
+            catch (final SQLException | RuntimeException e)
+            {
+                Connections.closeQuietly(c);
+                throw e;
+            }
+            final PagedReplay replay = new PagedReplay(relay.replayExecutor(), pages,
+                listener == null ? () -> { } : listener::onAvailable);
             return new ReplicaResume(live, replay, from, exact);
         }
         catch (final SQLException | InterruptedException | RuntimeException e)
@@ -130,8 +156,14 @@ public final class ReplicaResume implements ResumedStream
         }
     }
 
-    /** @return {@code false} when this node's writer dropped or has not committed events the client may need. */
-    private static boolean awaitOwnEvents(final PgRelay relay, final long seen) throws InterruptedException
+    /**
+     * @return {@code false} when this node's writer dropped or has not committed (within 5 s) events the client may
+     *         need.
+     * @throws SQLException at once when the writer is disconnected: it will not commit them while PostgreSQL is
+     *                      away (the caller may serve the client from memory instead).
+     */
+    private static boolean awaitOwnEvents(final PgRelay relay, final long seen)
+        throws InterruptedException, SQLException
     {
         final OutboxWriter writer = relay.writer();
         final long target = writer.lastLocalId();
@@ -142,6 +174,11 @@ public final class ReplicaResume implements ResumedStream
         final long deadline = System.nanoTime() + WRITER_WAIT_NS;
         while (writer.committedId() < target && !writer.droppedWithin(target, target))
         {
+            if (!writer.connected())
+            {
+                throw new SQLException("this node's outbox writer is disconnected (" + writer.lastError() +
+                    ") with events the client needs not yet committed");
+            }
             if (System.nanoTime() > deadline)
             {
                 return false;
@@ -151,87 +188,81 @@ public final class ReplicaResume implements ResumedStream
         return !writer.droppedWithin(seen + 1, target);
     }
 
-    private static boolean load(
-        final RelayConfig config, final ResumeVector from, final Filter filter, final String actingFor,
-        final List<Event> out) throws SQLException
+    /**
+     * Lists, per origin, what the client is owed, and checks the outbox still holds it.
+     *
+     * @return {@code false} when rows the client is owed were pruned, or (for a vector by time) may have been owed.
+     */
+    private static boolean plan(
+        final Connection c, final RelayConfig config, final ResumeVector from, final List<OutboxPages.Range> out)
+        throws SQLException
     {
         boolean exact = true;
-        try (Connection c = Connections.open(config, "resume", 60, true))
+        final Set<String> origins = new TreeSet<>(from.positions().keySet());
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ORIGINS_SQL))
         {
-            final Set<String> origins = new HashSet<>(from.positions().keySet());
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ORIGINS_SQL))
+            while (rs.next())
             {
-                while (rs.next())
-                {
-                    origins.add(rs.getString(1));
-                }
+                origins.add(rs.getString(1));
             }
-            for (final String origin : origins)
+        }
+        for (final String origin : origins)
+        {
+            final long seen = from.seen(origin);
+            final long pruned = prunedSeq(c, origin);
+            if (seen >= 0)
             {
-                final long seen = from.seen(origin);
-                exact &= !prunedPast(c, origin, seen, from.sinceMs(), config.retentionMs());
-                exact &= loadOrigin(c, origin, seen, seen >= 0 ? 0 : from.sinceMs(), filter, actingFor, out);
+                exact &= pruned <= seen;
             }
+            else if (from.byLogPosition())
+            {
+                // an origin the vector lacks is owed all its rows
+                exact &= pruned < 0;
+            }
+            else
+            {
+                exact &= (pruned < 0 || from.sinceMs() >= System.currentTimeMillis() - config.retentionMs()) &&
+                    !retainsRowsBefore(c, origin, from.sinceMs());
+            }
+            out.add(new OutboxPages.Range(origin, seen, seen >= 0 ? 0 : from.sinceMs(), pruned));
         }
         return exact;
     }
 
-    private static boolean prunedPast(
-        final Connection c, final String origin, final long seen, final long sinceMs, final long retentionMs)
-        throws SQLException
+    private static long prunedSeq(final Connection c, final String origin) throws SQLException
     {
         try (PreparedStatement ps = c.prepareStatement(PRUNED_SQL))
         {
             ps.setString(1, origin);
             try (ResultSet rs = ps.executeQuery())
             {
-                if (!rs.next())
-                {
-                    return false;
-                }
-                return seen >= 0 ? rs.getLong(1) > seen : sinceMs < System.currentTimeMillis() - retentionMs;
+                return rs.next() ? rs.getLong(1) : -1;
             }
         }
     }
 
-    private static boolean loadOrigin(
-        final Connection c, final String origin, final long afterSeq, final long sinceMs, final Filter filter,
-        final String actingFor, final List<Event> out) throws SQLException
+    /**
+     * For a vector by time ({@code t > 0}) that lacks {@code origin}: rows of it published before {@code t} may have
+     * been owed (a node relays every row after its start position, whatever its publish time), or not; the resume
+     * cannot tell, so it is not exact when such rows exist.
+     */
+    private static boolean retainsRowsBefore(final Connection c, final String origin, final long sinceMs)
+        throws SQLException
     {
-        final int room = MAX_REPLAY_EVENTS - out.size();
-        try (PreparedStatement ps = c.prepareStatement(ROWS_SQL))
+        try (PreparedStatement ps = c.prepareStatement(OLDEST_SQL))
         {
             ps.setString(1, origin);
-            ps.setLong(2, afterSeq);
-            ps.setLong(3, sinceMs);
-            ps.setInt(4, room + 1);
-            int rows = 0;
             try (ResultSet rs = ps.executeQuery())
             {
-                while (rs.next())
-                {
-                    if (++rows > room)
-                    {
-                        return false;
-                    }
-                    final long seq = rs.getLong(1);
-                    final Message m = Message.builder(rs.getString(2)).type(rs.getString(3))
-                        .audience(rs.getString(4)).attributes(AttributeCodec.decode(rs.getString(5)))
-                        .payload(rs.getBytes(6)).build();
-                    final Event e = EventLog.restore(seq, rs.getLong(7), m, origin, seq);
-                    if (filter.matches(e) && (e.audience() == null || e.audience().equals(actingFor)))
-                    {
-                        out.add(e);
-                    }
-                }
+                return rs.next() && rs.getLong(1) < sinceMs;
             }
         }
-        return true;
     }
 
     /**
      * Delivers up to {@code limit} events the client has not seen: the replay first, then live events. When it
-     * returns less than {@code limit} the live subscription is re-armed (its listener fires on new events).
+     * returns less than {@code limit} the live subscription is re-armed (its listener fires on new events), or a
+     * page of the replay is being read and its arrival calls the listener.
      *
      * @return events consumed (delivered or skipped as already seen).
      */
@@ -241,17 +272,34 @@ public final class ReplicaResume implements ResumedStream
         this.handler = handler;
         try
         {
-            if (caughtUp)
+            if (position.caughtUp())
             {
                 return live.drain(passThrough, limit);
             }
             int n = 0;
-            while (replayIndex < replay.size() && n < limit)
+            if (!replayDone)
             {
-                deliver(replay.get(replayIndex++));
-                n++;
+                Event e;
+                while (n < limit && (e = replay.poll()) != null)
+                {
+                    n++;
+                    deliver(e);
+                }
+                final String failure = replay.failure();
+                if (failure != null)
+                {
+                    LOG.log(System.Logger.Level.WARNING, "relay: ending a resumed stream: {0}; the client " +
+                        "resumes again from its last id and is told what it missed", failure);
+                    live.close();
+                    return n;
+                }
+                replayDone = replay.finished();
+                if (!replayDone)
+                {
+                    return n;
+                }
             }
-            if (replayIndex == replay.size() && n < limit)
+            if (n < limit)
             {
                 n += live.drain(deliverer, limit - n);
             }
@@ -265,22 +313,12 @@ public final class ReplicaResume implements ResumedStream
 
     private void deliver(final Event e)
     {
-        if (!caughtUp)
+        if (position.admit(e, replayDone))
         {
-            final Long seen = position.get(e.origin());
-            if (seen != null && e.originSequence() <= seen)
-            {
-                return;
-            }
-            position.put(e.origin(), e.originSequence());
-            if (e.hasFormattedId() && replayIndex == replay.size() && ResumeVector.covers(e.idString(), position))
-            {
-                caughtUp = true;
-            }
+            lastId = e.id();
+            lastFormattedId = e.hasFormattedId() ? e.idString() : null;
+            handler.onEvent(e);
         }
-        lastId = e.id();
-        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
-        handler.onEvent(e);
     }
 
     private void passThrough(final Event e)
@@ -294,7 +332,7 @@ public final class ReplicaResume implements ResumedStream
     @Override
     public boolean caughtUp()
     {
-        return caughtUp;
+        return position.caughtUp();
     }
 
     /**
@@ -304,16 +342,11 @@ public final class ReplicaResume implements ResumedStream
     @Override
     public String position()
     {
-        if (caughtUp)
+        if (position.caughtUp())
         {
-            return lastIdString();
+            return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
         }
-        final StringBuilder b = new StringBuilder("t=").append(sinceMs);
-        for (final Map.Entry<String, Long> p : position.entrySet())
-        {
-            b.append(',').append(p.getKey()).append('=').append(p.getValue());
-        }
-        return b.toString();
+        return position.print();
     }
 
     /** @return {@code true} when the replay provably covers everything the client missed. */
@@ -323,20 +356,16 @@ public final class ReplicaResume implements ResumedStream
         return exact;
     }
 
-    /** @return events still to replay before the live stream. */
+    /** @return replayed events read from the outbox and not delivered yet (at most two pages). */
     public int pendingReplay()
     {
-        return replay.size() - replayIndex;
+        return replay.loaded();
     }
 
     @Override
     public void close()
     {
+        replay.close();
         live.close();
-    }
-
-    private String lastIdString()
-    {
-        return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
     }
 }

@@ -5,19 +5,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A position in a cross-replica stream: per origin node, the highest origin sequence the client has seen, plus the
- * wall-clock time its stream began ({@code sinceMs}), which bounds what it is owed from origins it has not seen yet.
- * Because every replica delivers each origin's events in that origin's order, this vector is a valid resume point on
- * <em>any</em> replica, whatever the local interleaving of origins was. Immutable and thread-safe.
+ * A position in a cross-replica stream: per origin node, the highest origin sequence the client has seen (or was
+ * never owed), plus {@code t}, which says how to read the origins the vector lacks. Because every replica delivers
+ * each origin's events in that origin's order, this vector is a valid resume point on <em>any</em> replica, whatever
+ * the local interleaving of origins was. Immutable and thread-safe.
  *
  * <p>Printable form (used as the SSE {@code id}):
  * <pre>
  *   id     = "t=" millis *( "," origin "=" seq ) [ "@" node ":" localId ]
  * </pre>
- * origins sorted, for example {@code t=1763900000000,a=1849024151434887168,b=1849024151436984320}. Node ids are
+ * origins sorted, for example {@code t=0,a=1849024151434887168,b=1849024151436984320}. Node ids are
  * {@code [A-Za-z0-9._-]{1,64}}, so the form needs no escaping. The optional {@code @node:localId} suffix is added by a
  * node's {@link VectorStamper}: the event's local id on the node that stamped it, which lets that same node (same
  * run) resume from its in-memory history; it adds nothing to the position itself.
+ *
+ * <p>{@code t=0} ({@link #byLogPosition()}): the vector names every origin the client may have been spared; an
+ * origin it lacks is owed all its rows (a resume that cannot replay all of them is not exact). This is what nodes
+ * print once they know their start position in the outbox. {@code t=<millis>}: a vector stamped before the node knew
+ * its start position, or by an earlier version; an origin it lacks is owed its rows published since {@code t}, and a
+ * resume that finds older retained rows of such an origin, which the client may or may not have been owed, reports
+ * itself not exact.
  */
 public final class ResumeVector
 {
@@ -109,10 +116,19 @@ public final class ResumeVector
         }
     }
 
-    /** @return the time the stream began; origins absent from the vector are owed what they published since. */
+    /**
+     * @return {@code 0} for a vector by log position; otherwise the time bound of the origins the vector lacks: they
+     *         are owed what they published since.
+     */
     public long sinceMs()
     {
         return sinceMs;
+    }
+
+    /** @return {@code true} for {@code t=0}: an origin the vector lacks is owed all its rows. */
+    public boolean byLogPosition()
+    {
+        return sinceMs == 0;
     }
 
     /** @return the highest sequence seen from {@code origin}, or {@code -1} when none. */
@@ -151,12 +167,13 @@ public final class ResumeVector
     /**
      * @param stamp an id in the printable form, for example another event's {@link io.ringcast.engine.Event#idString()}.
      * @param seen  a position: origin to highest sequence seen.
-     * @return {@code true} when {@code stamp} is a vector that has, for every origin in {@code seen}, at least that
-     *         sequence. Scans the text without building a vector; a text that is not a vector covers nothing.
+     * @return {@code true} when {@code stamp} is a vector by log position ({@code t=0}) that has, for every origin in
+     *         {@code seen}, at least that sequence. Scans the text without building a vector; a text that is not such
+     *         a vector (a decimal id, or a stamp printed before its node knew its start position) covers nothing.
      */
     static boolean covers(final String stamp, final Map<String, Long> seen)
     {
-        if (!stamp.startsWith("t="))
+        if (!stamp.startsWith("t=0") || stamp.length() > 3 && stamp.charAt(3) != ',' && stamp.charAt(3) != '@')
         {
             return false;
         }

@@ -49,12 +49,54 @@ class VectorIdTest
     void shouldCoverAPositionOnlyWhenEveryOriginIsAtOrBeyondIt()
     {
         final Map<String, Long> seen = Map.of("a", 10L, "b", 20L);
-        assertTrue(ResumeVector.covers("t=9,a=10,b=20@b:3", seen));
-        assertTrue(ResumeVector.covers("t=1,a=11,b=25,c=1@c:3", seen));
-        assertFalse(ResumeVector.covers("t=1,a=9,b=25@b:3", seen));
-        assertFalse(ResumeVector.covers("t=1,b=25@b:3", seen));
+        assertTrue(ResumeVector.covers("t=0,a=10,b=20@b:3", seen));
+        assertTrue(ResumeVector.covers("t=0,a=11,b=25,c=1@c:3", seen));
+        assertFalse(ResumeVector.covers("t=0,a=9,b=25@b:3", seen));
+        assertFalse(ResumeVector.covers("t=0,b=25@b:3", seen));
         assertFalse(ResumeVector.covers("12345", seen));
-        assertTrue(ResumeVector.covers("t=1", Map.of()));
+        assertTrue(ResumeVector.covers("t=0", Map.of()));
+        assertTrue(ResumeVector.covers("t=0@b:3", Map.of()));
+    }
+
+    @Test
+    void shouldNotCoverWithAStampPrintedBeforeItsNodeKnewItsStartPosition()
+    {
+        assertFalse(ResumeVector.covers("t=9,a=10,b=20@b:3", Map.of("a", 10L)));
+        assertFalse(ResumeVector.covers("t=01,a=10@b:3", Map.of("a", 10L)));
+        assertFalse(ResumeVector.covers("t=1", Map.of()));
+        assertTrue(ResumeVector.parse("t=0,a=1").byLogPosition());
+        assertFalse(ResumeVector.parse("t=1700000000000,a=1").byLogPosition());
+    }
+
+    @Test
+    void shouldClaimTheBaselineFromTheFirstEventAfterItIsHandedOver()
+    {
+        final VectorStamper stamper = new VectorStamper("b", 42);
+        final EngineConfig config = new EngineConfig().nodeId("b").idFormatter(stamper);
+        try (Engine engine = Engine.start(config))
+        {
+            final Subscription all = engine.subscribe(Filter.all());
+            final long before = engine.publish(Message.builder("t").payload("x").build());
+            final List<Event> got = new ArrayList<>();
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (got.isEmpty() && System.nanoTime() < deadline)
+            {
+                all.drain(e -> got.add(e.copy()), 16);
+            }
+            stamper.baseline(Map.of("a", 5L, "c", 9L, "b", 1L));
+            while (engine.replicaPublisher().tryPublish(Message.builder("t").build(), "c", 10, 1) < 0)
+            {
+                Thread.onSpinWait();
+            }
+            while (got.size() < 2 && System.nanoTime() < deadline)
+            {
+                all.drain(e -> got.add(e.copy()), 16);
+            }
+            assertEquals("t=42,b=" + before + "@b:" + before, got.get(0).idString(),
+                "before the start position is known: by time, own events only");
+            assertEquals("t=0,a=5,b=" + before + ",c=10@b:" + got.get(1).id(), got.get(1).idString(),
+                "afterwards by log position: the baseline merged, the own origin at its highest");
+        }
     }
 
     @Test

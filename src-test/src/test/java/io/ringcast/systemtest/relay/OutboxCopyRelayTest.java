@@ -82,10 +82,13 @@ class OutboxCopyRelayTest
             final long first = w.publish("copy/dup", "first");
             RelayNode.await("the first event", 20_000, () -> w.relay().committedId() >= first,
                 () -> "committed " + w.relay().committedId());
-            // a row for w's third event is already there (a retried batch, or a second node misconfigured as w)
-            Checks.execute(url, "INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, payload, ts_ms)" +
-                " VALUES ('w', " + (first + 2) + ", " + (first + 2) + ", 'copy/dup', '\\x00', " +
-                System.currentTimeMillis() + ")");
+            // w's second and third events are already there, committed with w's head the way a writer commits them
+            // (a batch whose commit w did not see before it lost the connection, or a second node misconfigured as w)
+            Checks.execute(url, "BEGIN; INSERT INTO ringcast_outbox (origin, origin_seq, event_id, topic, payload," +
+                " ts_ms) VALUES ('w', " + (first + 1) + ", " + (first + 1) + ", 'copy/dup', '\\x00', " +
+                System.currentTimeMillis() + "), ('w', " + (first + 2) + ", " + (first + 2) + ", 'copy/dup', " +
+                "'\\x00', " + System.currentTimeMillis() + "); UPDATE ringcast_outbox_head SET max_seq = " +
+                (first + 2) + " WHERE origin = 'w'; COMMIT");
             long last = -1;
             for (int i = 0; i < 50; i++)
             {

@@ -6,11 +6,20 @@ import io.ringcast.systemtest.relay.support.RelayNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.ringcast.engine.Filter;
+import io.ringcast.engine.SubscribeOptions;
+import io.ringcast.engine.spi.ResumedStream;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -86,7 +95,8 @@ class RelayFaultTest
     }
 
     @Test
-    void shouldRefuseACrossNodeResumeAtOnceDuringAKnownOutage() throws Exception
+    void shouldServeACrossNodeResumeFromMemoryDuringAnOutageWhenMemoryCoversItAndRefuseAtOnceOtherwise()
+        throws Exception
     {
         final PostgresServer pg = PostgresServer.shared();
         final String url = pg.freshDatabase("relay_resume_outage");
@@ -95,15 +105,43 @@ class RelayFaultTest
         {
             awaitOk(a);
             awaitOk(b);
-            final long id = a.publish("t", "x");
+            for (int i = 0; i < 10; i++)
+            {
+                a.publish("outage/resume", "a" + i);
+            }
+            final List<Long> fromA = a.published();
+            RelayNode.await("b to relay a's events", 20_000, () -> b.receivedFrom("a").size() == 10,
+                () -> Checks.describe(b, "a", fromA));
             pg.stop();
-            RelayNode.await("b's reader to notice the outage", 20_000,
-                () -> b.health().detail().contains("outbox reader"), () -> b.health().toString());
-            final java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
-                java.sql.SQLException.class, () -> b.relay().resume(b.engine(), io.ringcast.engine.Filter.all(),
-                    io.ringcast.engine.SubscribeOptions.defaults(), "t=" + (System.currentTimeMillis() - 60_000) +
-                    ",a=" + id));
+            RelayNode.await("b's relay to notice the outage", 20_000,
+                () -> b.health().detail().contains("outbox"), () -> b.health().toString());
+            for (int i = 0; i < 5; i++)
+            {
+                b.publish("outage/resume", "b" + i);
+            }
+            final List<Long> fromB = b.published();
+
+            // a client of a that saw a's first five events moves to b: b's memory holds everything after that
+            final ResumedStream resumed = b.relay().resume(b.engine(), Filter.all(), SubscribeOptions.defaults(),
+                "t=0,a=" + fromA.get(4));
+            assertTrue(resumed.exact(), "served from memory, exactly");
+            final Map<String, List<Long>> got = new HashMap<>();
+            RelayNode.await("the rest from b's memory", 10_000, () ->
+            {
+                resumed.drain(e -> got.computeIfAbsent(e.origin(), k -> new ArrayList<>()).add(e.originSequence()),
+                    64);
+                return got.getOrDefault("a", List.of()).size() >= 5 && got.getOrDefault("b", List.of()).size() >= 5;
+            }, got::toString);
+            resumed.close();
+            assertEquals(fromA.subList(5, 10), got.get("a"), "a's events after the client's position, once each");
+            assertEquals(fromB, got.get("b"), "b's own events of the outage, still in its memory, once each");
+            assertEquals(1.0, b.metric("relay_resumes_from_memory_total"));
+
+            // a position that lacks a, whose events b's memory does not all hold: refused at once, retryable
+            final SQLException refused = assertThrows(SQLException.class, () -> b.relay().resume(b.engine(),
+                Filter.all(), SubscribeOptions.defaults(), "t=0,b=1"));
             assertTrue(refused.getMessage().contains("PostgreSQL is unreachable"), refused.getMessage());
+            assertEquals(1.0, b.metric("relay_resumes_refused_total"));
         }
         finally
         {

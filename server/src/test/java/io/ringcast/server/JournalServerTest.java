@@ -1,5 +1,7 @@
-package io.ringcast.sse;
+package io.ringcast.server;
 
+import io.ringcast.sse.RingcastServer;
+import io.ringcast.sse.ServerConfig;
 import io.ringcast.test.Await;
 import io.ringcast.test.Tokens;
 import io.ringcast.test.sse.SseFrame;
