@@ -9,7 +9,7 @@
 #   bench/no-gc.sh --rate 500000 --seconds 30 --subscribers 16 --no-build
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/no-gc.sh
 #
-# Output: bench/results/no-gc-<UTC timestamp>/{probe.log,gc.log,machine.txt}
+# Output: bench/results/no-gc-<UTC timestamp>/{probe.txt,gc.txt,machine.txt} (.txt: *.log is ignored by git)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,24 +41,24 @@ fi
   echo "java: $("$JAVA" -version 2>&1 | tr '\n' ' ')"
   echo "nproc: $(nproc)"
   echo "load before: $(cat /proc/loadavg)"
-  echo "command: $JAVA -Xms$heap -Xmx$heap -Xlog:gc*:file=$out/gc.log ... Probe ringcast $subscribers 1 $rate $seconds"
+  echo "command: $JAVA -Xms$heap -Xmx$heap -Xlog:gc*:file=$out/gc.txt ... Probe ringcast $subscribers 1 $rate $seconds"
 } > "$out/machine.txt"
 
 "$JAVA" --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch \
-  -Xlog:gc*:file="$out/gc.log":uptime,level,tags \
+  -Xlog:gc*:file="$out/gc.txt":uptime,level,tags \
   -cp bench/target/benchmarks.jar io.ringcast.bench.harness.Probe ringcast "$subscribers" 1 "$rate" "$seconds" \
-  | tee "$out/probe.log"
+  | tee "$out/probe.txt"
 echo "load after: $(cat /proc/loadavg)" >> "$out/machine.txt"
 
-pauses=$(grep -c 'Pause' "$out/gc.log" || true)
-steps=$(grep -c 'offered=' "$out/probe.log" || true)
-failed=$(grep -c -- '-> fail' "$out/probe.log" || true)
+pauses=$(grep -c 'Pause' "$out/gc.txt" || true)
+steps=$(grep -c 'offered=' "$out/probe.txt" || true)
+failed=$(grep -c -- '-> fail' "$out/probe.txt" || true)
 echo
-echo "GC pauses in $out/gc.log: $pauses; seconds: $steps; seconds that lost events: $failed"
-grep -h 'garbage-first heap\|region size' "$out/gc.log" | sed 's/^/heap at exit (everything the JVM allocated since start, no collection): /' || true
+echo "GC pauses in $out/gc.txt: $pauses; seconds: $steps; seconds that lost events: $failed"
+grep -h 'garbage-first heap\|region size' "$out/gc.txt" | sed 's/^/heap at exit (everything the JVM allocated since start, no collection): /' || true
 cat "$out/machine.txt"
 if [ "$pauses" != 0 ] || [ "$steps" != "$seconds" ]; then
-  echo "FAILED: the run collected garbage or did not complete (see $out/gc.log)" >&2
+  echo "FAILED: the run collected garbage or did not complete (see $out/gc.txt)" >&2
   exit 1
 fi
 echo "PASSED: no collection in $seconds s at $rate events/s x $subscribers subscribers"
