@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RetentionTest
@@ -126,7 +125,9 @@ class RetentionTest
             RelayNode.await("the gap to be reported", 10_000, () -> b.metric("relay_gaps_total") == 1.0,
                 () -> "gaps=" + b.metric("relay_gaps_total"));
             assertEquals(0, b.receivedFrom("late").size());
-            assertTrue(b.health().ok(), "a gap is reported, the relay keeps running");
+            // the blocker held xmin back while the partition expired, so the relay was stalled (degraded) meanwhile
+            RelayNode.await("a gap is reported, the relay keeps running", 10_000, () -> b.health().ok(),
+                () -> b.health().toString());
         }
     }
 }
