@@ -32,8 +32,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 JAVA="${JAVA:-java}"
-RC_PORT=18080
-NCHAN_PORT=18090
+RC_PORT="${RC_PORT:-18080}"     # env overrides: several runs side by side on one machine
+NCHAN_PORT="${NCHAN_PORT:-18090}"
 log="bench/results/sse-peers-$(date -u +%Y%m%dT%H%MZ).log"
 mkdir -p bench/results
 ulimit -n "$(ulimit -Hn)"

@@ -94,7 +94,9 @@ final class DispatcherWaitStrategy implements WaitStrategy
      *
      * @param nextSequence the next ring sequence the dispatcher will take.
      * @param ring         the ring.
-     * @return {@code true} when there is more work and this call took the wake-up back: dispatch again.
+     * @return {@code true} when there is more work (a queued command, or a slot published or only claimed: a publisher
+     *         between claim and publish may have read the flag before it was set) and this call took the wake-up
+     *         back: dispatch again.
      */
     boolean driverIdle(final long nextSequence, final RingBuffer<?> ring)
     {

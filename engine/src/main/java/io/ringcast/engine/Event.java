@@ -27,9 +27,10 @@ import java.util.Arrays;
  * <p>Thread-safety: a view is read by the thread it was handed to; a {@link #copy()} is immutable and may be shared.
  * Inside the engine, the stored event carries a sequence word the dispatcher sets (opaque) before it hands the
  * position to any subscriber. A reader copies the fields between an acquire read of that word and, behind a load-load
- * fence, a re-read of it and an acquire read of the history's tail; a publisher rewrites a slot only after the tail
- * has passed it, so an event overwritten while it was copied is detected and counted as dropped, never delivered torn
- * (Aeron's copying broadcast receiver).
+ * fence, a re-read of it and an acquire read of the ring's gating sequence; a publisher rewrites a slot only after the
+ * gating sequence has reached it, and the dispatcher withdraws the word before it clears anything in a slot, so an
+ * event overwritten while it was copied is detected and counted as dropped, never delivered torn (Aeron's copying
+ * broadcast receiver).
  */
 public final class Event
 {
@@ -148,11 +149,26 @@ public final class Event
     }
 
     /**
-     * Dispatcher, after the history's tail has moved past this large event (release store, then a store-store fence):
-     * drops what it references beyond the slot's own retained buffer, so evicted bytes are really freed. Small events
-     * are not touched at eviction (their slot is cold; the next publisher overwrites it).
+     * Dispatcher, after the history's tail has moved past this event while readers could still validate it (evicted
+     * by the bytes bound, or large): withdraws the sequence word (release store, then a store-store fence, so a reader
+     * that sees any store below fails its re-check), then, for a large event ({@code retainedBufferBytes >= 0}), drops
+     * what it references beyond the slot's own retained buffer, so evicted bytes are really freed. Events evicted by
+     * the count bound are not touched (their slot is cold, gated off at the batch's end; the next publisher
+     * overwrites it).
+     *
+     * @param retainedBufferBytes the payload buffer a slot keeps, or {@code -1} to withdraw without releasing.
      */
-    void release(final int retainedBufferBytes)
+    void withdraw(final int retainedBufferBytes)
+    {
+        SEQUENCE.setRelease(this, EMPTY);
+        VarHandle.storeStoreFence();
+        if (retainedBufferBytes >= 0)
+        {
+            release(retainedBufferBytes);
+        }
+    }
+
+    private void release(final int retainedBufferBytes)
     {
         payload = NO_BYTES;
         payloadLength = 0;
@@ -166,8 +182,8 @@ public final class Event
 
     /**
      * Any thread: copies the stored event at ring position {@code position} into {@code view}. The caller must then
-     * check that {@code position} is still retained ({@link History#copy} reads the history's tail with acquire after
-     * this method's load-load fence): a publisher rewrites a slot only after the tail has passed it.
+     * check that the slot cannot have been reused ({@link History#copy} reads the ring's gating sequence with acquire
+     * after this method's load-load fence): a publisher rewrites a slot only after the gating sequence reached it.
      *
      * @return {@code false} when the slot was dispatched as another position before or during the copy: {@code view}
      *         then holds garbage and must not be delivered.

@@ -16,20 +16,24 @@ import java.lang.invoke.VarHandle;
  * </pre>
  * <ul>
  *     <li>{@code tail}: the oldest retained event. An event is evicted when {@code storageSlots - ringSize} newer ones
- *     have been dispatched, or earlier when the retained bytes would exceed {@code historyMaxBytes}. Readers check the
- *     tail after copying a slot, so a subscriber still holding an evicted position sees it is gone (a counted drop).
- *     Eviction touches a slot only to free a large event's references ({@link Event#release}): the slots it leaves
- *     behind are cold, and the next publisher of the slot overwrites them;</li>
+ *     have been dispatched, or earlier when the retained bytes would exceed {@code historyMaxBytes}. Eviction touches
+ *     a slot only when it is early (the bytes bound) or frees a large event's references ({@link Event#release}):
+ *     it then first withdraws the slot's sequence word, so a reader's re-check fails. The slots evicted by the count
+ *     bound are left cold, and the next publisher of the slot overwrites them;</li>
  *     <li>{@code resumeTail}: the oldest event a resume may start from, at most {@code historyMaxEvents} behind the
  *     head (the history proper; 0 turns resume from memory off);</li>
  *     <li>the ring's gating sequence, {@code head - (storageSlots - ringSize)}, released once per batch: publishers
  *     claim at most {@code ringSize} beyond the dispatcher, and never a slot that is still retained.</li>
  * </ul>
+ * A reader ({@link #copy}) validates a copy with the slot's sequence word and the gating sequence, not the tail: a
+ * publisher rewrites slot {@code p} only after the gating sequence reached {@code p}, and the gating sequence is a
+ * padded word written once per batch, while the tail moves with nearly every event and would cost every reader a
+ * cache miss per delivery.
  *
  * <p>Thread-safety: single writer, many readers. Only the dispatcher calls {@link #append} and {@link #endBatch}.
  * Any thread may call {@link #copy}, {@link #head()}, {@link #tail()}, {@link #resumeTail()} and the size methods:
- * the indices are stored with release and read with acquire, and {@link #copy} validates the slot's sequence word, so
- * a reader always knows whether the position it wants is still there.
+ * the indices are stored with release and read with acquire, and {@link #copy} validates the slot's sequence word and
+ * the gating sequence, so a reader always knows whether the event it copied was still there, whole.
  */
 final class History
 {
@@ -106,13 +110,16 @@ final class History
         if (tail != oldTail)
         {
             TAIL.setRelease(this, tail);
-            VarHandle.storeStoreFence(); // the tail before any clearing store below: a reader that sees one sees both
+            // slots below sequence + 1 - keep are also gated off at the batch's end; earlier ones (the bytes bound) and
+            // large ones are withdrawn from readers by their sequence word before anything in them is cleared
+            final long countBound = sequence + 1 - keep;
             for (long s = oldTail; s < tail; s++)
             {
                 final int index = (int)(s & mask);
-                if (footprints[index] > retainedBufferBytes)
+                final boolean large = footprints[index] > retainedBufferBytes;
+                if (large || s >= countBound)
                 {
-                    ring.get(s).release(retainedBufferBytes);
+                    ring.get(s).withdraw(large ? retainedBufferBytes : -1);
                 }
                 footprints[index] = 0;
             }
@@ -137,13 +144,15 @@ final class History
     /**
      * Any thread: copies the event at {@code sequence} into {@code view}.
      *
-     * @return {@code false} when it has been evicted (or is not yet dispatched): {@code view} must not be used.
+     * @return {@code false} when its slot may have been reused or was withdrawn (evicted early or released), or it is
+     *         not yet dispatched: {@code view} must not be used.
      */
     boolean copy(final long sequence, final Event view)
     {
-        // copyTo ends with a load-load fence: the tail is read after every field; a rewrite the copy could have seen
-        // comes after the dispatcher's release of a tail beyond this position
-        return sequence >= 0 && ring.get(sequence).copyTo(sequence, view) && sequence >= tail();
+        // copyTo ends with a load-load fence and a re-read of the slot's word (withdrawn before any clearing store);
+        // the gating sequence is read after that: a publisher's rewrite the copy could have seen comes after the
+        // dispatcher's release of a gating sequence at or beyond this position
+        return sequence >= 0 && ring.get(sequence).copyTo(sequence, view) && sequence > gating.get();
     }
 
     /** @return the sequence of the newest appended event, -1 before the first. */

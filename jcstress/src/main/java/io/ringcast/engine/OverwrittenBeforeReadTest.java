@@ -14,12 +14,14 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The overwritten-before-read check: a consumer copies the stored event at position 0 through the history while the
- * dispatcher appends the event that evicts it and a publisher rewrites slot 0 for position 8 (one actor, in the order
- * the gating release imposes across those two threads). A copy the history validates must be the old event whole.
+ * The overwritten-before-read check: a consumer copies the stored event at position 0 through the history (the slot's
+ * sequence word before and after, then the gating sequence) while the dispatcher appends the event that evicts it and
+ * a publisher rewrites slot 0 for position 8 (one actor, in the order the gating release imposes across those two
+ * threads). A copy the history validates must be the old event whole. {@link EvictionWithdrawTest} covers the
+ * dispatcher's own clearing of an evicted slot.
  */
 @JCStressTest
-@Description("history copy (slot word + tail check) vs evict + rewrite: a validated copy is never torn")
+@Description("history copy (slot word + gating check) vs evict + rewrite: a validated copy is never torn")
 @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "copied the old event, whole")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "saw the eviction: counted as a drop")
 @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "validated a torn or new event")

@@ -1,32 +1,16 @@
 package io.ringcast.sse;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Scratch list of frames gathered by one drain before they are copied into a single buffer. One instance per event
- * loop thread ({@link #current()}), reused by every stream on that loop; not thread-safe.
+ * loop ({@link ReadyStreams#batch()}), reused by every stream on that loop; not thread-safe.
  */
 final class FrameBatch
 {
-    private static final FastThreadLocal<FrameBatch> LOCAL = new FastThreadLocal<>()
-    {
-        @Override
-        protected FrameBatch initialValue()
-        {
-            return new FrameBatch();
-        }
-    };
-
     private byte[][] frames = new byte[256][];
     private int count;
     private int bytes;
-
-    /** @return the calling thread's batch, empty. */
-    static FrameBatch current()
-    {
-        return LOCAL.get();
-    }
 
     void add(final byte[] frame)
     {

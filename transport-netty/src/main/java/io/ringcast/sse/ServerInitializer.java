@@ -36,6 +36,8 @@ import java.util.List;
  *   <li>{@code commit} {@link ConsumerEndpoints.CommitHandler}: {@code POST /commit} of a named consumer;</li>
  *   <li>{@code errors} {@link UnexpectedErrors}: the server's own defects, logged without request text.</li>
  * </ol>
+ * Once an HTTP/1.1 connection carries an SSE stream (its response head is written), {@link StreamBodyEncoder#install}
+ * strips it to {@code limiter}, {@code http} (the body's chunk framing only), {@code events} and {@code errors}.
  * Every channel also joins the server's {@link ChannelGroup}, so shutdown can close what is left. Called by Netty
  * on the channel's event loop for each new channel.
  */

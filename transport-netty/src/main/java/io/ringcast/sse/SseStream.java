@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.ringcast.engine.CloseReason;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Event;
@@ -46,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * pending the head and heartbeats are written but events wait, so that a {@code reset} frame can precede them.
  *
  * <p>Delivery: the engine calls {@link #onAvailable()} on its dispatcher thread once per empty-to-non-empty
- * transition; that schedules this stream's {@link #run() drain} on the channel's event loop. A drain takes up to a
+ * transition; that queues this stream's {@link #run() drain} on the channel's event loop ({@link ReadyStreams}: one task
+ * per loop drains every stream a dispatcher pass woke). A drain takes up to a
  * batch of events, copies their shared, pre-encoded frames ({@link SseFrames}) into one pooled buffer and flushes
  * once. When the engine queue overflows the slow-client policy applies (disconnect: the engine closes the
  * subscription and the stream is cut off).
@@ -74,7 +74,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: the {@link SubscriptionListener} callbacks may be called from any thread and only schedule work; so
  * do the callbacks of the resume task; every other method runs on the channel's event loop.
  */
-final class SseStream implements SubscriptionListener, EventHandler, Runnable
+final class SseStream extends Heartbeats.Member implements SubscriptionListener, EventHandler, Runnable
 {
     /** A client that does not take the rest of an ended stream within this long is cut off. */
     static final long END_FLUSH_TIMEOUT_MS = 5_000;
@@ -100,6 +100,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private final ChannelHandlerContext ctx;
     /** The channel's event loop, kept so that the dispatcher's wake-up does not walk ctx -> channel -> loop. */
     private final EventExecutor loop;
+    /** The loop's woken streams: the engine's wake-ups are coalesced into one task per loop. */
+    private final ReadyStreams ready;
     private final ServerMetrics metrics;
     private final StreamSettings settings;
     private final int batchLimit;
@@ -109,8 +111,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     private State state;
     private Subscription subscription;
     private ResumedStream resumed;
-    private ScheduledFuture<?> heartbeat;
-    private FrameBatch batch;
+    /** The loop's heartbeat task, which visits this stream once its head is written. */
+    private final Heartbeats heartbeats;
     private boolean wroteSinceHeartbeat;
     /**
      * Where event batches are written from: just in front of the HTTP/1 body encoder ({@link StreamBodyEncoder}, which
@@ -135,6 +137,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     {
         this.ctx = ctx;
         this.loop = ctx.executor();
+        this.ready = ReadyStreams.of(loop);
+        this.heartbeats = Heartbeats.of(loop, settings.heartbeatIntervalMs());
         this.metrics = metrics;
         this.settings = settings;
         this.batchLimit = settings.drainBatch();
@@ -247,7 +251,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     @Override
     public void onAvailable()
     {
-        loop.execute(this);
+        ready.wake(this);
     }
 
     /** Ends the stream after the engine closed the subscription: the task drains what is queued, then ends. */
@@ -376,8 +380,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         // from here on the connection only writes this stream's body: drop the request side
         rawOutput = StreamBodyEncoder.install(ctx.pipeline(), http10);
         metrics.streamsOpened.increment();
-        heartbeat = loop.scheduleAtFixedRate(
-            this::heartbeat, settings.heartbeatIntervalMs(), settings.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+        heartbeats.add(this);
     }
 
     private void closedByEngine(final CloseReason reason)
@@ -497,10 +500,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             metrics.pendingBytes.addAndGet(-accountedBytes);
             accountedBytes = 0;
         }
-        if (heartbeat != null)
-        {
-            heartbeat.cancel(false);
-        }
+        heartbeats.remove(this);
         final Subscription s = subscription;
         if (s != null)
         {
@@ -544,7 +544,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         }
         if (drainOnce() && state == State.LIVE)
         {
-            loop.execute(this);
+            ready.wake(this);
         }
     }
 
@@ -581,7 +581,7 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
             EnvelopeFrames.frame(catchingUp ? r.position() : event.idString(), event) :
             catchingUp ? SseFrames.frame(r.position(), event.type(), event.payloadBuffer(), event.payloadLength()) :
                 SseFrames.frameOf(event);
-        batch.add(frame);
+        ready.batch().add(frame);
         lastFrameBytes = frame.length;
     }
 
@@ -599,17 +599,17 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
     /** @return {@code true} when the drain took its whole limit: more may be waiting and no wake-up will come. */
     private boolean drainOnce()
     {
-        final FrameBatch b = FrameBatch.current();
-        batch = b;
+        final FrameBatch b = ready.batch();
         final int n;
         final int limit = limit();
         try
         {
             n = resumed != null ? resumed.drain(this, limit) : subscription.drain(this, limit);
         }
-        finally
+        catch (final RuntimeException e)
         {
-            batch = null;
+            b.clear();
+            throw e;
         }
         if (b.count() > 0)
         {
@@ -685,7 +685,8 @@ final class SseStream implements SubscriptionListener, EventHandler, Runnable
         return b;
     }
 
-    private void heartbeat()
+    @Override
+    void heartbeat()
     {
         if (state == State.ENDED)
         {

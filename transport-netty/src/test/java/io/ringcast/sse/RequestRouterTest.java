@@ -331,7 +331,10 @@ class RequestRouterTest
         assertTrue(plain.contains("connection: close"), plain);
         assertFalse(plain.contains("transfer-encoding"), plain);
         assertTrue(plain.endsWith("\r\n\r\nretry: 2000\n\n"), plain);
-        http10.close();
+        // the body ends with the connection: no terminating chunk
+        ((StreamOpener)http10.pipeline().get("events")).stream().end();
+        assertEquals("", output(http10));
+        assertFalse(http10.isActive());
     }
 
     @Test

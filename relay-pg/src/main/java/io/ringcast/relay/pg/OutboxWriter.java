@@ -29,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * node id and the batch's last {@code origin_seq} ({@link ReadTrigger}).
  *
  * <p><b>Where the events come from.</b> With the node's journal ({@link #useJournal}, the server's default) the
- * writer reads this node's events from the journal, after the highest {@code origin_seq} of its origin that the
- * outbox holds (asked of PostgreSQL at every connection before the first batch, including what the pruner deleted),
+ * writer reads this node's events from the journal, after the highest {@code origin_seq} of its origin committed to
+ * the outbox (its head in {@code ringcast_outbox_head}, asked at the first connection after a start; retention never
+ * lowers it),
  * and keeps nothing but the batch in memory: an outage of PostgreSQL plus a restart of the node (graceful or
  * {@code kill -9}) loses nothing the journal wrote; the backlog is bounded by the journal's retention. An event's
  * {@code origin_seq} is its id, and ids only grow on a node across restarts, so "after the highest origin_seq" is
@@ -42,8 +43,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Without a journal ({@code --data-dir none}) the stage {@code offer}s a copy of each local event into a bounded
  * single-producer queue the writer drains: the backlog lives in memory and is lost with the process.
  *
- * <p><b>Buffering policy without a journal.</b> While PostgreSQL is slow or down the writer keeps its current batch and retries it
- * with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
+ * <p><b>Buffering policy without a journal.</b> While PostgreSQL is slow or down the writer keeps its current batch
+ * and retries it with backoff; new events wait in the queue ({@link RelayConfig#bufferEvents()} events). When the queue is full the
  * stage drops the newest event, counts it ({@code relay_dropped_writes_total}), keeps the health degraded for a
  * minute, and remembers the id range so {@link OutboxLog} never claims a complete replay across it. Local delivery
  * is never affected: the stage never blocks. Memory is bounded by queue capacity plus one batch.
@@ -96,8 +97,8 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         "   ON CONFLICT (origin) DO UPDATE SET max_seq = EXCLUDED.max_seq WHERE h.max_seq < ? RETURNING 1)" +
         " SELECT (SELECT count(*) FROM head), pg_notify(?, ?)";
     /**
-     * Where this origin's rows end in the outbox, including rows the pruner deleted: its head, raised in every batch's
-     * transaction.
+     * Where this origin's rows end in the outbox: its head, raised by every batch in the batch's own transaction and
+     * never lowered by retention.
      */
     private static final String COMMITTED_SQL = "SELECT max_seq FROM ringcast_outbox_head WHERE origin = ?";
     /** How long the writer parks while the journal has not yet written a local event the stage saw. */
@@ -363,10 +364,10 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     {
         final long from = readBefore + 1;
         final long to = batch.size() > firstNew ? batch.get(firstNew).id() - 1 : Math.max(from, lastLocalId.get());
-        counters.journalGaps.incrementAndGet();
         firstDroppedId.accumulateAndGet(from, Math::min);
         lastDroppedId.accumulateAndGet(to, Math::max);
         lastGapMs = System.currentTimeMillis();
+        counters.journalGaps.incrementAndGet(); // last: whoever sees the count sees the range and the health
         LOG.log(System.Logger.Level.WARNING, "relay writer {0}: the journal's retention deleted events of this node " +
             "with ids in [{1}, {2}] before they reached the outbox (the writer fell behind: PostgreSQL unreachable " +
             "longer than the journal keeps events?); other replicas never receive them and no resume across them " +
@@ -534,8 +535,10 @@ final class OutboxWriter implements EventStage, Runnable, Durability
 
     /**
      * Commits {@code events} in one transaction with one NOTIFY: normally by binary {@code COPY}; by the
-     * {@code INSERT ... ON CONFLICT DO NOTHING} path when the previous attempt failed (its commit outcome may be
-     * unknown, so some of these rows may be in the outbox already) or when the COPY hits a row already there.
+     * de-duplicating {@code INSERT} (only the rows above the origin's head) when the previous attempt failed (its
+     * commit outcome may be unknown, so some of these rows may be in the outbox already) or when the head says the
+     * COPY batch overlaps rows already there. A batch that found no partition for its rows is written again after
+     * the missing partitions are made.
      */
     private void write(final List<Event> events) throws SQLException
     {
@@ -702,7 +705,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         }
     }
 
-    /** The multi-row {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING} and NOTIFY, autocommit. */
+    /** The multi-row {@code INSERT ... SELECT FROM unnest(arrays)} of the rows above the head, and NOTIFY, autocommit. */
     private void writeInsert(final List<Event> events) throws SQLException
     {
         final int n = events.size();
@@ -811,11 +814,15 @@ final class OutboxWriter implements EventStage, Runnable, Durability
         }
     }
 
-    /** {@link Durability}: {@code null} while connected, else why the outbox cannot be written. */
+    /**
+     * {@link Durability}: {@code null} while connected, else that the outbox cannot be written. Without the driver's
+     * message: it is shown to publishers and may name the database host (the health detail, behind the metrics token,
+     * has it).
+     */
     @Override
     public String unavailableReason()
     {
-        return connected ? null : "the PostgreSQL outbox is unreachable: " + lastError;
+        return connected ? null : "the PostgreSQL outbox is unreachable";
     }
 
     /** {@link Durability}: local events in the range were dropped (queue full) or deleted from the journal unwritten. */

@@ -71,6 +71,22 @@ class RelayConfigTest
         assertEquals("postgres", p.name());
     }
 
+    @Test
+    void shouldSizePartitionsFromTheRetentionUnlessGivenAndRefuseOnesLongerThanIt()
+    {
+        final RelayConfig c = new RelayConfig().url(URL).nodeId("n1").retentionMs(3_600_000);
+        assertEquals(600_000, c.partitionMs(), "a sixth of the retention");
+        assertEquals(1_000, new RelayConfig().retentionMs(2_000).partitionMs(), "at least one second");
+        assertEquals(60_000, c.partitionMs(60_000).partitionMs());
+        c.validate();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.partitionMs(7_200_000).validate())
+            .getMessage().startsWith("partitionMs must be in 1000..pg-retention-ms"));
+        assertThrows(IllegalArgumentException.class, () -> c.partitionMs(999).validate());
+        assertEquals(2 * 600_000, OutboxPartitions.aheadMs(c.partitionMs(600_000)), "two partitions ahead");
+        assertEquals(OutboxPartitions.MAX_CREATED_PER_CALL * 1_000L,
+            OutboxPartitions.aheadMs(c.partitionMs(1_000).pruneIntervalMs(600_000)), "bounded by the partition count");
+    }
+
     private static void assertMessage(final String setting, final Map<String, String> settings)
     {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
