@@ -61,6 +61,15 @@ final class ClientPosition
         return v == null ? -1 : v;
     }
 
+    /**
+     * @return the client's position as its next SSE id: once {@link #caughtUp()}, the last delivered event's own
+     *         stamp; before, the printable vector.
+     */
+    String print(final LastDelivered last)
+    {
+        return caughtUp ? last.print() : print();
+    }
+
     /** @return the printable vector (no stamp suffix). */
     String print()
     {

@@ -26,8 +26,7 @@ final class LocalResume implements ResumedStream
     private final EventHandler passThrough = this::passThrough;
     private EventHandler handler;
     /** The last delivered event's id and formatted id (events are views, valid only while handed over). */
-    private long lastId = -1;
-    private String lastFormattedId;
+    private final LastDelivered last = new LastDelivered();
 
     private LocalResume(final Subscription subscription, final String from)
     {
@@ -83,8 +82,7 @@ final class LocalResume implements ResumedStream
 
     private void passThrough(final Event e)
     {
-        lastId = e.id();
-        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
+        last.record(e);
         handler.onEvent(e);
     }
 
@@ -104,7 +102,7 @@ final class LocalResume implements ResumedStream
     @Override
     public String position()
     {
-        return lastId < 0 ? from : lastIdString();
+        return last.any() ? last.print() : from;
     }
 
     @Override
@@ -141,10 +139,5 @@ final class LocalResume implements ResumedStream
                 target.onClosed(reason);
             }
         }
-    }
-
-    private String lastIdString()
-    {
-        return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
     }
 }

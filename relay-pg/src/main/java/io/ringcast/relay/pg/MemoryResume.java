@@ -48,8 +48,7 @@ final class MemoryResume implements ResumedStream
     private final EventHandler deliverer = this::deliver;
     private final EventHandler passThrough = this::passThrough;
     private EventHandler handler;
-    private long lastId = -1;
-    private String lastFormattedId;
+    private final LastDelivered last = new LastDelivered();
 
     private MemoryResume(final Subscription subscription, final ResumeVector from)
     {
@@ -168,8 +167,7 @@ final class MemoryResume implements ResumedStream
 
     private void passThrough(final Event e)
     {
-        lastId = e.id();
-        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
+        last.record(e);
         handler.onEvent(e);
     }
 
@@ -188,11 +186,7 @@ final class MemoryResume implements ResumedStream
     @Override
     public String position()
     {
-        if (position.caughtUp())
-        {
-            return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
-        }
-        return position.print();
+        return position.print(last);
     }
 
     @Override

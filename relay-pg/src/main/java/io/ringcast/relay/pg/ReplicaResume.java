@@ -83,8 +83,7 @@ public final class ReplicaResume implements ResumedStream
     private final EventHandler passThrough = this::passThrough;
     private EventHandler handler;
     /** The last delivered event's id and formatted id (events are views, valid only while handed over). */
-    private long lastId = -1;
-    private String lastFormattedId;
+    private final LastDelivered last = new LastDelivered();
     private boolean replayDone;
 
     private ReplicaResume(
@@ -315,16 +314,14 @@ public final class ReplicaResume implements ResumedStream
     {
         if (position.admit(e, replayDone))
         {
-            lastId = e.id();
-            lastFormattedId = e.hasFormattedId() ? e.idString() : null;
+            last.record(e);
             handler.onEvent(e);
         }
     }
 
     private void passThrough(final Event e)
     {
-        lastId = e.id();
-        lastFormattedId = e.hasFormattedId() ? e.idString() : null;
+        last.record(e);
         handler.onEvent(e);
     }
 
@@ -342,11 +339,7 @@ public final class ReplicaResume implements ResumedStream
     @Override
     public String position()
     {
-        if (position.caughtUp())
-        {
-            return lastFormattedId != null ? lastFormattedId : io.ringcast.engine.EventIds.format(lastId);
-        }
-        return position.print();
+        return position.print(last);
     }
 
     /** @return {@code true} when the replay provably covers everything the client missed. */
