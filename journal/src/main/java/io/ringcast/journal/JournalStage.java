@@ -43,8 +43,7 @@ final class JournalStage implements EventStage
         append(event);
         if (endOfBatch)
         {
-            VarHandle.fullFence(); // the ring's commits before reading the writer's park state
-            writer.afterBatch();
+            writer.afterBatch(); // fences after the ring's commits, then reads the writer's park state
         }
     }
 

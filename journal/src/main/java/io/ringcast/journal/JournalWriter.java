@@ -41,12 +41,6 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private static final VarHandle ENQUEUED;
     private static final long IDLE_PARK_NS = 100_000_000L;
     private static final long RETENTION_CHECK_NS = 1_000_000_000L;
-    /** Not parked. */
-    private static final int RUNNING = 0;
-    /** Parked for at most the write interval; woken early past the wake threshold or for a pending sync. */
-    private static final int LINGERING = 1;
-    /** Parked with nothing to write; woken at the end of the dispatcher's next batch. */
-    private static final int IDLE = 2;
     /** Empty reads in a row, each after a linger, before the writer parks idle. */
     private static final int LINGERS_BEFORE_IDLE = 10;
     /** Records read from the ring per {@code controlledRead}; the write buffer is written when full anyway. */
@@ -76,7 +70,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private final long syncIntervalNs;
     private final long retryIntervalNs;
     private final long lingerNs;
-    private final int wakeBytes;
+    private final WriterParking parking;
 
     private SegmentFile active;
     private FileChannel channel;
@@ -95,8 +89,6 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private long appendedSinceCount;
 
     private volatile Thread thread;
-    /** {@link #RUNNING}, {@link #LINGERING} or {@link #IDLE}: written by the writer, read by the threads that wake it. */
-    private volatile int parkState;
     private volatile boolean closed;
     private volatile boolean writable = true;
     private volatile String failure;
@@ -133,7 +125,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         this.syncIntervalNs = config.syncInterval().toNanos();
         this.retryIntervalNs = config.retryInterval().toNanos();
         this.lingerNs = config.writeInterval().toNanos();
-        this.wakeBytes = ring.capacity() / 8;
+        this.parking = new WriterParking(ring, ring.capacity() / 8, this::syncPending, () -> LockSupport.unpark(thread));
         this.enqueuedId = lastId;
         this.writtenId = lastId;
         this.durableId = lastId;
@@ -172,25 +164,22 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     /** Any thread (after a full fence following its own store): unparks the writer if it is parked. */
     void wakeIfParked()
     {
-        if (parkState != RUNNING)
-        {
-            LockSupport.unpark(thread);
-        }
+        parking.wakeIfParked();
     }
 
     /**
-     * Dispatcher thread, at the end of a batch (after a full fence following its ring commits): unparks the writer
-     * if it is idle, or lingering while the ring is past the wake threshold or a durable wait needs what the batch
-     * handed over. Allocates nothing; a volatile read and, at most, an unpark.
+     * Dispatcher thread, at the end of a batch: unparks the writer if it is idle, or lingering while the ring is past
+     * the wake threshold or a durable wait needs what the batch handed over ({@link WriterParking#afterCommit}).
+     * Allocates nothing; a fence, a volatile read and, at most, an unpark.
      */
     void afterBatch()
     {
-        final int state = parkState;
-        if (state == IDLE ||
-            state == LINGERING && (ring.size() >= wakeBytes || (long)REQUESTED_SYNC.getVolatile(this) > writtenId))
-        {
-            LockSupport.unpark(thread);
-        }
+        parking.afterCommit();
+    }
+
+    private boolean syncPending()
+    {
+        return (long)REQUESTED_SYNC.getVolatile(this) > writtenId;
     }
 
     /** Any thread: asks for a sync covering {@code id}; allocates nothing. */
@@ -542,11 +531,11 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private void idle()
     {
         final boolean linger = lingerNs > 0 && emptyReads <= LINGERS_BEFORE_IDLE;
-        parkState = linger ? LINGERING : IDLE;
+        final boolean ringEmpty = parking.mayPark(linger);
         final long requested = (long)REQUESTED_SYNC.getVolatile(this);
         final boolean syncDue = requested > durableId && writtenId > durableId &&
             (writtenId >= requested || emptyReads >= 2);
-        if (ring.size() == 0 && !syncDue && !closed)
+        if (ringEmpty && !syncDue && !closed)
         {
             long parkNs = linger ? lingerNs : IDLE_PARK_NS;
             if (writtenId > durableId)
@@ -558,7 +547,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                 LockSupport.parkNanos(this, parkNs);
             }
         }
-        parkState = RUNNING;
+        parking.running();
     }
 
     private void park(final long ns)
