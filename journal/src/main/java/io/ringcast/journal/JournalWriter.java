@@ -24,12 +24,13 @@ import java.util.zip.CRC32C;
  * one {@code fdatasync} covers every record written before it, for every waiter), applies retention, and on a
  * write failure (disk full) cuts the partial write, reports itself unwritable and retries.
  *
- * <p>Pacing: it never spins or yields (on a small machine that takes the cores the engine's threads need). When a
- * read finds the ring empty it parks. While events flow it parks <em>lingering</em>, for at most the write interval
- * ({@link JournalConfig#writeInterval()}), and the dispatcher wakes it early only when the ring is an eighth full or
- * a durable wait needs an id it has just handed over: one {@code write} per interval instead of one wake-up (a
- * system call on each side) per dispatcher batch. After {@link #LINGERS_BEFORE_IDLE} empty lingers it parks
- * <em>idle</em> and the dispatcher wakes it at the end of its next batch.
+ * <p>Pacing: it never spins or yields (on a small machine that takes the cores the engine's threads need). After each
+ * write, and when a read finds the ring empty, it parks <em>lingering</em> for at most the write interval
+ * ({@link JournalConfig#writeInterval()}) unless the ring is an eighth full; the dispatcher wakes it early only when
+ * the ring passes that mark or a durable wait needs an id it has just handed over. So a busy engine costs one
+ * {@code write} per interval, however fast events come, instead of one wake-up (a system call on each side) or one
+ * small write per dispatcher batch. After {@link #LINGERS_BEFORE_IDLE} empty lingers it parks <em>idle</em> and the
+ * dispatcher wakes it at the end of its next batch.
  *
  * <p>Thread-safety: {@link #run} on the writer thread only. {@link #enqueued} and {@link #wakeIfParked} on the
  * dispatcher thread; {@link #requestSync}, the id getters, {@link #isWritable} and {@link #close} on any thread.
@@ -83,6 +84,9 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private long lastSyncNs = System.nanoTime();
     private long lastRetentionNs = System.nanoTime();
     private boolean writeFailedThisRead;
+    /** The ring message a failed write interrupted (-1: none), and the offset of its first record not yet buffered. */
+    private int partialMessageIndex = -1;
+    private int partialMessageOffset;
     /** Reads in a row that found the ring empty. */
     private int emptyReads;
     /** Records framed since the counter was last updated (one counter update per read, not per record). */
@@ -144,15 +148,15 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
 
     // ------------------------------------------------------------------------------ other threads
 
-    /** Dispatcher thread: {@code id} is in the ring (a release store: no fence per event). */
-    void enqueued(final long id)
+    /** Dispatcher thread: the ids {@code firstId..lastId} are in the ring (a release store: no fence per batch). */
+    void enqueued(final long firstId, final long lastId)
     {
         if (!enqueuedAny)
         {
             enqueuedAny = true;
-            firstEnqueuedId = id;
+            firstEnqueuedId = firstId;
         }
-        ENQUEUED.setRelease(this, id);
+        ENQUEUED.setRelease(this, lastId);
     }
 
     /** @return the first id handed to this writer since the journal opened, or -1. */
@@ -309,49 +313,61 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             {
                 break;
             }
-            if (read == 0)
-            {
-                emptyReads++;
-                idle();
-            }
-            else
-            {
-                emptyReads = 0;
-            }
+            emptyReads = read == 0 ? emptyReads + 1 : 0;
+            idle(); // after a write too: one write per interval, not one per record the dispatcher adds meanwhile
         }
         sync(true, true, System.nanoTime());
         closeChannel();
     }
 
+    /**
+     * One ring message: a dispatcher batch of records, each {@code int bodyLength | int 0 | body}. Checksums and
+     * buffers them one by one; when a write fails part-way, the records buffered so far stay buffered for the retry and
+     * the message is read again from the first record not yet buffered.
+     */
     @Override
     public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        final int recordBytes = SegmentFormat.FRAME_BYTES + length;
-        final long id = buffer.getLong(index + RecordCodec.ID_OFFSET);
-        if (writeBuffer.remaining() < recordBytes && !flush())
+        final int end = index + length;
+        int offset = index == partialMessageIndex ? partialMessageOffset : index;
+        while (offset < end)
         {
-            writeFailedThisRead = true;
-            return Action.ABORT;
-        }
-        if (active == null || position + writeBuffer.position() + recordBytes > config.segmentBytes() &&
-            position + writeBuffer.position() > SegmentFormat.HEADER_BYTES)
-        {
-            if (!flush() || !roll(id))
+            final int bodyLength = buffer.getInt(offset);
+            final int recordBytes = SegmentFormat.FRAME_BYTES + bodyLength;
+            final int body = offset + SegmentFormat.FRAME_BYTES;
+            final long id = buffer.getLong(body + RecordCodec.ID_OFFSET);
+            if (!makeRoom(recordBytes, id))
             {
+                partialMessageIndex = index;
+                partialMessageOffset = offset;
                 writeFailedThisRead = true;
                 return Action.ABORT;
             }
+            ringView.limit(body + bodyLength).position(body);
+            crc.reset();
+            crc.update(ringView);
+            ringView.position(body);
+            writeBuffer.putInt(bodyLength).putInt((int)crc.getValue()).put(ringView);
+            bufferedLastId = id;
+            bufferedNewestTs = buffer.getLong(body + 8);
+            nextPosition++;
+            appendedSinceCount++;
+            offset += recordBytes;
         }
-        ringView.limit(index + length).position(index);
-        crc.reset();
-        crc.update(ringView);
-        ringView.position(index);
-        writeBuffer.putInt(length).putInt((int)crc.getValue()).put(ringView);
-        bufferedLastId = id;
-        bufferedNewestTs = buffer.getLong(index + 8);
-        nextPosition++;
-        appendedSinceCount++;
+        partialMessageIndex = -1;
         return Action.CONTINUE;
+    }
+
+    /** Makes room for a record: writes the buffer when it is full, rolls the segment when the record would not fit. */
+    private boolean makeRoom(final int recordBytes, final long id)
+    {
+        if (writeBuffer.remaining() < recordBytes && !flush())
+        {
+            return false;
+        }
+        final boolean rollDue = active == null || position + writeBuffer.position() + recordBytes > config.segmentBytes() &&
+            position + writeBuffer.position() > SegmentFormat.HEADER_BYTES;
+        return !rollDue || flush() && roll(id);
     }
 
     /** Writes the buffered records; on failure cuts any partial write and keeps them for a retry. */
@@ -531,11 +547,11 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private void idle()
     {
         final boolean linger = lingerNs > 0 && emptyReads <= LINGERS_BEFORE_IDLE;
-        final boolean ringEmpty = parking.mayPark(linger);
+        final boolean mayPark = parking.mayPark(linger);
         final long requested = (long)REQUESTED_SYNC.getVolatile(this);
         final boolean syncDue = requested > durableId && writtenId > durableId &&
             (writtenId >= requested || emptyReads >= 2);
-        if (ringEmpty && !syncDue && !closed)
+        if (mayPark && !syncDue && !closed)
         {
             long parkNs = linger ? lingerNs : IDLE_PARK_NS;
             if (writtenId > durableId)

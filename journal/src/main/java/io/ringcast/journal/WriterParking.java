@@ -53,13 +53,14 @@ final class WriterParking
     /**
      * Writer thread: announces a park ({@link #LINGERING} or {@link #IDLE}), then reads the ring again.
      *
-     * @return {@code true} when the ring is still empty: the writer may park (and must call {@link #running} after);
-     *         {@code false}: it has records to write.
+     * @return {@code true} when the writer may park (and must call {@link #running} after): lingering, while the ring
+     *         is below the wake threshold; idle, while it is empty. {@code false}: it has records to write now.
      */
     boolean mayPark(final boolean linger)
     {
         state = linger ? LINGERING : IDLE;
-        return ring.size() == 0;
+        final int size = ring.size();
+        return linger ? size < wakeBytes : size == 0;
     }
 
     /** Writer thread: back from a park (or from an announcement it did not follow). */
