@@ -6,14 +6,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The ring stage that hands every event to the journal's writer thread. It encodes each event's record into a batch
- * buffer of its own ({@code int bodyLength | int 0 | body}: the writer fills in the checksum), and at the end of each
- * dispatcher batch copies the whole batch into a bounded byte ring (Agrona {@link RingBuffer}) as one message and, if
- * needed, wakes the writer ({@link JournalWriter#afterBatch}). Allocates nothing and makes no system call per event;
- * the ring's claim, commit and release store happen once per batch.
+ * buffer of its own ({@code int bodyLength | int 0 | body}: the writer fills in the checksum) and copies the batch into
+ * a bounded byte ring (Agrona {@link RingBuffer}) as one message, then wakes the writer if needed
+ * ({@link JournalWriter#afterBatch}). Allocates nothing and makes no system call per event.
+ *
+ * <p>The hand-over (a ring claim, a copy, a commit and a fence) happens at the end of a dispatcher batch once the batch
+ * holds {@value #HANDOVER_EVENTS} events or {@value #HANDOVER_BYTES} bytes, or its first event is a millisecond old
+ * (by the events' own timestamps: no clock read), or a durable wait or a reader of the journal needs it; and whenever the dispatcher finds the
+ * ring drained ({@link #onIdle}). So a busy engine whose batches hold one or two events pays it once per many events,
+ * and an event never waits in this buffer longer than the dispatcher stays busy, a millisecond at most.
  *
  * <p>At the bound: while the writer is healthy a full ring makes the dispatcher wait for it (the disk sets the pace,
  * and the engine's ring pushes back on publishers); while the journal cannot write (disk full) the batch is not
@@ -26,6 +32,10 @@ import java.util.concurrent.locks.LockSupport;
 final class JournalStage implements EventStage
 {
     private static final int MSG_TYPE = 1;
+    /** A batch of at least this many events is handed over at the end of the dispatcher batch. */
+    static final int HANDOVER_EVENTS = 256;
+    /** A batch of at least this many bytes is handed over at the end of the dispatcher batch. */
+    static final int HANDOVER_BYTES = 64 * 1024;
 
     private final RingBuffer ring;
     private final JournalWriter writer;
@@ -38,6 +48,8 @@ final class JournalStage implements EventStage
     private int batchEvents;
     private long batchFirstId;
     private long batchLastId;
+    private long batchFirstTimestampMs;
+    private long batchLastTimestampMs;
 
     JournalStage(final RingBuffer ring, final JournalWriter writer, final JournalCounters counters)
     {
@@ -52,11 +64,31 @@ final class JournalStage implements EventStage
     public void onEvent(final Event event, final boolean endOfBatch)
     {
         append(event);
-        if (endOfBatch)
+        if (endOfBatch && batchEvents != 0)
         {
-            handOver();
-            writer.afterBatch(); // fences after the ring's commit, then reads the writer's park state
+            writer.staged(batchLastId);
+            if (batchEvents >= HANDOVER_EVENTS || batchBytes >= HANDOVER_BYTES ||
+                batchLastTimestampMs != batchFirstTimestampMs || writer.requestedBeyond(batchFirstId))
+            {
+                handOverAndWake();
+            }
         }
+    }
+
+    /** The dispatcher found the ring drained: whatever the batch holds goes to the writer now. */
+    @Override
+    public void onIdle()
+    {
+        if (batchEvents != 0)
+        {
+            handOverAndWake();
+        }
+    }
+
+    private void handOverAndWake()
+    {
+        handOver();
+        writer.afterBatch(); // fences after the ring's commit, then reads the writer's park state
     }
 
     private void append(final Event event)
@@ -72,15 +104,17 @@ final class JournalStage implements EventStage
         {
             handOver();
         }
-        batchView.putInt(batchBytes, bodyLength);
-        batchView.putInt(batchBytes + 4, 0);
+        batchView.putInt(batchBytes, bodyLength, ByteOrder.LITTLE_ENDIAN); // the file's frame: length, checksum
+        batchView.putInt(batchBytes + 4, 0, ByteOrder.LITTLE_ENDIAN);
         codec.encode(event, batch, batchBytes + SegmentFormat.FRAME_BYTES);
         if (batchEvents++ == 0)
         {
             batchFirstId = event.id();
+            batchFirstTimestampMs = event.timestampMs();
         }
         batchBytes += recordBytes;
         batchLastId = event.id();
+        batchLastTimestampMs = event.timestampMs();
     }
 
     /** Copies the batch into the ring as one message (waiting while the ring is full and the writer healthy). */

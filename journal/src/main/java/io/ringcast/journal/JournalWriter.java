@@ -40,6 +40,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
 {
     private static final VarHandle REQUESTED_SYNC;
     private static final VarHandle ENQUEUED;
+    private static final VarHandle REQUESTED_WRITE;
+    private static final VarHandle STAGED;
     private static final long IDLE_PARK_NS = 100_000_000L;
     private static final long RETENTION_CHECK_NS = 1_000_000_000L;
     /** Empty reads in a row, each after a linger, before the writer parks idle. */
@@ -54,6 +56,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             REQUESTED_SYNC = lookup.findVarHandle(JournalWriter.class, "requestedSyncId", long.class);
             ENQUEUED = lookup.findVarHandle(JournalWriter.class, "enqueuedId", long.class);
+            REQUESTED_WRITE = lookup.findVarHandle(JournalWriter.class, "requestedWriteId", long.class);
+            STAGED = lookup.findVarHandle(JournalWriter.class, "stagedId", long.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -104,6 +108,10 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     /** Records written: the position after the newest written record. */
     private volatile long writtenPosition;
     private volatile long durableId;
+    @SuppressWarnings("unused") // accessed through REQUESTED_WRITE
+    private volatile long requestedWriteId = -1;
+    /** The newest id the dispatcher's stage has taken (handed over or still in its batch buffer). */
+    private volatile long stagedId = -1;
     @SuppressWarnings("unused") // accessed through REQUESTED_SYNC
     private volatile long requestedSyncId = -1;
 
@@ -129,7 +137,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         this.syncIntervalNs = config.syncInterval().toNanos();
         this.retryIntervalNs = config.retryInterval().toNanos();
         this.lingerNs = config.writeInterval().toNanos();
-        this.parking = new WriterParking(ring, ring.capacity() / 8, this::syncPending, () -> LockSupport.unpark(thread));
+        this.parking = new WriterParking(ring, ring.capacity() / 8, this::writePending, () -> LockSupport.unpark(thread));
         this.enqueuedId = lastId;
         this.writtenId = lastId;
         this.durableId = lastId;
@@ -181,9 +189,52 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         parking.afterCommit();
     }
 
-    private boolean syncPending()
+    /**
+     * Dispatcher thread: whether a durable wait or a reader asks for an id at or after {@code firstId} (then the batch
+     * holding it is handed over at once). Two volatile reads.
+     */
+    boolean requestedBeyond(final long firstId)
     {
-        return (long)REQUESTED_SYNC.getVolatile(this) > writtenId;
+        return (long)REQUESTED_SYNC.getVolatile(this) >= firstId || (long)REQUESTED_WRITE.getVolatile(this) >= firstId;
+    }
+
+    /** Dispatcher thread, at the end of a batch: {@code id} is the newest id its stage has taken (a release store). */
+    void staged(final long id)
+    {
+        STAGED.setRelease(this, id);
+    }
+
+    /** @return the newest id the dispatcher's stage has taken, written or not. */
+    long stagedId()
+    {
+        return stagedId;
+    }
+
+    /**
+     * Any thread: asks for {@code id} to be written (not synced) soon, for a reader that needs it; the dispatcher hands
+     * its batch over and the writer is woken. Allocates nothing.
+     */
+    void requestWrite(final long id)
+    {
+        long current;
+        do
+        {
+            current = (long)REQUESTED_WRITE.getVolatile(this);
+            if (current >= id)
+            {
+                break;
+            }
+        }
+        while (!REQUESTED_WRITE.compareAndSet(this, current, id));
+        VarHandle.fullFence();
+        wakeIfParked();
+    }
+
+    /** Whether a durable wait or a reader asks for an id not written yet. */
+    private boolean writePending()
+    {
+        final long written = writtenId;
+        return (long)REQUESTED_SYNC.getVolatile(this) > written || (long)REQUESTED_WRITE.getVolatile(this) > written;
     }
 
     /** Any thread: asks for a sync covering {@code id}; allocates nothing. */
@@ -330,12 +381,17 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     {
         final int end = index + length;
         int offset = index == partialMessageIndex ? partialMessageOffset : index;
+        if (active != null && writeBuffer.remaining() >= end - offset &&
+            position + writeBuffer.position() + (end - offset) <= config.segmentBytes())
+        {
+            return bufferWhole(buffer, offset, end);
+        }
         while (offset < end)
         {
-            final int bodyLength = buffer.getInt(offset);
+            final int bodyLength = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
             final int recordBytes = SegmentFormat.FRAME_BYTES + bodyLength;
             final int body = offset + SegmentFormat.FRAME_BYTES;
-            final long id = buffer.getLong(body + RecordCodec.ID_OFFSET);
+            final long id = buffer.getLong(body + RecordCodec.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
             if (!makeRoom(recordBytes, id))
             {
                 partialMessageIndex = index;
@@ -349,11 +405,42 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             ringView.position(body);
             writeBuffer.putInt(bodyLength).putInt((int)crc.getValue()).put(ringView);
             bufferedLastId = id;
-            bufferedNewestTs = buffer.getLong(body + 8);
+            bufferedNewestTs = buffer.getLong(body + 8, ByteOrder.LITTLE_ENDIAN);
             nextPosition++;
             appendedSinceCount++;
             offset += recordBytes;
         }
+        partialMessageIndex = -1;
+        return Action.CONTINUE;
+    }
+
+    /**
+     * The common case: the rest of the message fits in the write buffer and the segment. Checksums each record in
+     * place (the frame's second int, left 0 by the dispatcher) and copies the frames in one piece.
+     */
+    private Action bufferWhole(final MutableDirectBuffer buffer, final int start, final int end)
+    {
+        int offset = start;
+        int lastBody = -1;
+        int records = 0;
+        while (offset < end)
+        {
+            final int bodyLength = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+            final int body = offset + SegmentFormat.FRAME_BYTES;
+            ringView.limit(body + bodyLength).position(body);
+            crc.reset();
+            crc.update(ringView);
+            buffer.putInt(offset + 4, (int)crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+            lastBody = body;
+            records++;
+            offset = body + bodyLength;
+        }
+        ringView.limit(end).position(start);
+        writeBuffer.put(ringView);
+        bufferedLastId = buffer.getLong(lastBody + RecordCodec.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        bufferedNewestTs = buffer.getLong(lastBody + 8, ByteOrder.LITTLE_ENDIAN);
+        nextPosition += records;
+        appendedSinceCount += records;
         partialMessageIndex = -1;
         return Action.CONTINUE;
     }

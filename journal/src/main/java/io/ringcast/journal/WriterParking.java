@@ -31,22 +31,22 @@ final class WriterParking
 
     private final RingBuffer ring;
     private final int wakeBytes;
-    private final BooleanSupplier syncPending;
+    private final BooleanSupplier writePending;
     private final Runnable unpark;
     private volatile int state;
 
     /**
      * @param ring      the ring the dispatcher fills and the writer drains.
      * @param wakeBytes how full the ring must be for a lingering writer to be woken early.
-     * @param syncPending  whether a durable wait needs records the writer has not written yet (read by the
+     * @param writePending whether a durable wait or a reader needs records the writer has not written yet (read by the
      *                     dispatcher, only while the writer lingers).
      * @param unpark    unparks the writer thread ({@code LockSupport.unpark}).
      */
-    WriterParking(final RingBuffer ring, final int wakeBytes, final BooleanSupplier syncPending, final Runnable unpark)
+    WriterParking(final RingBuffer ring, final int wakeBytes, final BooleanSupplier writePending, final Runnable unpark)
     {
         this.ring = ring;
         this.wakeBytes = wakeBytes;
-        this.syncPending = syncPending;
+        this.writePending = writePending;
         this.unpark = unpark;
     }
 
@@ -79,7 +79,7 @@ final class WriterParking
     {
         VarHandle.fullFence(); // the ring's ordered commit before the load of the state
         final int s = state;
-        if (s == IDLE || s == LINGERING && (ring.size() >= wakeBytes || syncPending.getAsBoolean()))
+        if (s == IDLE || s == LINGERING && (ring.size() >= wakeBytes || writePending.getAsBoolean()))
         {
             unpark.run();
             return true;
