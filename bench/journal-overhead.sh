@@ -55,19 +55,5 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 echo "load after: $(cat /proc/loadavg)" >> "$out/machine.txt"
-for r in $(seq 1 "$rounds"); do
-  # one JSON array per round: the report pairs the two peers within a file
-  merged="$out/round-$r.json"
-  { echo "["; first=1
-    for f in "$out"/round-"$r"-*.json; do
-      body=$(sed -e '1s/^\[//' -e '$s/\]$//' "$f")
-      [ -n "$(echo "$body" | tr -d '[:space:]')" ] || continue
-      [ $first = 1 ] || echo ","
-      echo "$body"; first=0
-    done
-    echo "]"; } > "$merged"
-done
-# shellcheck disable=SC2046
-"$JAVA" -cp "$JAR" io.ringcast.bench.report.JournalOverhead $(ls "$out"/round-*.json | grep -E '/round-[0-9]+\.json$') \
-  | tee "$out/summary.md"
+"$JAVA" -cp "$JAR" io.ringcast.bench.report.JournalOverhead "$out"/round-*.json | tee "$out/summary.md"
 echo "results: $out"

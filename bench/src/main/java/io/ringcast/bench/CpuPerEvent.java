@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *       --peers ringcast,ringcast-journal --subscribers 16 --rate 500000 --seconds 5 --rounds 3
  * </pre>
  *
- * Output: one line per peer and round: the loss, then microseconds of CPU per 1,000 events for each thread named by
+ * {@code --rate 0} publishes as fast as the peer takes events (saturated) instead of at a fixed rate.
+ *
+ * <p>Output: one line per peer and round: the loss, then microseconds of CPU per 1,000 events the peer accepted, for each thread named by
  * the peer or the rig (dispatcher, journal writer, publisher, consumer) and for the whole process.
  *
  * <p>Thread-safety: a command-line program; one thread drives it.
@@ -73,10 +75,11 @@ public final class CpuPerEvent
                     final StepResult r = rig.step(rate, TimeUnit.SECONDS.toNanos(seconds));
                     final long process = os.getProcessCpuTime() - processBefore;
                     final Map<String, Long> after = cpuByThread(threads);
-                    final double perThousand = 1_000.0 / Math.max(1, r.offered()) / 1_000.0; // ns -> us per 1k
+                    final long accepted = r.offered() - r.refused();
+                    final double perThousand = 1_000.0 / Math.max(1, accepted) / 1_000.0; // ns -> us per 1k accepted
                     final StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                        "round %d %-18s offered %,d loss %.4f%% | CPU us per 1k events:", round, peer, r.offered(),
-                        100 * r.loss()));
+                        "round %d %-18s accepted %,d delivered/s %,.0f loss %.4f%% | CPU us per 1k accepted events:", round,
+                        peer, accepted, r.deliveriesPerSec(), 100 * r.loss()));
                     for (final Map.Entry<String, Long> e : new TreeMap<>(after).entrySet())
                     {
                         final long spent = e.getValue() - before.getOrDefault(e.getKey(), 0L);

@@ -8,21 +8,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What the journal costs the engine, from paired runs: each JSON file holds one round in which {@code ringcast} and
- * {@code ringcast-journal} ran the same workloads in one JMH invocation. For every workload it prints each round's
+ * What the journal costs the engine, from paired runs: in each round {@code ringcast} and {@code ringcast-journal}
+ * ran a workload in one JMH invocation (files named {@code round-<n>-<workload>.json} belong to round n; any other
+ * file is a round of its own). For every workload it prints each round's
  * ratio (journal ÷ memory only) of the saturated and of the lossless deliveries/s, and their median over the rounds:
  * pairing within a round cancels most of what other load on the machine does to both.
  *
  * <pre>
- *   java -cp bench/target/benchmarks.jar io.ringcast.bench.report.JournalOverhead round-*.json
+ *   java -cp bench/target/benchmarks.jar io.ringcast.bench.report.JournalOverhead bench/results/journal-overhead-X/round-*.json
  * </pre>
  *
  * <p>Thread-safety: a command-line program.
  */
 public final class JournalOverhead
 {
+    private static final Pattern ROUND_FILE = Pattern.compile("round-(\\d+)-.*\\.json");
     private static final String[] METRICS = {"saturatedDeliveriesPerSec", "losslessDeliveriesPerSec"};
 
     private JournalOverhead()
@@ -40,10 +44,14 @@ public final class JournalOverhead
         // workload -> metric -> ratios, one per round
         final Map<String, Map<String, List<Double>>> ratios = new TreeMap<>();
         final Map<String, Map<String, List<String>>> pairs = new TreeMap<>();
+        final Map<String, Summary> rounds = new TreeMap<>();
         for (final String file : args)
         {
-            final Summary round = new Summary(out);
-            round.load(Path.of(file));
+            final Matcher m = ROUND_FILE.matcher(Path.of(file).getFileName().toString());
+            rounds.computeIfAbsent(m.matches() ? "round " + m.group(1) : file, k -> new Summary(out)).load(Path.of(file));
+        }
+        for (final Summary round : rounds.values())
+        {
             final Map<String, Summary.Row> memory = new TreeMap<>();
             final Map<String, Summary.Row> journal = new TreeMap<>();
             for (final Summary.Row row : round.rows())
@@ -92,14 +100,14 @@ public final class JournalOverhead
             {
                 final List<Double> r = m.getValue();
                 final List<String> p = pairs.get(w.getKey()).get(m.getKey());
-                final StringBuilder rounds = new StringBuilder();
+                final StringBuilder each = new StringBuilder();
                 for (int i = 0; i < r.size(); i++)
                 {
-                    rounds.append(i == 0 ? "" : "; ").append(p.get(i))
+                    each.append(i == 0 ? "" : "; ").append(p.get(i))
                         .append(String.format(Locale.ROOT, " (%.2f)", r.get(i)));
                 }
                 out.printf(Locale.ROOT, "| %s | %s | %s | **%.2f** |%n", w.getKey(),
-                    m.getKey().replace("DeliveriesPerSec", " deliveries/s"), rounds, median(r));
+                    m.getKey().replace("DeliveriesPerSec", " deliveries/s"), each, median(r));
             }
         }
     }
