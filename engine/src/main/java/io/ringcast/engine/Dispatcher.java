@@ -331,6 +331,22 @@ final class Dispatcher
      */
     int onIdle()
     {
+        stagesIdle();
+        final int applied = processCommands();
+        final long now = System.nanoTime();
+        if (now - nextHousekeepingNanos > 0)
+        {
+            housekeeping(now);
+        }
+        return applied;
+    }
+
+    /**
+     * The ring is drained: every stage's {@link EventStage#onIdle()} (own thread: each empty duty cycle; driven: also
+     * when the driver goes idle, since no empty cycle may follow).
+     */
+    void stagesIdle()
+    {
         for (final EventStage stage : stages)
         {
             try
@@ -342,13 +358,6 @@ final class Dispatcher
                 engine.onError("stage", t);
             }
         }
-        final int applied = processCommands();
-        final long now = System.nanoTime();
-        if (now - nextHousekeepingNanos > 0)
-        {
-            housekeeping(now);
-        }
-        return applied;
     }
 
     private int processCommands()

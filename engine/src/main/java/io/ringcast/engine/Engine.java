@@ -695,7 +695,12 @@ public final class Engine implements AutoCloseable
             shutdownDriven();
             return false;
         }
-        return waitStrategy.driverIdle(poller.getSequence().get() + 1, ring);
+        final boolean more = waitStrategy.driverIdle(poller.getSequence().get() + 1, ring);
+        if (!more)
+        {
+            dispatcher.stagesIdle(); // the driver may not run again until the next publish: stages hand work on now
+        }
+        return more;
     }
 
     /**
