@@ -38,7 +38,10 @@ done
 JAVA="${JAVA:-java}"
 RC_PORT="${RC_PORT:-18080}"     # env overrides: several runs side by side on one machine
 NCHAN_PORT="${NCHAN_PORT:-18090}"
-RC_JVM_OPTIONS="${RC_JVM_OPTIONS:-server/jvm.options}"  # the server's JVM options file (to compare settings)
+# Ringcast's JVM options files, comma-separated: each runs in turn beside the peers (e.g. server/jvm.options and
+# server/jvm-g1.options to compare the collectors in one run); a file other than server/jvm.options is labelled
+# ringcast:<file name without .options>
+RC_JVM_OPTIONS="${RC_JVM_OPTIONS:-server/jvm.options}"
 log="bench/results/sse-peers-$(date -u +%Y%m%dT%H%MZ).log"
 mkdir -p bench/results
 ulimit -n "$(ulimit -Hn)"
@@ -66,10 +69,19 @@ quiet() {
 }
 
 server_pid=""
+options_of() { # ringcast label -> its JVM options file
+  local f
+  for f in ${RC_JVM_OPTIONS//,/ }; do [ "$1" = "$(label_of "$f")" ] && echo "$f" && return; done
+}
+label_of() { # JVM options file -> ringcast label
+  if [ "$1" = server/jvm.options ]; then echo ringcast; else echo "ringcast:$(basename "$1" .options)"; fi
+}
+ringcasts() { local f; for f in ${RC_JVM_OPTIONS//,/ }; do label_of "$f"; done; }
+
 start_server() {
   case "$1" in
-    ringcast)
-      "$JAVA" @"$RC_JVM_OPTIONS" -jar server/target/ringcast-server.jar --port "$RC_PORT" \
+    ringcast*)
+      "$JAVA" @"$(options_of "$1")" -jar server/target/ringcast-server.jar --port "$RC_PORT" \
         >/tmp/ringcast-sse-peers-server.log 2>&1 &
       server_pid=$!
       for _ in $(seq 100); do curl -sf "http://127.0.0.1:$RC_PORT/healthz" >/dev/null && return; sleep 0.2; done
@@ -81,23 +93,25 @@ start_server() {
 
 stop_server() {
   case "$1" in
-    ringcast) kill "$server_pid" 2>/dev/null || true; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
+    ringcast*) kill "$server_pid" 2>/dev/null || true; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
     nchan*) bench/peers/nchan/nchan.sh stop; while kill -0 "$server_pid" 2>/dev/null && \
       ! grep -q '^State:.*Z' "/proc/$server_pid/status" 2>/dev/null; do sleep 0.2; done ;;
   esac
 }
 
-rss_mb() { # pid: VmRSS of the process and its children, in MB
-  local total=0 p
+rss_mb() { # pid: VmRSS of the process and its children in MB, then the anonymous and file-backed shares
+  local total=0 anon=0 file=0 p
   for p in "$1" $(pgrep -P "$1" || true); do
     total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    anon=$((anon + $(awk '/^RssAnon:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    file=$((file + $(awk '/^RssFile:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
   done
-  echo $((total / 1024))
+  echo "$((total / 1024)) MB (anon $((anon / 1024)), file $((file / 1024)))"
 }
 
 run_one() { # target workload-name
   local target="$1" name="$2" port=$RC_PORT tool=ringcast
-  [ "$target" != ringcast ] && port=$NCHAN_PORT && tool=nchan
+  case "$target" in ringcast*) ;; *) port=$NCHAN_PORT; tool=nchan ;; esac
   quiet
   start_server "$target"
   echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg)"
@@ -105,7 +119,7 @@ run_one() { # target workload-name
   "$JAVA" @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
     --target "$tool" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
     | grep -v '^  t='
-  echo "server RSS (with children) $(rss_mb "$server_pid") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "server RSS (with children) $(rss_mb "$server_pid"); load $(cut -d' ' -f1-3 /proc/loadavg)"
   stop_server "$target"
 }
 
@@ -113,17 +127,17 @@ run_one() { # target workload-name
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc: $(nproc)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "kernel: $(uname -r)  java: $("$JAVA" -version 2>&1 | head -1)  nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2)  nchan: $(dpkg-query -W -f='${Version}' libnginx-mod-nchan)"
   echo "git: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"
-  echo "ringcast jvm options ($RC_JVM_OPTIONS): $(grep -v '^#' "$RC_JVM_OPTIONS" | tr '\n' ' ')"
+  for f in ${RC_JVM_OPTIONS//,/ }; do echo "$(label_of "$f") jvm options ($f): $(grep -v '^#' "$f" | tr '\n' ' ')"; done
   for round in $(seq "$rounds"); do
     for name in ${only//,/ }; do
       if [ "$name" = C ]; then
         # each server's ceiling, with both publisher settings, alternated
         for c in C1 C8; do
-          run_one ringcast "$c"
+          for r in $(ringcasts); do run_one "$r" "$c"; done
           for w in ${nchan_workers//,/ }; do run_one "nchan$w" "$c"; done
         done
       else
-        run_one ringcast "$name"
+        for r in $(ringcasts); do run_one "$r" "$name"; done
         for w in ${nchan_workers//,/ }; do run_one "nchan$w" "$name"; done
       fi
     done
@@ -136,7 +150,7 @@ if grep -q 'RESULT ceiling' "$log"; then
   echo "== C: each server's ceiling (single-event POSTs/s with zero loss; best of the publisher settings)" | tee -a "$log"
   awk '/^== C[0-9]/ {t=$3} /RESULT ceiling/ {split($3, a, "="); if (a[2] + 0 > best[t]) best[t] = a[2] + 0}
     END {for (t in best) printf "%s %d\n", t, best[t];
-      for (t in best) if (t != "ringcast" && best[t] > 0) printf "ringcast / %s = %.1fx\n", t, best["ringcast"] / best[t]}' \
+      for (t in best) if (t !~ /^ringcast/ && best[t] > 0) printf "ringcast / %s = %.1fx\n", t, best["ringcast"] / best[t]}' \
     "$log" | sort | tee -a "$log"
 fi
 echo "log: $log"
