@@ -7,6 +7,8 @@
 #                                         # (nchan1, nchan2: the fairest Nchan setting differs by workload), 3 rounds
 #   bench/sse-peers.sh --only A --rounds 1
 #   bench/sse-peers.sh --no-build         # reuse server/target/ringcast-server.jar and bench/target/benchmarks.jar
+#   bench/sse-peers.sh --epoll            # build with -Pnative-epoll: server and load tool on Netty's epoll transport
+#                                         # (Netty 4.1.137, whose native jar Maven Central has; NIO otherwise)
 #   bench/sse-peers.sh --nchan-workers 1  # Nchan with one worker only (one worker each side)
 #   bench/sse-peers.sh --max-load 100     # start each run whatever the load (a shared machine never gets below 1.0)
 #
@@ -22,15 +24,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-only="A,B"; rounds=3; build=1; nchan_workers="1,2"; max_load=1.0
+only="A,B"; rounds=3; build=1; profile=""; nchan_workers="1,2"; max_load=1.0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --no-build) build=0 ;;
+    --epoll) profile="-Pnative-epoll" ;;
     --nchan-workers) nchan_workers="$2"; shift ;;
     --max-load) max_load="$2"; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -48,7 +51,7 @@ ulimit -n "$(ulimit -Hn)"
 
 if [ "$build" = 1 ]; then
   echo "== building (the whole reactor: -pl bench -am would not rebuild the server jar)"
-  mvn -B -q package -DskipTests
+  mvn -B -q package -DskipTests $profile
 fi
 bench/peers/nchan/nchan.sh install >/dev/null
 
