@@ -48,6 +48,7 @@ final class Publisher
     private final byte[] payloadTail;
     private final boolean ndjson;
     private byte[] body = new byte[4096];
+    private final byte[] digits = new byte[20];
     private int bodyLength;
     private int nextTopic;
     private int nextConnection;
@@ -292,7 +293,6 @@ final class Publisher
 
     private void writeDecimal(final ByteBuf out, final int value)
     {
-        final byte[] digits = new byte[11];
         final int n = Decimal.write(value, digits, 0);
         out.writeBytes(digits, 0, n);
     }
