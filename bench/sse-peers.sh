@@ -7,26 +7,33 @@
 #                                         # (nchan1, nchan2: the fairest Nchan setting differs by workload), 3 rounds
 #   bench/sse-peers.sh --only A --rounds 1
 #   bench/sse-peers.sh --no-build         # reuse server/target/ringcast-server.jar and bench/target/benchmarks.jar
+#   bench/sse-peers.sh --epoll            # build with -Pnative-epoll: server and load tool on Netty's epoll transport
+#                                         # (Netty 4.1.137, whose native jar Maven Central has; NIO otherwise)
 #   bench/sse-peers.sh --nchan-workers 1  # Nchan with one worker only (one worker each side)
 #   bench/sse-peers.sh --max-load 100     # start each run whatever the load (a shared machine never gets below 1.0)
 #
 # Workloads: A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
 # events/s (both with a 20 s warm-up: with 10 s, B had not settled on 2 cores and its first measured seconds carried
-# the start-up backlog); C = 100 streams / 1 topic / single-event POSTs: Ringcast at 12,400/s, Nchan as fast as 16
-# connections get answers (its ceiling). Run nothing else meanwhile: a build beside it ruins the figures. Each run starts once the 1-minute load average is below 1.0.
+# the start-up backlog); C = 100 streams / 1 topic / single-event POSTs: each server's ceiling, found by the load
+# tool's --ramp (1,000 POSTs/s more every 3 s until a step loses, refuses, closes a stream or falls behind), once with
+# one request in flight on each of 16 publishing connections and once with 8 pipelined: both servers get both
+# settings and the better one counts (pipelining lifts Ringcast's ceiling and lowers Nchan's), and the summary
+# prints the ratio. Run nothing else meanwhile: a build beside it ruins the figures. Each run starts once the
+# 1-minute load average is below 1.0.
 # Needs root for the first 'nchan.sh install' (apt). Output: bench/results/sse-peers-<UTC timestamp>.log
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-only="A,B"; rounds=3; build=1; nchan_workers="1,2"; max_load=1.0
+only="A,B"; rounds=3; build=1; profile=""; nchan_workers="1,2"; max_load=1.0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --no-build) build=0 ;;
+    --epoll) profile="-Pnative-epoll" ;;
     --nchan-workers) nchan_workers="$2"; shift ;;
     --max-load) max_load="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -34,13 +41,17 @@ done
 JAVA="${JAVA:-java}"
 RC_PORT="${RC_PORT:-18080}"     # env overrides: several runs side by side on one machine
 NCHAN_PORT="${NCHAN_PORT:-18090}"
+# Ringcast's JVM options files, comma-separated: each runs in turn beside the peers (e.g. server/jvm.options and
+# server/jvm-g1.options to compare the collectors in one run); a file other than server/jvm.options is labelled
+# ringcast:<file name without .options>
+RC_JVM_OPTIONS="${RC_JVM_OPTIONS:-server/jvm.options}"
 log="bench/results/sse-peers-$(date -u +%Y%m%dT%H%MZ).log"
 mkdir -p bench/results
 ulimit -n "$(ulimit -Hn)"
 
 if [ "$build" = 1 ]; then
   echo "== building (the whole reactor: -pl bench -am would not rebuild the server jar)"
-  mvn -B -q package -DskipTests
+  mvn -B -q package -DskipTests $profile
 fi
 bench/peers/nchan/nchan.sh install >/dev/null
 
@@ -48,8 +59,8 @@ workload() {
   case "$1" in
     A) echo "--streams 1000 --topics 10 --rate 2000 --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
     B) echo "--streams 10000 --topics 100 --rate 1000 --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
-    C) echo "--streams 100 --topics 1 --rate 12400 --duration 15 --warmup 5 --threads 2 --publishers 16" ;;
-    Cmax) echo "--streams 100 --topics 1 --rate 0 --duration 15 --warmup 5 --threads 2 --publishers 16" ;;
+    C1) echo "--streams 100 --topics 1 --ramp 1000,1000,80000 --step-seconds 3 --warmup 5 --threads 2 --publishers 16 --pipeline 1" ;;
+    C8) echo "--streams 100 --topics 1 --ramp 1000,1000,80000 --step-seconds 3 --warmup 5 --threads 2 --publishers 16 --pipeline 8" ;;
   esac
 }
 
@@ -61,10 +72,19 @@ quiet() {
 }
 
 server_pid=""
+options_of() { # ringcast label -> its JVM options file
+  local f
+  for f in ${RC_JVM_OPTIONS//,/ }; do [ "$1" = "$(label_of "$f")" ] && echo "$f" && return; done
+}
+label_of() { # JVM options file -> ringcast label
+  if [ "$1" = server/jvm.options ]; then echo ringcast; else echo "ringcast:$(basename "$1" .options)"; fi
+}
+ringcasts() { local f; for f in ${RC_JVM_OPTIONS//,/ }; do label_of "$f"; done; }
+
 start_server() {
   case "$1" in
-    ringcast)
-      "$JAVA" @server/jvm.options -jar server/target/ringcast-server.jar --port "$RC_PORT" \
+    ringcast*)
+      "$JAVA" @"$(options_of "$1")" -jar server/target/ringcast-server.jar --port "$RC_PORT" \
         >/tmp/ringcast-sse-peers-server.log 2>&1 &
       server_pid=$!
       for _ in $(seq 100); do curl -sf "http://127.0.0.1:$RC_PORT/healthz" >/dev/null && return; sleep 0.2; done
@@ -76,31 +96,33 @@ start_server() {
 
 stop_server() {
   case "$1" in
-    ringcast) kill "$server_pid" 2>/dev/null || true; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
+    ringcast*) kill "$server_pid" 2>/dev/null || true; while kill -0 "$server_pid" 2>/dev/null; do sleep 0.2; done ;;
     nchan*) bench/peers/nchan/nchan.sh stop; while kill -0 "$server_pid" 2>/dev/null && \
       ! grep -q '^State:.*Z' "/proc/$server_pid/status" 2>/dev/null; do sleep 0.2; done ;;
   esac
 }
 
-rss_mb() { # pid: VmRSS of the process and its children, in MB
-  local total=0 p
+rss_mb() { # pid: VmRSS of the process and its children in MB, then the anonymous and file-backed shares
+  local total=0 anon=0 file=0 p
   for p in "$1" $(pgrep -P "$1" || true); do
     total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    anon=$((anon + $(awk '/^RssAnon:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+    file=$((file + $(awk '/^RssFile:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
   done
-  echo $((total / 1024))
+  echo "$((total / 1024)) MB (anon $((anon / 1024)), file $((file / 1024)))"
 }
 
 run_one() { # target workload-name
   local target="$1" name="$2" port=$RC_PORT tool=ringcast
-  [ "$target" != ringcast ] && port=$NCHAN_PORT && tool=nchan
+  case "$target" in ringcast*) ;; *) port=$NCHAN_PORT; tool=nchan ;; esac
   quiet
   start_server "$target"
   echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg)"
   # shellcheck disable=SC2046
-  "$JAVA" @server/jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
+  "$JAVA" @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
     --target "$tool" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
     | grep -v '^  t='
-  echo "server RSS (with children) $(rss_mb "$server_pid") MB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "server RSS (with children) $(rss_mb "$server_pid"); load $(cut -d' ' -f1-3 /proc/loadavg)"
   stop_server "$target"
 }
 
@@ -108,15 +130,17 @@ run_one() { # target workload-name
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc: $(nproc)  cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "kernel: $(uname -r)  java: $("$JAVA" -version 2>&1 | head -1)  nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2)  nchan: $(dpkg-query -W -f='${Version}' libnginx-mod-nchan)"
   echo "git: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (modified)')"
+  for f in ${RC_JVM_OPTIONS//,/ }; do echo "$(label_of "$f") jvm options ($f): $(grep -v '^#' "$f" | tr '\n' ' ')"; done
   for round in $(seq "$rounds"); do
     for name in ${only//,/ }; do
       if [ "$name" = C ]; then
-        # Ringcast at 12,400 POSTs/s (2x the issue's Nchan ceiling): as fast as possible it outruns the load
-        # tool's readers and slow streams are cut off; Nchan as fast as it answers (its ceiling)
-        run_one ringcast C
-        for w in ${nchan_workers//,/ }; do run_one "nchan$w" Cmax; done
+        # each server's ceiling, with both publisher settings, alternated
+        for c in C1 C8; do
+          for r in $(ringcasts); do run_one "$r" "$c"; done
+          for w in ${nchan_workers//,/ }; do run_one "nchan$w" "$c"; done
+        done
       else
-        run_one ringcast "$name"
+        for r in $(ringcasts); do run_one "$r" "$name"; done
         for w in ${nchan_workers//,/ }; do run_one "nchan$w" "$name"; done
       fi
     done
@@ -125,4 +149,11 @@ run_one() { # target workload-name
 } 2>&1 | tee "$log"
 awk '/^== [A-Z]/ {w=$2; t=$3} /RESULT delivered/ {d=$2} /RESULT latency/ {print w, t, d, $4, $5, $6}' "$log" \
   | tee -a "$log"
+if grep -q 'RESULT ceiling' "$log"; then
+  echo "== C: each server's ceiling (single-event POSTs/s with zero loss; best of the publisher settings)" | tee -a "$log"
+  awk '/^== C[0-9]/ {t=$3} /RESULT ceiling/ {split($3, a, "="); if (a[2] + 0 > best[t]) best[t] = a[2] + 0}
+    END {for (t in best) printf "%s %d\n", t, best[t];
+      for (t in best) if (t !~ /^ringcast/ && best[t] > 0) printf "ringcast / %s = %.1fx\n", t, best["ringcast"] / best[t]}' \
+    "$log" | sort | tee -a "$log"
+fi
 echo "log: $log"

@@ -42,7 +42,15 @@ final class LoadOptions
         "  --warmup W              seconds published before the measured window; not reported (default 5)",
         "  --mode single|ndjson    one event per POST, or NDJSON batches (default single)",
         "  --batch B               events per NDJSON POST (default 100)",
-        "  --publishers P          publishing HTTP connections, one request in flight each (default 4)",
+        "  --publishers P          publishing HTTP connections (default 4)",
+        "  --pipeline D            requests in flight on each publishing connection (HTTP/1.1 pipelining; default 1)",
+        "  --ramp FROM,STEP,MAX    find the highest rate the server carries: the warm-up publishes FROM events/s, then",
+        "                          the rate rises by STEP every --step-seconds until a step fails or MAX is passed. A",
+        "                          step fails when a stream closes, a publish is refused or fails, or it ends with the",
+        "                          publisher more than 5 % of the step's events behind or more than 5 % of its",
+        "                          deliveries owed and not arrived. Reports every step, the ceiling (the last step that",
+        "                          passed) and the loss over the passed steps; --rate and --duration are not used",
+        "  --step-seconds S        length of one ramp step (default 4)",
         "  --payload BYTES         approximate payload size in bytes (default 100)",
         "  --threads N             client event-loop threads (default 1)",
         "  --connect-concurrency C connections opened concurrently while connecting (default 256)",
@@ -63,6 +71,9 @@ final class LoadOptions
     private Target target = Target.RINGCAST;
     private int batch = 100;
     private int publishers = 4;
+    private int pipeline = 1;
+    private int[] ramp;
+    private int stepSeconds = 4;
     private int payloadBytes = 100;
     private int threads = 1;
     private int connectConcurrency = 256;
@@ -134,6 +145,9 @@ final class LoadOptions
             };
             case "batch" -> batch = integer(name, value);
             case "publishers" -> publishers = integer(name, value);
+            case "pipeline" -> pipeline = integer(name, value);
+            case "ramp" -> ramp = ramp(value);
+            case "step-seconds" -> stepSeconds = integer(name, value);
             case "payload" -> payloadBytes = integer(name, value);
             case "threads" -> threads = integer(name, value);
             case "connect-concurrency" -> connectConcurrency = integer(name, value);
@@ -157,6 +171,22 @@ final class LoadOptions
         }
     }
 
+    private static int[] ramp(final String value)
+    {
+        final String[] parts = value.split(",");
+        if (parts.length != 3)
+        {
+            throw new IllegalArgumentException("--ramp is FROM,STEP,MAX in events/s, got '" + value + "'");
+        }
+        final int[] r = {integer("ramp", parts[0].trim()), integer("ramp", parts[1].trim()),
+            integer("ramp", parts[2].trim())};
+        if (r[0] <= 0 || r[1] <= 0 || r[2] < r[0])
+        {
+            throw new IllegalArgumentException("--ramp needs FROM > 0, STEP > 0 and MAX >= FROM, got '" + value + "'");
+        }
+        return r;
+    }
+
     private void validate()
     {
         if (!"http".equals(url.getScheme()) || url.getHost() == null)
@@ -168,6 +198,8 @@ final class LoadOptions
         positive("duration", durationS);
         positive("batch", batch);
         positive("publishers", publishers);
+        positive("pipeline", pipeline);
+        positive("step-seconds", stepSeconds);
         positive("threads", threads);
         positive("connect-concurrency", connectConcurrency);
         if (target == Target.NCHAN && (mode == Mode.NDJSON || token != null))
@@ -220,9 +252,10 @@ final class LoadOptions
         return topics;
     }
 
+    /** @return the publishing rate: the ramp's first step with {@code --ramp}. */
     int rate()
     {
-        return rate;
+        return ramp == null ? rate : ramp[0];
     }
 
     int durationS()
@@ -262,6 +295,22 @@ final class LoadOptions
         return publishers;
     }
 
+    int pipeline()
+    {
+        return pipeline;
+    }
+
+    /** @return {@code {from, step, max}} events/s, or {@code null} without {@code --ramp}. */
+    int[] ramp()
+    {
+        return ramp;
+    }
+
+    int stepSeconds()
+    {
+        return stepSeconds;
+    }
+
     int payloadBytes()
     {
         return payloadBytes;
@@ -299,8 +348,10 @@ final class LoadOptions
 
     String describe()
     {
-        return "target=" + target.name().toLowerCase() + " url=" + url + " streams=" + streams + " topics=" + topics + " rate=" + rate + "/s duration=" +
-            durationS + "s warmup=" + warmupS + "s mode=" + mode.name().toLowerCase() + (mode == Mode.NDJSON ?
-            " batch=" + batch : "") + " publishers=" + publishers + " payload=" + payloadBytes + "B threads=" + threads;
+        return "target=" + target.name().toLowerCase() + " url=" + url + " streams=" + streams + " topics=" + topics +
+            (ramp == null ? " rate=" + rate + "/s duration=" + durationS + "s" :
+                " ramp=" + ramp[0] + "," + ramp[1] + "," + ramp[2] + " step=" + stepSeconds + "s") + " warmup=" +
+            warmupS + "s mode=" + mode.name().toLowerCase() + (mode == Mode.NDJSON ? " batch=" + batch : "") +
+            " publishers=" + publishers + " pipeline=" + pipeline + " payload=" + payloadBytes + "B threads=" + threads;
     }
 }

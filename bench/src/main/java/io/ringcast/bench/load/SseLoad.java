@@ -127,12 +127,24 @@ public final class SseLoad implements StreamReader.Events
             final Publisher publisher = new Publisher(options, publishLoop.next());
             publisher.connect(bootstrap.clone(publishLoop));
             Thread.sleep(1000); // subscriptions register asynchronously after the response headers
-            measure(publisher);
+            final Ramp.Ceiling ceiling = options.ramp() == null ? null : new Ramp(options, stats, publisher, readers,
+                this::toolAndServerCpuNs, closedEarly::get).run();
+            if (ceiling == null)
+            {
+                measure(publisher);
+            }
             finishing = true;
             channels.forEach(Channel::close);
             streamLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             publishLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-            report(publisher);
+            if (ceiling == null)
+            {
+                report(publisher);
+            }
+            else
+            {
+                ceiling.report(readers, connected.get(), publisher);
+            }
         }
         finally
         {
@@ -241,6 +253,12 @@ public final class SseLoad implements StreamReader.Events
                 options.serverPid() > 0 ? serverWait / 1e6 / (serverWall / 1e9) : Double.NaN);
         }
         Thread.sleep(options.drainMs());
+    }
+
+    /** @return {@code {this process's CPU ns, the server's CPU ns (0 without --server-pid)}}. */
+    private long[] toolAndServerCpuNs()
+    {
+        return new long[] {processCpuNs(), serverCpuNs()};
     }
 
     /**

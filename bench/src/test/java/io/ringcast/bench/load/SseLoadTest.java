@@ -46,6 +46,45 @@ class SseLoadTest
         assertTrue(Long.parseLong(delivered.group(1)) > 0, out);
     }
 
+    @Test
+    void shouldFindACeilingWithPipelinedPublishesAndCountNoLossOverThePassedSteps() throws Exception
+    {
+        final String out;
+        try (RingcastServer server = RingcastServer.start(
+            new ServerConfig().bindAddress("127.0.0.1").port(0).ioThreads(1)))
+        {
+            out = runTool("--url", "http://127.0.0.1:" + server.port(), "--streams", "10", "--topics", "2",
+                "--ramp", "100,100,300", "--step-seconds", "1", "--warmup", "1", "--threads", "1", "--publishers", "2",
+                "--pipeline", "4", "--drain-ms", "500");
+        }
+
+        // three steps, each reported; the ramp's maximum is reached on any machine at these rates
+        assertEquals(3, Pattern.compile("(?m)^step \\d+/s: ").matcher(out).results().count(), out);
+        final Matcher ceiling = Pattern.compile("RESULT ceiling posts/s=(\\d+) \\(step (\\d+)/s\\) delivered/s=\\d+ " +
+            "lost=(\\d+) ").matcher(out);
+        assertTrue(ceiling.find(), out);
+        assertEquals("300", ceiling.group(2), out);
+        assertEquals("0", ceiling.group(3), out);
+        assertTrue(out.contains("stopped by: the ramp's maximum"), out);
+        assertTrue(out.contains(" refused503=0 errors=0 "), out);
+    }
+
+    @Test
+    void shouldPublishNdjsonBatchesOverPipelinedConnectionsWithoutLoss() throws Exception
+    {
+        final String out;
+        try (RingcastServer server = RingcastServer.start(
+            new ServerConfig().bindAddress("127.0.0.1").port(0).ioThreads(1)))
+        {
+            out = runTool("--url", "http://127.0.0.1:" + server.port(), "--streams", "6", "--topics", "3",
+                "--rate", "3000", "--mode", "ndjson", "--batch", "30", "--duration", "1", "--warmup", "1",
+                "--threads", "1", "--publishers", "2", "--pipeline", "3", "--drain-ms", "500");
+        }
+
+        assertTrue(out.contains(" refused503=0 errors=0 "), out);
+        assertTrue(out.contains(" lost=0 duplicated=0 streams-closed-early=0"), out);
+    }
+
     private static String runTool(final String... args) throws Exception
     {
         final PrintStream original = System.out;
