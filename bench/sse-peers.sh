@@ -81,14 +81,19 @@ label_of() { # JVM options file -> ringcast label
 }
 ringcasts() { local f; for f in ${RC_JVM_OPTIONS//,/ }; do label_of "$f"; done; }
 
+rc_data="$(mktemp -d "${TMPDIR:-/tmp}/ringcast-sse-peers-data.XXXXXX")"
+rc_log="${log%.log}-ringcast-server.log"
+trap 'rm -rf "$rc_data"' EXIT
+
 start_server() {
   case "$1" in
     ringcast*)
-      "$JAVA" @"$(options_of "$1")" -jar server/target/ringcast-server.jar --port "$RC_PORT" \
-        >/tmp/ringcast-sse-peers-server.log 2>&1 &
+      rm -rf "$rc_data"   # a fresh journal per run: runs stay comparable, the disk does not fill
+      "$JAVA" @"$(options_of "$1")" -jar server/target/ringcast-server.jar --port "$RC_PORT" --data-dir "$rc_data" \
+        >"$rc_log" 2>&1 &
       server_pid=$!
       for _ in $(seq 100); do curl -sf "http://127.0.0.1:$RC_PORT/healthz" >/dev/null && return; sleep 0.2; done
-      echo "ringcast did not start; see /tmp/ringcast-sse-peers-server.log" >&2; exit 1 ;;
+      echo "ringcast did not start; see $rc_log" >&2; exit 1 ;;
     nchan1|nchan2)
       server_pid=$(WORKERS="${1#nchan}" bench/peers/nchan/nchan.sh start "$NCHAN_PORT") ;;
   esac
