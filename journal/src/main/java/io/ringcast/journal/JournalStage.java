@@ -41,8 +41,13 @@ final class JournalStage implements EventStage
     private final JournalWriter writer;
     private final JournalCounters counters;
     private final RecordCodec codec = new RecordCodec();
-    /** Records of the current dispatcher batch; its capacity is the ring's largest message. */
-    private final byte[] batch;
+    /** The largest record the ring takes (its largest message). */
+    private final int maxRecordBytes;
+    /**
+     * Records of the current batch: twice {@link #HANDOVER_BYTES} to start with, grown (rarely, never shrunk) for a
+     * record larger than that, up to {@link #maxRecordBytes}: a large batch buffer would only cost resident memory.
+     */
+    private byte[] batch;
     private final UnsafeBuffer batchView;
     private int batchBytes;
     private int batchEvents;
@@ -56,7 +61,8 @@ final class JournalStage implements EventStage
         this.ring = ring;
         this.writer = writer;
         this.counters = counters;
-        this.batch = new byte[ring.maxMsgLength()];
+        this.maxRecordBytes = ring.maxMsgLength();
+        this.batch = new byte[Math.min(2 * HANDOVER_BYTES, maxRecordBytes)];
         this.batchView = new UnsafeBuffer(batch);
     }
 
@@ -95,7 +101,7 @@ final class JournalStage implements EventStage
     {
         final int bodyLength = codec.length(event);
         final int recordBytes = SegmentFormat.FRAME_BYTES + bodyLength;
-        if (recordBytes > batch.length)
+        if (recordBytes > maxRecordBytes)
         {
             counters.oversized.increment();
             return;
@@ -103,6 +109,11 @@ final class JournalStage implements EventStage
         if (batchBytes + recordBytes > batch.length)
         {
             handOver();
+            if (recordBytes > batch.length)
+            {
+                batch = new byte[Math.min(Math.max(recordBytes, 2 * batch.length), maxRecordBytes)];
+                batchView.wrap(batch);
+            }
         }
         batchView.putInt(batchBytes, bodyLength, ByteOrder.LITTLE_ENDIAN); // the file's frame: length, checksum
         batchView.putInt(batchBytes + 4, 0, ByteOrder.LITTLE_ENDIAN);

@@ -90,6 +90,26 @@ class JournalTest
     }
 
     @Test
+    void shouldJournalEventsLargerThanTheStagesFirstBatchBufferBetweenSmallOnes() throws Exception
+    {
+        final byte[] large = new byte[300 * 1024];
+        java.util.Arrays.fill(large, (byte)'L');
+        try (Journal journal = Journal.open(config()); Engine engine = engine(journal, 2))
+        {
+            final long first = engine.publish(msg("t", "before"));
+            engine.publish(Message.builder("t").payload(large).build());
+            final long last = engine.publish(msg("t", "after"));
+            Await.until(() -> journal.writtenId() >= last, () -> "not written");
+            final Subscription s = engine.subscribe(Filter.all(), SubscribeOptions.defaults().resumeAfter(first - 1));
+            final List<Event> got = drain(s, 3);
+            assertThat(s.resumeOutcome()).isEqualTo(ResumeOutcome.EXACT);
+            assertThat(got.get(0).payloadAsString()).isEqualTo("before");
+            assertThat(got.get(1).payload()).isEqualTo(large);
+            assertThat(got.get(2).payloadAsString()).isEqualTo("after");
+        }
+    }
+
+    @Test
     void shouldServeResumesOlderThanMemoryWithinOneRun() throws Exception
     {
         try (Journal journal = Journal.open(config()); Engine engine = engine(journal, 4))
