@@ -216,18 +216,24 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
      */
     void requestWrite(final long id)
     {
+        raise(REQUESTED_WRITE, id);
+        VarHandle.fullFence();
+        wakeIfParked();
+    }
+
+    /** Raises the long field behind {@code field} to {@code id} unless it is already at or above it (lock-free). */
+    private void raise(final VarHandle field, final long id)
+    {
         long current;
         do
         {
-            current = (long)REQUESTED_WRITE.getVolatile(this);
+            current = (long)field.getVolatile(this);
             if (current >= id)
             {
-                break;
+                return;
             }
         }
-        while (!REQUESTED_WRITE.compareAndSet(this, current, id));
-        VarHandle.fullFence();
-        wakeIfParked();
+        while (!field.compareAndSet(this, current, id));
     }
 
     /** Whether a durable wait or a reader asks for an id not written yet. */
@@ -240,16 +246,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     /** Any thread: asks for a sync covering {@code id}; allocates nothing. */
     void requestSync(final long id)
     {
-        long current;
-        do
-        {
-            current = (long)REQUESTED_SYNC.getVolatile(this);
-            if (current >= id)
-            {
-                break;
-            }
-        }
-        while (!REQUESTED_SYNC.compareAndSet(this, current, id));
+        raise(REQUESTED_SYNC, id);
         VarHandle.fullFence();
         wakeIfParked();
     }
