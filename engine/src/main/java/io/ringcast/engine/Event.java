@@ -269,7 +269,13 @@ public final class Event
         return formattedId != null;
     }
 
-    /** @return wall-clock milliseconds since the epoch at which the engine accepted the event. */
+    /**
+     * @return wall-clock milliseconds since the epoch at which the event entered this engine's ordered log: the
+     *         dispatcher reads the clock once per batch of events, so events dispatched together share a timestamp,
+     *         and it never lets the value decrease, so among this node's own events a larger id never has an earlier
+     *         timestamp (seeking by time in a log is seeking by id). An event relayed from another replica keeps the
+     *         timestamp its origin gave it.
+     */
     public long timestampMs()
     {
         return timestampMs;
