@@ -112,10 +112,12 @@ final class Dispatcher
         if (event.local)
         {
             event.timestampMs = batchTime();
-            event.origin = nodeId;
+            if (event.origin != nodeId)
+            {
+                event.origin = nodeId; // only on a change: a reference store into a long-lived slot pays a barrier
+            }
             event.originSequence = id;
         }
-        event.computeFootprint();
 
         for (final Enricher enricher : enrichers)
         {
