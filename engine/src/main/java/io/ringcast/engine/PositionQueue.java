@@ -22,8 +22,10 @@ import java.lang.invoke.VarHandle;
  *     <li>{@code refused}: offers refused because the queue was full; written by the producer (opaque), read by any
  *     thread. The successful offers need no counter of their own: they are {@code tail}.</li>
  * </ul>
- * The tail (with the producer's other fields), the head, and the fields both sides read ({@code capacity},
- * {@code buffer}) sit on three separate cache lines through {@link PaddedProducerConsumerIndices}.
+ * The tail (with the producer's other fields, among them its own copies of the capacity and of the array reference),
+ * the head, and the consumer's array reference ({@code buffer}, changed only on growth) sit on three separate cache
+ * lines through {@link PaddedProducerConsumerIndices}: an offer reads and writes only the producer's line and the
+ * array.
  */
 final class PositionQueue extends PaddedProducerConsumerIndices
 {
@@ -49,14 +51,16 @@ final class PositionQueue extends PaddedProducerConsumerIndices
         }
     }
 
-    private final int capacity;
     private long[] buffer;
 
     /** @param capacity the most entries it may hold, at least 1. */
     PositionQueue(final int capacity)
     {
         this.capacity = capacity;
-        this.buffer = new long[Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
+        final long[] initial =
+            new long[Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
+        this.producerBuffer = initial;
+        this.buffer = initial;
     }
 
     /**
@@ -67,7 +71,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
     boolean offer(final long position)
     {
         final long tail = this.tail; // plain: the producer's own field
-        long[] buffer = this.buffer;
+        long[] buffer = producerBuffer;
         if (tail - headCache >= buffer.length || tail - headCache >= capacity)
         {
             headCache = (long)HEAD.getAcquire(this);
@@ -93,6 +97,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
         {
             grown[(int)i & (grown.length - 1)] = old[(int)i & (old.length - 1)];
         }
+        producerBuffer = grown;
         BUFFER.setOpaque(this, grown); // published to the consumer by the release store of tail that follows
         return grown;
     }
