@@ -11,6 +11,8 @@ import io.ringcast.engine.Filter;
 import io.ringcast.engine.Message;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
+import io.ringcast.journal.Journal;
+import io.ringcast.journal.JournalConfig;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,9 +30,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The work per event of one duty cycle, on one thread: publish {@value #BATCH} events, dispatch them as one batch,
@@ -54,13 +61,15 @@ public class DutyCycleBenchmark
     static final int BATCH = 64;
     private static final String TOPIC = "t0";
 
-    @Param({"ringcast", "disruptor-minimal"})
+    @Param({"ringcast", "ringcast-journal", "disruptor-minimal"})
     public String peer;
 
     @Param({"1", "16", "256"})
     public int subscribers;
 
     private Engine engine;
+    private Journal journal;
+    private Path journalDirectory;
     private Subscription[] subscriptions;
     private Message message;
     private EventHandler handler;
@@ -76,12 +85,19 @@ public class DutyCycleBenchmark
 
     @Setup(Level.Trial)
     @SuppressWarnings("unchecked")
-    public void setUp(final Blackhole blackhole)
+    public void setUp(final Blackhole blackhole) throws IOException
     {
         this.blackhole = blackhole;
-        if ("ringcast".equals(peer))
+        if (peer.startsWith("ringcast"))
         {
-            engine = Engine.start(new EngineConfig().nodeId("bench").dispatchDriver(() -> { }));
+            final EngineConfig config = new EngineConfig().nodeId("bench").dispatchDriver(() -> { });
+            if ("ringcast-journal".equals(peer))
+            {
+                journalDirectory = Files.createTempDirectory("ringcast-bench-journal");
+                journal = Journal.open(new JournalConfig().directory(journalDirectory));
+                journal.configure(config);
+            }
+            engine = Engine.start(config);
             subscriptions = new Subscription[subscribers];
             for (int i = 0; i < subscribers; i++)
             {
@@ -129,12 +145,20 @@ public class DutyCycleBenchmark
     }
 
     @TearDown(Level.Trial)
-    public void tearDown()
+    public void tearDown() throws IOException
     {
         if (engine != null)
         {
             engine.close();
             engine.dispatch();
+        }
+        if (journal != null)
+        {
+            journal.close();
+            try (Stream<Path> files = Files.walk(journalDirectory))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

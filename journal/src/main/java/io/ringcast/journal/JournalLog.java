@@ -220,6 +220,7 @@ final class JournalLog implements EventLog
     private void awaitWritten(final long id)
     {
         final long deadline = System.nanoTime() + CATCH_UP_TIMEOUT_NS;
+        writer.wakeIfParked(); // a lingering writer would write it within the write interval anyway
         while (writer.writtenId() < id && writer.isWritable() && System.nanoTime() - deadline < 0)
         {
             LockSupport.parkNanos(100_000);

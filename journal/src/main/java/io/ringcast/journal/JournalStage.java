@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The ring stage that hands every event to the journal's writer thread: it encodes the event's record body straight
- * into a bounded byte ring (Agrona {@link RingBuffer}) and wakes the writer at the end of each batch. Allocates
+ * into a bounded byte ring (Agrona {@link RingBuffer}) and, at the end of each batch, wakes the writer if it is idle
+ * (or lingering while the ring fills or a durable wait needs the batch: see {@link JournalWriter}). Allocates
  * nothing and makes no system call per event.
  *
  * <p>At the bound: while the writer is healthy a full ring makes the dispatcher wait for it (the disk sets the pace,
@@ -42,8 +43,8 @@ final class JournalStage implements EventStage
         append(event);
         if (endOfBatch)
         {
-            VarHandle.fullFence(); // the ring's commit before reading the writer's parked flag
-            writer.wakeIfParked();
+            VarHandle.fullFence(); // the ring's commits before reading the writer's park state
+            writer.afterBatch();
         }
     }
 

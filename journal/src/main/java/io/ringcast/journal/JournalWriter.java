@@ -24,6 +24,13 @@ import java.util.zip.CRC32C;
  * one {@code fdatasync} covers every record written before it, for every waiter), applies retention, and on a
  * write failure (disk full) cuts the partial write, reports itself unwritable and retries.
  *
+ * <p>Pacing: it never spins or yields (on a small machine that takes the cores the engine's threads need). When a
+ * read finds the ring empty it parks. While events flow it parks <em>lingering</em>, for at most the write interval
+ * ({@link JournalConfig#writeInterval()}), and the dispatcher wakes it early only when the ring is an eighth full or
+ * a durable wait needs an id it has just handed over: one {@code write} per interval instead of one wake-up (a
+ * system call on each side) per dispatcher batch. After {@link #LINGERS_BEFORE_IDLE} empty lingers it parks
+ * <em>idle</em> and the dispatcher wakes it at the end of its next batch.
+ *
  * <p>Thread-safety: {@link #run} on the writer thread only. {@link #enqueued} and {@link #wakeIfParked} on the
  * dispatcher thread; {@link #requestSync}, the id getters, {@link #isWritable} and {@link #close} on any thread.
  * Ids published to other threads ({@code writtenId}, {@code durableId}) are release stores.
@@ -33,9 +40,17 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private static final VarHandle REQUESTED_SYNC;
     private static final VarHandle ENQUEUED;
     private static final long IDLE_PARK_NS = 100_000_000L;
-    /** Empty reads spent spinning, then yielding, before parking: a busy dispatcher then rarely pays an unpark. */
-    private static final int SPIN_ROUNDS = 50;
-    private static final int YIELD_ROUNDS = 50;
+    private static final long RETENTION_CHECK_NS = 1_000_000_000L;
+    /** Not parked. */
+    private static final int RUNNING = 0;
+    /** Parked for at most the write interval; woken early past the wake threshold or for a pending sync. */
+    private static final int LINGERING = 1;
+    /** Parked with nothing to write; woken at the end of the dispatcher's next batch. */
+    private static final int IDLE = 2;
+    /** Empty reads in a row, each after a linger, before the writer parks idle. */
+    private static final int LINGERS_BEFORE_IDLE = 10;
+    /** Records read from the ring per {@code controlledRead}; the write buffer is written when full anyway. */
+    private static final int READ_LIMIT = 16_384;
 
     static
     {
@@ -60,6 +75,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private final CRC32C crc = new CRC32C();
     private final long syncIntervalNs;
     private final long retryIntervalNs;
+    private final long lingerNs;
+    private final int wakeBytes;
 
     private SegmentFile active;
     private FileChannel channel;
@@ -70,12 +87,16 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private long nextPosition;
     private long bufferedNewestTs;
     private long lastSyncNs = System.nanoTime();
-    private long lastRetentionMs;
+    private long lastRetentionNs = System.nanoTime();
     private boolean writeFailedThisRead;
-    private int idleRounds;
+    /** Reads in a row that found the ring empty. */
+    private int emptyReads;
+    /** Records framed since the counter was last updated (one counter update per read, not per record). */
+    private long appendedSinceCount;
 
     private volatile Thread thread;
-    private volatile boolean parked;
+    /** {@link #RUNNING}, {@link #LINGERING} or {@link #IDLE}: written by the writer, read by the threads that wake it. */
+    private volatile int parkState;
     private volatile boolean closed;
     private volatile boolean writable = true;
     private volatile String failure;
@@ -111,6 +132,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         this.ringView = ring.buffer().byteBuffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.syncIntervalNs = config.syncInterval().toNanos();
         this.retryIntervalNs = config.retryInterval().toNanos();
+        this.lingerNs = config.writeInterval().toNanos();
+        this.wakeBytes = ring.capacity() / 8;
         this.enqueuedId = lastId;
         this.writtenId = lastId;
         this.durableId = lastId;
@@ -146,10 +169,25 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         return firstEnqueuedId;
     }
 
-    /** Dispatcher thread (after a full fence): unparks the writer if it is idle. */
+    /** Any thread (after a full fence following its own store): unparks the writer if it is parked. */
     void wakeIfParked()
     {
-        if (parked)
+        if (parkState != RUNNING)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Dispatcher thread, at the end of a batch (after a full fence following its ring commits): unparks the writer
+     * if it is idle, or lingering while the ring is past the wake threshold or a durable wait needs what the batch
+     * handed over. Allocates nothing; a volatile read and, at most, an unpark.
+     */
+    void afterBatch()
+    {
+        final int state = parkState;
+        if (state == IDLE ||
+            state == LINGERING && (ring.size() >= wakeBytes || (long)REQUESTED_SYNC.getVolatile(this) > writtenId))
         {
             LockSupport.unpark(thread);
         }
@@ -255,7 +293,12 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                     continue;
                 }
                 writeFailedThisRead = false;
-                read = ring.controlledRead(this, 4096);
+                read = ring.controlledRead(this, READ_LIMIT);
+                if (appendedSinceCount > 0)
+                {
+                    counters.appended.add(appendedSinceCount);
+                    appendedSinceCount = 0;
+                }
                 if (!flush() || writeFailedThisRead)
                 {
                     if (closing)
@@ -265,8 +308,13 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                     park(retryIntervalNs);
                     continue;
                 }
-                sync(closing, read == 0);
-                applyRetention(false);
+                final long now = System.nanoTime(); // the loop's one clock read
+                sync(closing, read == 0, now);
+                if (now - lastRetentionNs >= RETENTION_CHECK_NS)
+                {
+                    lastRetentionNs = now;
+                    applyRetention();
+                }
             }
             if (closing && (ring.size() == 0 || !writable))
             {
@@ -274,25 +322,15 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             }
             if (read == 0)
             {
-                if (++idleRounds <= SPIN_ROUNDS)
-                {
-                    Thread.onSpinWait();
-                }
-                else if (idleRounds <= SPIN_ROUNDS + YIELD_ROUNDS)
-                {
-                    Thread.yield();
-                }
-                else
-                {
-                    idle();
-                }
+                emptyReads++;
+                idle();
             }
             else
             {
-                idleRounds = 0;
+                emptyReads = 0;
             }
         }
-        sync(true, true);
+        sync(true, true, System.nanoTime());
         closeChannel();
     }
 
@@ -323,7 +361,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         bufferedLastId = id;
         bufferedNewestTs = buffer.getLong(index + 8);
         nextPosition++;
-        counters.appended.increment();
+        appendedSinceCount++;
         return Action.CONTINUE;
     }
 
@@ -417,27 +455,27 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         position = SegmentFormat.HEADER_BYTES;
         active = new SegmentFile(firstId, path, position, System.currentTimeMillis());
         segments.put(firstId, active);
-        applyRetention(true);
+        applyRetention();
         return true;
     }
 
     /**
      * Syncs when forced, when the interval has passed, or when a requested id is written. A sync requested for an id
      * still on its way from the dispatcher waits for it (one sync per group instead of one for its first half and
-     * another for the rest), unless the ring stayed empty for {@link #SPIN_ROUNDS} reads: then what is written is
-     * synced, so an id that never reaches the journal cannot hold a waiter.
+     * another for the rest; the dispatcher wakes the writer when it hands the id over), unless the ring stayed empty
+     * for two reads in a row, a linger apart: then what is written is synced, so an id that never reaches the journal
+     * cannot hold a waiter.
      */
-    private void sync(final boolean force, final boolean drained)
+    private void sync(final boolean force, final boolean drained, final long now)
     {
         final long written = writtenId;
         if (written <= durableId || channel == null)
         {
             return;
         }
-        final long now = System.nanoTime();
         final long requested = (long)REQUESTED_SYNC.getVolatile(this);
         final boolean requestedWritten = requested > durableId &&
-            (written >= requested || (drained && idleRounds >= SPIN_ROUNDS));
+            (written >= requested || (drained && emptyReads >= 2));
         if (force || requestedWritten || now - lastSyncNs >= syncIntervalNs)
         {
             try
@@ -455,14 +493,9 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     }
 
     /** Deletes the oldest closed segments beyond the byte bound or older than the age bound. */
-    private void applyRetention(final boolean now)
+    private void applyRetention()
     {
         final long nowMs = System.currentTimeMillis();
-        if (!now && nowMs - lastRetentionMs < 1_000)
-        {
-            return;
-        }
-        lastRetentionMs = nowMs;
         long total = 0;
         for (final SegmentFile s : segments.values())
         {
@@ -501,13 +534,21 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
 
     private long lastFailureNs;
 
+    /**
+     * Parks lingering or idle (see the class comment). The state is published before the ring and the sync request
+     * are read again (volatile store, then volatile loads: a waker either sees the state or the writer sees its
+     * data), so a wake-up is never lost; a linger ends by itself anyway.
+     */
     private void idle()
     {
-        parked = true;
-        final boolean syncDue = (long)REQUESTED_SYNC.getVolatile(this) > durableId && writtenId > durableId;
+        final boolean linger = lingerNs > 0 && emptyReads <= LINGERS_BEFORE_IDLE;
+        parkState = linger ? LINGERING : IDLE;
+        final long requested = (long)REQUESTED_SYNC.getVolatile(this);
+        final boolean syncDue = requested > durableId && writtenId > durableId &&
+            (writtenId >= requested || emptyReads >= 2);
         if (ring.size() == 0 && !syncDue && !closed)
         {
-            long parkNs = IDLE_PARK_NS;
+            long parkNs = linger ? lingerNs : IDLE_PARK_NS;
             if (writtenId > durableId)
             {
                 parkNs = Math.max(0, Math.min(parkNs, syncIntervalNs - (System.nanoTime() - lastSyncNs)));
@@ -517,7 +558,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                 LockSupport.parkNanos(this, parkNs);
             }
         }
-        parked = false;
+        parkState = RUNNING;
     }
 
     private void park(final long ns)
