@@ -86,7 +86,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
             }
         }
         // no bounds check (it would read the array's header line): the index is masked to the array's length
-        UnsafeApi.putLong(producerBuffer, LONG_ARRAY_BASE + (((int)tail & producerMask) << 3), position);
+        UnsafeApi.putLong(producerBuffer, LONG_ARRAY_BASE + ((long)((int)tail & producerMask) << 3), position);
         TAIL.setRelease(this, tail + 1);
         return true;
     }
