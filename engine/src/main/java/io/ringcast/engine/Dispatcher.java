@@ -346,9 +346,24 @@ final class Dispatcher
         }
     }
 
-    /** A duty cycle without events: commands, and housekeeping when due. @return commands applied. */
+    /**
+     * A duty cycle without events: the stages' idle hook, commands, and housekeeping when due.
+     *
+     * @return commands applied.
+     */
     int onIdle()
     {
+        for (final EventStage stage : stages)
+        {
+            try
+            {
+                stage.onIdle();
+            }
+            catch (final Throwable t)
+            {
+                engine.onError("stage", t);
+            }
+        }
         final int applied = processCommands();
         final long now = System.nanoTime();
         if (now - nextHousekeepingNanos > 0)

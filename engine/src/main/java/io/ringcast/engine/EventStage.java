@@ -17,6 +17,16 @@ public interface EventStage
      */
     void onEvent(Event event, boolean endOfBatch);
 
+    /**
+     * Called on the dispatcher thread in a duty cycle that found no event (the ring is drained, the dispatcher is
+     * about to wait): a stage that holds work back across batches, to hand it on in bigger pieces, hands it on here,
+     * so nothing waits for the next event. Called often while the engine is idle: must be cheap when there is nothing
+     * to do, and must never block.
+     */
+    default void onIdle()
+    {
+    }
+
     /** Called on the dispatcher thread when the engine stops. */
     default void onShutdown()
     {

@@ -97,7 +97,7 @@ final class JournalLog implements EventLog
             if (!started)
             {
                 started = true;
-                awaitWritten(Math.min(beforeId - 1, writer.enqueuedId()));
+                awaitWritten(Math.min(beforeId - 1, writer.stagedId()));
                 final Map.Entry<Long, SegmentFile> floor = segments.floorEntry(afterId + 1);
                 complete = floor != null;
                 if (floor != null)
@@ -220,7 +220,10 @@ final class JournalLog implements EventLog
     private void awaitWritten(final long id)
     {
         final long deadline = System.nanoTime() + CATCH_UP_TIMEOUT_NS;
-        writer.wakeIfParked(); // a lingering writer would write it within the write interval anyway
+        if (writer.writtenId() < id)
+        {
+            writer.requestWrite(id); // the dispatcher hands its batch over, the writer wakes
+        }
         while (writer.writtenId() < id && writer.isWritable() && System.nanoTime() - deadline < 0)
         {
             LockSupport.parkNanos(100_000);

@@ -24,12 +24,13 @@ import java.util.zip.CRC32C;
  * one {@code fdatasync} covers every record written before it, for every waiter), applies retention, and on a
  * write failure (disk full) cuts the partial write, reports itself unwritable and retries.
  *
- * <p>Pacing: it never spins or yields (on a small machine that takes the cores the engine's threads need). When a
- * read finds the ring empty it parks. While events flow it parks <em>lingering</em>, for at most the write interval
- * ({@link JournalConfig#writeInterval()}), and the dispatcher wakes it early only when the ring is an eighth full or
- * a durable wait needs an id it has just handed over: one {@code write} per interval instead of one wake-up (a
- * system call on each side) per dispatcher batch. After {@link #LINGERS_BEFORE_IDLE} empty lingers it parks
- * <em>idle</em> and the dispatcher wakes it at the end of its next batch.
+ * <p>Pacing: it never spins or yields (on a small machine that takes the cores the engine's threads need). After each
+ * write, and when a read finds the ring empty, it parks <em>lingering</em> for at most the write interval
+ * ({@link JournalConfig#writeInterval()}) unless the ring is an eighth full; the dispatcher wakes it early only when
+ * the ring passes that mark or a durable wait needs an id it has just handed over. So a busy engine costs one
+ * {@code write} per interval, however fast events come, instead of one wake-up (a system call on each side) or one
+ * small write per dispatcher batch. After {@link #LINGERS_BEFORE_IDLE} empty lingers it parks <em>idle</em> and the
+ * dispatcher wakes it at the end of its next batch.
  *
  * <p>Thread-safety: {@link #run} on the writer thread only. {@link #enqueued} and {@link #wakeIfParked} on the
  * dispatcher thread; {@link #requestSync}, the id getters, {@link #isWritable} and {@link #close} on any thread.
@@ -39,14 +40,10 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
 {
     private static final VarHandle REQUESTED_SYNC;
     private static final VarHandle ENQUEUED;
+    private static final VarHandle REQUESTED_WRITE;
+    private static final VarHandle STAGED;
     private static final long IDLE_PARK_NS = 100_000_000L;
     private static final long RETENTION_CHECK_NS = 1_000_000_000L;
-    /** Not parked. */
-    private static final int RUNNING = 0;
-    /** Parked for at most the write interval; woken early past the wake threshold or for a pending sync. */
-    private static final int LINGERING = 1;
-    /** Parked with nothing to write; woken at the end of the dispatcher's next batch. */
-    private static final int IDLE = 2;
     /** Empty reads in a row, each after a linger, before the writer parks idle. */
     private static final int LINGERS_BEFORE_IDLE = 10;
     /** Records read from the ring per {@code controlledRead}; the write buffer is written when full anyway. */
@@ -59,6 +56,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             REQUESTED_SYNC = lookup.findVarHandle(JournalWriter.class, "requestedSyncId", long.class);
             ENQUEUED = lookup.findVarHandle(JournalWriter.class, "enqueuedId", long.class);
+            REQUESTED_WRITE = lookup.findVarHandle(JournalWriter.class, "requestedWriteId", long.class);
+            STAGED = lookup.findVarHandle(JournalWriter.class, "stagedId", long.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -76,7 +75,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private final long syncIntervalNs;
     private final long retryIntervalNs;
     private final long lingerNs;
-    private final int wakeBytes;
+    private final WriterParking parking;
 
     private SegmentFile active;
     private FileChannel channel;
@@ -89,14 +88,15 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private long lastSyncNs = System.nanoTime();
     private long lastRetentionNs = System.nanoTime();
     private boolean writeFailedThisRead;
+    /** The ring message a failed write interrupted (-1: none), and the offset of its first record not yet buffered. */
+    private int partialMessageIndex = -1;
+    private int partialMessageOffset;
     /** Reads in a row that found the ring empty. */
     private int emptyReads;
     /** Records framed since the counter was last updated (one counter update per read, not per record). */
     private long appendedSinceCount;
 
     private volatile Thread thread;
-    /** {@link #RUNNING}, {@link #LINGERING} or {@link #IDLE}: written by the writer, read by the threads that wake it. */
-    private volatile int parkState;
     private volatile boolean closed;
     private volatile boolean writable = true;
     private volatile String failure;
@@ -108,6 +108,10 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     /** Records written: the position after the newest written record. */
     private volatile long writtenPosition;
     private volatile long durableId;
+    @SuppressWarnings("unused") // accessed through REQUESTED_WRITE
+    private volatile long requestedWriteId = -1;
+    /** The newest id the dispatcher's stage has taken (handed over or still in its batch buffer). */
+    private volatile long stagedId = -1;
     @SuppressWarnings("unused") // accessed through REQUESTED_SYNC
     private volatile long requestedSyncId = -1;
 
@@ -133,7 +137,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         this.syncIntervalNs = config.syncInterval().toNanos();
         this.retryIntervalNs = config.retryInterval().toNanos();
         this.lingerNs = config.writeInterval().toNanos();
-        this.wakeBytes = ring.capacity() / 8;
+        this.parking = new WriterParking(ring, ring.capacity() / 8, this::writePending, () -> LockSupport.unpark(thread));
         this.enqueuedId = lastId;
         this.writtenId = lastId;
         this.durableId = lastId;
@@ -152,15 +156,15 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
 
     // ------------------------------------------------------------------------------ other threads
 
-    /** Dispatcher thread: {@code id} is in the ring (a release store: no fence per event). */
-    void enqueued(final long id)
+    /** Dispatcher thread: the ids {@code firstId..lastId} are in the ring (a release store: no fence per batch). */
+    void enqueued(final long firstId, final long lastId)
     {
         if (!enqueuedAny)
         {
             enqueuedAny = true;
-            firstEnqueuedId = id;
+            firstEnqueuedId = firstId;
         }
-        ENQUEUED.setRelease(this, id);
+        ENQUEUED.setRelease(this, lastId);
     }
 
     /** @return the first id handed to this writer since the journal opened, or -1. */
@@ -172,25 +176,65 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     /** Any thread (after a full fence following its own store): unparks the writer if it is parked. */
     void wakeIfParked()
     {
-        if (parkState != RUNNING)
-        {
-            LockSupport.unpark(thread);
-        }
+        parking.wakeIfParked();
     }
 
     /**
-     * Dispatcher thread, at the end of a batch (after a full fence following its ring commits): unparks the writer
-     * if it is idle, or lingering while the ring is past the wake threshold or a durable wait needs what the batch
-     * handed over. Allocates nothing; a volatile read and, at most, an unpark.
+     * Dispatcher thread, at the end of a batch: unparks the writer if it is idle, or lingering while the ring is past
+     * the wake threshold or a durable wait needs what the batch handed over ({@link WriterParking#afterCommit}).
+     * Allocates nothing; a fence, a volatile read and, at most, an unpark.
      */
     void afterBatch()
     {
-        final int state = parkState;
-        if (state == IDLE ||
-            state == LINGERING && (ring.size() >= wakeBytes || (long)REQUESTED_SYNC.getVolatile(this) > writtenId))
+        parking.afterCommit();
+    }
+
+    /**
+     * Dispatcher thread: whether a durable wait or a reader asks for an id at or after {@code firstId} (then the batch
+     * holding it is handed over at once). Two volatile reads.
+     */
+    boolean requestedBeyond(final long firstId)
+    {
+        return (long)REQUESTED_SYNC.getVolatile(this) >= firstId || (long)REQUESTED_WRITE.getVolatile(this) >= firstId;
+    }
+
+    /** Dispatcher thread, at the end of a batch: {@code id} is the newest id its stage has taken (a release store). */
+    void staged(final long id)
+    {
+        STAGED.setRelease(this, id);
+    }
+
+    /** @return the newest id the dispatcher's stage has taken, written or not. */
+    long stagedId()
+    {
+        return stagedId;
+    }
+
+    /**
+     * Any thread: asks for {@code id} to be written (not synced) soon, for a reader that needs it; the dispatcher hands
+     * its batch over and the writer is woken. Allocates nothing.
+     */
+    void requestWrite(final long id)
+    {
+        long current;
+        do
         {
-            LockSupport.unpark(thread);
+            current = (long)REQUESTED_WRITE.getVolatile(this);
+            if (current >= id)
+            {
+                break;
+            }
         }
+        while (!REQUESTED_WRITE.compareAndSet(this, current, id));
+        VarHandle.fullFence();
+        wakeIfParked();
+    }
+
+    /** Whether a durable wait or a reader asks for an id not written yet. */
+    private boolean writePending()
+    {
+        final long written = writtenId;
+        return (long)REQUESTED_SYNC.getVolatile(this) > written || (long)REQUESTED_WRITE.getVolatile(this) > written;
     }
 
     /** Any thread: asks for a sync covering {@code id}; allocates nothing. */
@@ -320,49 +364,97 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             {
                 break;
             }
-            if (read == 0)
-            {
-                emptyReads++;
-                idle();
-            }
-            else
-            {
-                emptyReads = 0;
-            }
+            emptyReads = read == 0 ? emptyReads + 1 : 0;
+            idle(); // after a write too: one write per interval, not one per record the dispatcher adds meanwhile
         }
         sync(true, true, System.nanoTime());
         closeChannel();
     }
 
+    /**
+     * One ring message: a dispatcher batch of records, each {@code int bodyLength | int 0 | body}. Checksums and
+     * buffers them one by one; when a write fails part-way, the records buffered so far stay buffered for the retry and
+     * the message is read again from the first record not yet buffered.
+     */
     @Override
     public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        final int recordBytes = SegmentFormat.FRAME_BYTES + length;
-        final long id = buffer.getLong(index + RecordCodec.ID_OFFSET);
-        if (writeBuffer.remaining() < recordBytes && !flush())
+        final int end = index + length;
+        int offset = index == partialMessageIndex ? partialMessageOffset : index;
+        if (active != null && writeBuffer.remaining() >= end - offset &&
+            position + writeBuffer.position() + (end - offset) <= config.segmentBytes())
         {
-            writeFailedThisRead = true;
-            return Action.ABORT;
+            return bufferWhole(buffer, offset, end);
         }
-        if (active == null || position + writeBuffer.position() + recordBytes > config.segmentBytes() &&
-            position + writeBuffer.position() > SegmentFormat.HEADER_BYTES)
+        while (offset < end)
         {
-            if (!flush() || !roll(id))
+            final int bodyLength = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+            final int recordBytes = SegmentFormat.FRAME_BYTES + bodyLength;
+            final int body = offset + SegmentFormat.FRAME_BYTES;
+            final long id = buffer.getLong(body + RecordCodec.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            if (!makeRoom(recordBytes, id))
             {
+                partialMessageIndex = index;
+                partialMessageOffset = offset;
                 writeFailedThisRead = true;
                 return Action.ABORT;
             }
+            ringView.limit(body + bodyLength).position(body);
+            crc.reset();
+            crc.update(ringView);
+            ringView.position(body);
+            writeBuffer.putInt(bodyLength).putInt((int)crc.getValue()).put(ringView);
+            bufferedLastId = id;
+            bufferedNewestTs = buffer.getLong(body + 8, ByteOrder.LITTLE_ENDIAN);
+            nextPosition++;
+            appendedSinceCount++;
+            offset += recordBytes;
         }
-        ringView.limit(index + length).position(index);
-        crc.reset();
-        crc.update(ringView);
-        ringView.position(index);
-        writeBuffer.putInt(length).putInt((int)crc.getValue()).put(ringView);
-        bufferedLastId = id;
-        bufferedNewestTs = buffer.getLong(index + 8);
-        nextPosition++;
-        appendedSinceCount++;
+        partialMessageIndex = -1;
         return Action.CONTINUE;
+    }
+
+    /**
+     * The common case: the rest of the message fits in the write buffer and the segment. Checksums each record in
+     * place (the frame's second int, left 0 by the dispatcher) and copies the frames in one piece.
+     */
+    private Action bufferWhole(final MutableDirectBuffer buffer, final int start, final int end)
+    {
+        int offset = start;
+        int lastBody = -1;
+        int records = 0;
+        while (offset < end)
+        {
+            final int bodyLength = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+            final int body = offset + SegmentFormat.FRAME_BYTES;
+            ringView.limit(body + bodyLength).position(body);
+            crc.reset();
+            crc.update(ringView);
+            buffer.putInt(offset + 4, (int)crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+            lastBody = body;
+            records++;
+            offset = body + bodyLength;
+        }
+        ringView.limit(end).position(start);
+        writeBuffer.put(ringView);
+        bufferedLastId = buffer.getLong(lastBody + RecordCodec.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        bufferedNewestTs = buffer.getLong(lastBody + 8, ByteOrder.LITTLE_ENDIAN);
+        nextPosition += records;
+        appendedSinceCount += records;
+        partialMessageIndex = -1;
+        return Action.CONTINUE;
+    }
+
+    /** Makes room for a record: writes the buffer when it is full, rolls the segment when the record would not fit. */
+    private boolean makeRoom(final int recordBytes, final long id)
+    {
+        if (writeBuffer.remaining() < recordBytes && !flush())
+        {
+            return false;
+        }
+        final boolean rollDue = active == null || position + writeBuffer.position() + recordBytes > config.segmentBytes() &&
+            position + writeBuffer.position() > SegmentFormat.HEADER_BYTES;
+        return !rollDue || flush() && roll(id);
     }
 
     /** Writes the buffered records; on failure cuts any partial write and keeps them for a retry. */
@@ -542,11 +634,11 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private void idle()
     {
         final boolean linger = lingerNs > 0 && emptyReads <= LINGERS_BEFORE_IDLE;
-        parkState = linger ? LINGERING : IDLE;
+        final boolean mayPark = parking.mayPark(linger);
         final long requested = (long)REQUESTED_SYNC.getVolatile(this);
         final boolean syncDue = requested > durableId && writtenId > durableId &&
             (writtenId >= requested || emptyReads >= 2);
-        if (ring.size() == 0 && !syncDue && !closed)
+        if (mayPark && !syncDue && !closed)
         {
             long parkNs = linger ? lingerNs : IDLE_PARK_NS;
             if (writtenId > durableId)
@@ -558,7 +650,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                 LockSupport.parkNanos(this, parkNs);
             }
         }
-        parkState = RUNNING;
+        parking.running();
     }
 
     private void park(final long ns)

@@ -5,8 +5,12 @@ import io.ringcast.engine.Event;
 import io.ringcast.engine.EventLog;
 import io.ringcast.engine.Message;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
 
@@ -23,8 +27,8 @@ import java.util.function.BiConsumer;
  * where a string is a {@code short} UTF-8 length ({@code -1} for {@code null}) followed by its bytes. The file adds
  * the frame (length and CRC-32C, see {@link SegmentFormat}).
  *
- * <p>Thread-safety: {@link #length} and {@link #encode} keep scratch state and belong to one thread (the
- * dispatcher); {@link #decode} is static and thread-safe.
+ * <p>Thread-safety: {@link #length} and {@link #encode} keep scratch state (the last strings seen and their UTF-8
+ * bytes, {@link Utf8Field}) and belong to one thread (the dispatcher); {@link #decode} is static and thread-safe.
  */
 final class RecordCodec
 {
@@ -32,14 +36,26 @@ final class RecordCodec
     static final int ID_OFFSET = 0;
     private static final int FIXED = 8 + 8 + 8 + 1 + 1 + 4;
 
-    private final AttributeWriter attributeWriter = new AttributeWriter();
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** @return the encoded length of {@code event}'s body. Allocates nothing. */
+    private final AttributeWriter attributeWriter = new AttributeWriter();
+    /** A view over the array being written, for the rare slow paths (attributes, strings too long to keep). */
+    private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    private final Utf8Field topic = new Utf8Field();
+    private final Utf8Field type = new Utf8Field();
+    private final Utf8Field audience = new Utf8Field();
+    private final Utf8Field origin = new Utf8Field();
+
+    /**
+     * @return the encoded length of {@code event}'s body; prepares its string fields for {@link #encode} (which must
+     *         follow for the same event). Allocates nothing.
+     */
     int length(final Event event)
     {
         final Attributes attributes = event.attributes();
-        int length = FIXED + Utf8.fieldLength(event.topic()) + Utf8.fieldLength(event.type()) +
-            Utf8.fieldLength(event.audience()) + Utf8.fieldLength(event.origin()) + event.payloadLength();
+        int length = FIXED + topic.prepare(event.topic()) + type.prepare(event.type()) +
+            audience.prepare(event.audience()) + origin.prepare(event.origin()) + event.payloadLength();
         if (!attributes.isEmpty())
         {
             attributeWriter.lengthOnly = true;
@@ -51,35 +67,40 @@ final class RecordCodec
     }
 
     /**
-     * Writes {@code event}'s body at {@code index}; the caller reserved {@link #length} bytes. Allocates nothing.
+     * Writes {@code event}'s body into {@code dst} at {@code index}; the caller called {@link #length} for it just
+     * before and reserved that many bytes. Plain array stores (little-endian views, one range check each) and
+     * {@code System.arraycopy}: on the dispatcher this is several times cheaper than the same writes through a
+     * bounds-checked direct buffer. Allocates nothing.
      */
-    void encode(final Event event, final MutableDirectBuffer buffer, final int index)
+    void encode(final Event event, final byte[] dst, final int index)
     {
         int i = index;
-        buffer.putLong(i, event.id());
-        buffer.putLong(i + 8, event.timestampMs());
-        buffer.putLong(i + 16, event.originSequence());
-        buffer.putByte(i + 24, (byte)(event.isLocal() ? 1 : 0));
+        LONG.set(dst, i, event.id());
+        LONG.set(dst, i + 8, event.timestampMs());
+        LONG.set(dst, i + 16, event.originSequence());
+        dst[i + 24] = (byte)(event.isLocal() ? 1 : 0);
         i += 25;
-        i = Utf8.putField(event.topic(), buffer, i);
-        i = Utf8.putField(event.type(), buffer, i);
-        i = Utf8.putField(event.audience(), buffer, i);
-        i = Utf8.putField(event.origin(), buffer, i);
+        if (view.byteArray() != dst)
+        {
+            view.wrap(dst);
+        }
+        i = topic.put(dst, i, view);
+        i = type.put(dst, i, view);
+        i = audience.put(dst, i, view);
+        i = origin.put(dst, i, view);
         final Attributes attributes = event.attributes();
-        buffer.putByte(i, (byte)attributes.size());
-        i++;
+        dst[i++] = (byte)attributes.size();
         if (!attributes.isEmpty())
         {
             attributeWriter.lengthOnly = false;
-            attributeWriter.buffer = buffer;
+            attributeWriter.buffer = view;
             attributeWriter.index = i;
             attributes.forEach(attributeWriter);
             i = attributeWriter.index;
             attributeWriter.buffer = null;
         }
-        final int payloadLength = event.payloadLength();
-        buffer.putInt(i, payloadLength);
-        buffer.putBytes(i + 4, event.payloadBuffer(), 0, payloadLength);
+        INT.set(dst, i, event.payloadLength());
+        event.copyPayload(dst, i + 4);
     }
 
     /**

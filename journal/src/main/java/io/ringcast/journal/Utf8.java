@@ -63,6 +63,70 @@ final class Utf8
         return i;
     }
 
+    /**
+     * Encodes {@code s} as UTF-8 (a lone surrogate as {@code '?'}, as {@link #putField}) into {@code dst}.
+     *
+     * @return the number of bytes, or -1 when they do not fit in {@code dst} (then its content is undefined).
+     */
+    static int encode(final String s, final byte[] dst)
+    {
+        final int n = s.length();
+        final int max = dst.length;
+        int i = 0;
+        for (int c = 0; c < n; c++)
+        {
+            final char ch = s.charAt(c);
+            if (ch < 0x80)
+            {
+                if (i >= max)
+                {
+                    return -1;
+                }
+                dst[i++] = (byte)ch;
+            }
+            else if (ch < 0x800)
+            {
+                if (i + 2 > max)
+                {
+                    return -1;
+                }
+                dst[i++] = (byte)(0xC0 | (ch >> 6));
+                dst[i++] = (byte)(0x80 | (ch & 0x3F));
+            }
+            else if (Character.isHighSurrogate(ch) && c + 1 < n && Character.isLowSurrogate(s.charAt(c + 1)))
+            {
+                if (i + 4 > max)
+                {
+                    return -1;
+                }
+                final int cp = Character.toCodePoint(ch, s.charAt(++c));
+                dst[i++] = (byte)(0xF0 | (cp >> 18));
+                dst[i++] = (byte)(0x80 | ((cp >> 12) & 0x3F));
+                dst[i++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
+                dst[i++] = (byte)(0x80 | (cp & 0x3F));
+            }
+            else if (Character.isSurrogate(ch))
+            {
+                if (i >= max)
+                {
+                    return -1;
+                }
+                dst[i++] = (byte)'?';
+            }
+            else
+            {
+                if (i + 3 > max)
+                {
+                    return -1;
+                }
+                dst[i++] = (byte)(0xE0 | (ch >> 12));
+                dst[i++] = (byte)(0x80 | ((ch >> 6) & 0x3F));
+                dst[i++] = (byte)(0x80 | (ch & 0x3F));
+            }
+        }
+        return i;
+    }
+
     private static int length(final String s)
     {
         int bytes = 0;

@@ -77,6 +77,12 @@ public final class Summary
     }
 
     @SuppressWarnings("unchecked")
+    /** @return the rows loaded so far. */
+    List<Row> rows()
+    {
+        return rows;
+    }
+
     void load(final Path file) throws IOException
     {
         final String text = Files.readString(file, StandardCharsets.UTF_8).trim();

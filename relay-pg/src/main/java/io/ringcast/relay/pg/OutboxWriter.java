@@ -9,7 +9,6 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -145,7 +144,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     /** Writer thread: the stage's newest local id when the writer last went idle. */
     private long newestSeenByPark = -1;
     private volatile long lastDropMs;
-    private volatile boolean parked;
+    private final WriterWakeUp wakeUp = new WriterWakeUp(() -> LockSupport.unpark(this.thread));
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile String lastError = "not connected yet";
@@ -201,12 +200,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     {
         if (endOfBatch)
         {
-            VarHandle.fullFence(); // StoreLoad: the offer must be visible before we read 'parked'
-            final Thread t = thread;
-            if (parked && t != null)
-            {
-                LockSupport.unpark(t);
-            }
+            wakeUp.signal(); // the offer and the newest id before the writer's announcement
         }
     }
 
@@ -462,13 +456,12 @@ final class OutboxWriter implements EventStage, Runnable, Durability
             LockSupport.parkNanos(this, JOURNAL_CATCH_UP_PARK_NS); // the journal's writer is about to write it
             return;
         }
-        parked = true;
-        VarHandle.fullFence(); // StoreLoad against the stage's: either it sees 'parked' or we see its newest id
+        wakeUp.announcePark(); // either the stage sees the announcement or we see its newest id
         if (queue.isEmpty() && running && lastLocalId.get() == newestSeenByPark)
         {
             LockSupport.parkNanos(this, IDLE_PARK_NS);
         }
-        parked = false;
+        wakeUp.running();
     }
 
     private boolean ensureConnected()
@@ -807,11 +800,7 @@ final class OutboxWriter implements EventStage, Runnable, Durability
     @Override
     public void requestDurable(final long id)
     {
-        final Thread t = thread;
-        if (parked && t != null)
-        {
-            LockSupport.unpark(t);
-        }
+        wakeUp.wakeIfParked();
     }
 
     /**
