@@ -72,6 +72,10 @@ final class Dispatcher
     private final SubscriberList pendingRemovals = new SubscriberList();
     private long nextHousekeepingNanos;
 
+    /** The time stamped on the local events of the current batch; never decreases (dispatcher-only). */
+    private long batchTimeMs;
+    /** The next local event reads the clock: set at the end of each batch (dispatcher-only). */
+    private boolean clockDue = true;
     private long lastSequence = -1;
     private long delivered;
     private long dropped;
@@ -107,10 +111,13 @@ final class Dispatcher
         event.id = id;
         if (event.local)
         {
-            event.origin = nodeId;
+            event.timestampMs = batchTime();
+            if (event.origin != nodeId)
+            {
+                event.origin = nodeId; // only on a change: a reference store into a long-lived slot pays a barrier
+            }
             event.originSequence = id;
         }
-        event.computeFootprint();
 
         for (final Enricher enricher : enrichers)
         {
@@ -165,6 +172,20 @@ final class Dispatcher
         {
             endBatch();
         }
+    }
+
+    /**
+     * The time a local event entered the ordered log: one clock read per batch, never lower than the previous batch's
+     * (a wall clock stepped back does not reorder timestamps against ids).
+     */
+    private long batchTime()
+    {
+        if (clockDue)
+        {
+            clockDue = false;
+            batchTimeMs = Math.max(batchTimeMs, System.currentTimeMillis());
+        }
+        return batchTimeMs;
     }
 
     private void formatId(final Event event)
@@ -304,6 +325,7 @@ final class Dispatcher
 
     private void endBatch()
     {
+        clockDue = true;
         history.endBatch();
         if (touchedCount != 0)
         {

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@link WaitStrategyKind#BLOCKING} signals like Disruptor's {@code LiteBlockingWaitStrategy} but without a lock:
  * the waiter publishes a {@code parked} flag before parking and re-checks the ring's cursor; a publisher unparks only
- * when the flag is set (one volatile read per publish otherwise). The pair is a Dekker handshake and needs a StoreLoad
+ * when the flag is set (one volatile read per publish otherwise), and only the publisher whose compare-and-set
+ * clears the flag calls {@code unpark}. The pair is a Dekker handshake and needs a StoreLoad
  * barrier on each side between its store and its load: the waiter's is a full fence after {@code parked = true}; a
  * multi-producer publisher's is its claim (the sequencer's compare-and-set or get-and-add on the cursor, a full
  * barrier that precedes its read of {@code parked}), so publishing pays no fence of its own; a single-producer
@@ -184,15 +185,20 @@ final class DispatcherWaitStrategy implements WaitStrategy
         wakeIfParked();
     }
 
+    /**
+     * The first signal of an idle period claims the flag (compare-and-set) and wakes the waiter; the publishes that
+     * follow while it wakes up read {@code false} and make no {@code unpark} call (one wake-up per park, not one per
+     * publish).
+     */
     private void wakeIfParked()
     {
-        if (parked)
+        if (parked && PARKED.compareAndSet(this, true, false))
         {
             if (driver == null)
             {
                 LockSupport.unpark(waiter);
             }
-            else if (PARKED.compareAndSet(this, true, false))
+            else
             {
                 driver.wakeup();
             }

@@ -175,7 +175,7 @@ public final class Engine implements AutoCloseable
             countRejection(sequence);
             return sequence;
         }
-        write(ring.get(sequence), message, System.currentTimeMillis());
+        write(ring.get(sequence), message);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -190,7 +190,7 @@ public final class Engine implements AutoCloseable
     {
         requireMessage(message);
         final long sequence = claimWaiting(1);
-        write(ring.get(sequence), message, System.currentTimeMillis());
+        write(ring.get(sequence), message);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -229,7 +229,7 @@ public final class Engine implements AutoCloseable
         }
         final Event slot = ring.get(sequence);
         slot.setWritten(writer);
-        slot.stamp(0, System.currentTimeMillis(), null, 0, true);
+        slot.stamp(0, 0, null, 0, true);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -240,7 +240,7 @@ public final class Engine implements AutoCloseable
         final long sequence = claimWaiting(1);
         final Event slot = ring.get(sequence);
         slot.setWritten(writer);
-        slot.stamp(0, System.currentTimeMillis(), null, 0, true);
+        slot.stamp(0, 0, null, 0, true);
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -309,19 +309,19 @@ public final class Engine implements AutoCloseable
 
     private long fillBatch(final List<Message> messages, final long lo, final long hi)
     {
-        final long now = System.currentTimeMillis();
         for (long seq = lo; seq <= hi; seq++)
         {
-            write(ring.get(seq), messages.get((int)(seq - lo)), now);
+            write(ring.get(seq), messages.get((int)(seq - lo)));
         }
         ring.publish(lo, hi);
         return idBase + lo;
     }
 
-    private static void write(final Event slot, final Message message, final long timestampMs)
+    /** Publisher: a local event; the dispatcher stamps its id and time (once per batch, see {@link Event#timestampMs()}). */
+    private static void write(final Event slot, final Message message)
     {
         slot.setMessage(message);
-        slot.stamp(0, timestampMs, null, 0, true);
+        slot.stamp(0, 0, null, 0, true);
     }
 
     private long claim(final int n)

@@ -94,32 +94,79 @@ public final class Event
 
     // ------------------------------------------------------------------ writing (publisher, then dispatcher)
 
-    /** Publisher, in a claimed slot: the message's fields; its payload array is borrowed, not copied. */
+    /**
+     * Publisher, in a claimed slot: the message's fields; its payload array is borrowed, not copied, and its footprint
+     * was computed when it was built.
+     *
+     * <p>Reference fields are stored only when they change (here and in {@link #copyTo}): slots and views are
+     * long-lived, so each reference store into them pays the collector's card-marking barrier, which under G1
+     * includes a full fence; a topic, type or attribute set repeated from the slot's previous event costs a load.
+     */
     void setMessage(final Message message)
     {
-        topic = message.topic;
-        topicHandle = null;
-        type = message.type;
-        audience = message.audience;
-        attributes = message.attributes;
-        payload = message.payload;
-        payloadLength = message.payload.length;
-        origin = null;
+        setTopic(message.topic, null);
+        setRouting(message.type, message.audience, message.attributes);
+        final byte[] payload = message.payload;
+        if (this.payload != payload)
+        {
+            this.payload = payload;
+        }
+        payloadLength = payload.length;
+        footprintBytes = message.footprintBytes;
     }
 
     /** Publisher, in a claimed slot: the writer's fields, the payload copied into this slot's own buffer. */
     void setWritten(final EventWriter writer)
     {
-        topicHandle = writer.topic;
-        topic = writer.topic.name;
-        type = writer.type;
-        audience = writer.audience;
-        attributes = writer.attributes;
+        final Topic handle = writer.topic;
+        setTopic(handle.name, handle);
+        setRouting(writer.type, writer.audience, writer.attributes);
         final int length = writer.payloadLength;
-        System.arraycopy(writer.payload, writer.payloadOffset, ownBuffer(length), 0, length);
-        payload = ownBuffer;
+        final byte[] buffer = ownBuffer(length);
+        System.arraycopy(writer.payload, writer.payloadOffset, buffer, 0, length);
+        if (payload != buffer)
+        {
+            payload = buffer;
+        }
         payloadLength = length;
-        origin = null;
+        footprintBytes = footprintOf(length, handle.name, writer.type, writer.audience, writer.attributes);
+    }
+
+    private void setTopic(final String topic, final Topic handle)
+    {
+        if (this.topic != topic)
+        {
+            this.topic = topic;
+        }
+        if (topicHandle != handle)
+        {
+            topicHandle = handle;
+        }
+    }
+
+    private void setRouting(final String type, final String audience, final Attributes attributes)
+    {
+        if (this.type != type)
+        {
+            this.type = type;
+        }
+        if (this.audience != audience)
+        {
+            this.audience = audience;
+        }
+        if (this.attributes != attributes)
+        {
+            this.attributes = attributes;
+        }
+    }
+
+    /** The heap estimate of an event's own fields, for history accounting (the same formula as {@link Message}). */
+    static int footprintOf(
+        final int payloadLength, final String topic, final String type, final String audience,
+        final Attributes attributes)
+    {
+        return 96 + payloadLength + topic.length() + (type == null ? 0 : type.length()) +
+            (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
     }
 
     /** Publisher or dispatcher: id, time and origin; clears what the dispatcher computes per event. */
@@ -127,11 +174,20 @@ public final class Event
     {
         this.id = id;
         this.timestampMs = timestampMs;
-        this.origin = origin;
+        if (!local && this.origin != origin)
+        {
+            this.origin = origin; // a local event's origin is this node, stored by the dispatcher
+        }
         this.originSequence = originSequence;
         this.local = local;
-        this.encoded = null;
-        this.formattedId = null;
+        if (encoded != null)
+        {
+            encoded = null;
+        }
+        if (formattedId != null)
+        {
+            formattedId = null;
+        }
     }
 
     private byte[] ownBuffer(final int length)
@@ -197,26 +253,39 @@ public final class Event
         }
         view.id = id;
         view.timestampMs = timestampMs;
-        view.topic = topic;
-        view.topicHandle = null;
-        view.type = type;
-        view.audience = audience;
-        view.attributes = attributes;
-        view.origin = origin;
+        view.setTopic(topic, null);
+        view.setRouting(type, audience, attributes);
+        final String origin = this.origin;
+        if (view.origin != origin)
+        {
+            view.origin = origin;
+        }
         view.originSequence = originSequence;
         view.local = local;
-        view.encoded = encoded;
-        view.formattedId = formattedId;
+        final Object encoded = this.encoded;
+        if (view.encoded != encoded)
+        {
+            view.encoded = encoded;
+        }
+        final String formattedId = this.formattedId;
+        if (view.formattedId != formattedId)
+        {
+            view.formattedId = formattedId;
+        }
         view.footprintBytes = footprintBytes;
         final byte[] source = payload;
         final int length = Math.max(0, Math.min(payloadLength, source.length)); // torn reads must not throw
         if (source == ownBuffer)
         {
             // the slot's own buffer is rewritten by the slot's next publisher: copy
-            System.arraycopy(source, 0, view.ownBuffer(length), 0, length);
-            view.payload = view.ownBuffer;
+            final byte[] copy = view.ownBuffer(length);
+            System.arraycopy(source, 0, copy, 0, length);
+            if (view.payload != copy)
+            {
+                view.payload = copy;
+            }
         }
-        else
+        else if (view.payload != source)
         {
             view.payload = source; // borrowed from a Message, immutable once published: share, do not copy
         }
@@ -270,7 +339,13 @@ public final class Event
         return formattedId != null;
     }
 
-    /** @return wall-clock milliseconds since the epoch at which the engine accepted the event. */
+    /**
+     * @return wall-clock milliseconds since the epoch at which the event entered this engine's ordered log: the
+     *         dispatcher reads the clock once per batch of events, so events dispatched together share a timestamp,
+     *         and it never lets the value decrease, so among this node's own events a larger id never has an earlier
+     *         timestamp (seeking by time in a log is seeking by id). An event relayed from another replica keeps the
+     *         timestamp its origin gave it.
+     */
     public long timestampMs()
     {
         return timestampMs;
@@ -391,13 +466,6 @@ public final class Event
     int footprintBytes()
     {
         return footprintBytes;
-    }
-
-    /** Dispatcher: computes the footprint estimate once the publisher's fields are in place. */
-    void computeFootprint()
-    {
-        footprintBytes = 96 + payloadLength + topic.length() + (type == null ? 0 : type.length()) +
-            (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
     }
 
     /** Dispatcher thread, before the event is shared: sets the formatted id, counted in the footprint. */

@@ -30,12 +30,16 @@ import java.lang.invoke.VarHandle;
  * padded word written once per batch, while the tail moves with nearly every event and would cost every reader a
  * cache miss per delivery.
  *
+ * <p>Layout: the storage and the gating sequence (read by every copy) sit a padded cache line apart from the head,
+ * tail and byte count (stored by the dispatcher for every event), so a delivery never misses on the line the
+ * dispatcher just wrote.
+ *
  * <p>Thread-safety: single writer, many readers. Only the dispatcher calls {@link #append} and {@link #endBatch}.
  * Any thread may call {@link #copy}, {@link #head()}, {@link #tail()}, {@link #resumeTail()} and the size methods:
  * the indices are stored with release and read with acquire, and {@link #copy} validates the slot's sequence word and
  * the gating sequence, so a reader always knows whether the event it copied was still there, whole.
  */
-final class History
+final class History extends HistoryIndices
 {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -46,9 +50,9 @@ final class History
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HEAD = lookup.findVarHandle(History.class, "head", long.class);
-            TAIL = lookup.findVarHandle(History.class, "tail", long.class);
-            BYTES = lookup.findVarHandle(History.class, "bytes", long.class);
+            HEAD = lookup.findVarHandle(HistoryIndicesFields.class, "head", long.class);
+            TAIL = lookup.findVarHandle(HistoryIndicesFields.class, "tail", long.class);
+            BYTES = lookup.findVarHandle(HistoryIndicesFields.class, "bytes", long.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -56,8 +60,6 @@ final class History
         }
     }
 
-    private final RingBuffer<Event> ring;
-    private final Sequence gating;
     private final int maxEvents;
     private final long maxBytes;
     private final int keep;
@@ -65,9 +67,6 @@ final class History
     /** Footprint of the event in the same slot; dispatcher-only. Eviction reads this, not the (cold) old event. */
     private final int[] footprints;
     private final int mask;
-    private long head = -1;
-    private long tail;
-    private long bytes;
 
     /**
      * @param ring     the storage; its size is {@code ringSize + keep}.
@@ -77,8 +76,7 @@ final class History
     History(final RingBuffer<Event> ring, final int ringSize, final Sequence gating, final int maxEvents,
         final long maxBytes, final int retainedBufferBytes)
     {
-        this.ring = ring;
-        this.gating = gating;
+        super(ring, gating);
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
         this.keep = ring.getBufferSize() - ringSize;
@@ -185,5 +183,55 @@ final class History
     long bytes()
     {
         return (long)BYTES.getAcquire(this);
+    }
+}
+
+/**
+ * What every reader of the history loads on each copy (the storage and its gating sequence): written once, at
+ * construction, and kept a cache line apart from the indices the dispatcher stores for every event, so a delivery's
+ * copy never misses on a line the dispatcher just wrote (Agrona's padding, done once here).
+ */
+abstract class HistoryStorageFields
+{
+    final RingBuffer<Event> ring;
+    final Sequence gating;
+
+    HistoryStorageFields(final RingBuffer<Event> ring, final Sequence gating)
+    {
+        this.ring = ring;
+        this.gating = gating;
+    }
+}
+
+abstract class HistoryStoragePadding extends HistoryStorageFields
+{
+    long p01, p02, p03, p04, p05, p06, p07;
+
+    HistoryStoragePadding(final RingBuffer<Event> ring, final Sequence gating)
+    {
+        super(ring, gating);
+    }
+}
+
+/** The dispatcher-written indices of {@link History}; see it for their memory order. */
+abstract class HistoryIndicesFields extends HistoryStoragePadding
+{
+    long head = -1;
+    long tail;
+    long bytes;
+
+    HistoryIndicesFields(final RingBuffer<Event> ring, final Sequence gating)
+    {
+        super(ring, gating);
+    }
+}
+
+abstract class HistoryIndices extends HistoryIndicesFields
+{
+    long p11, p12, p13, p14, p15, p16, p17;
+
+    HistoryIndices(final RingBuffer<Event> ring, final Sequence gating)
+    {
+        super(ring, gating);
     }
 }

@@ -37,8 +37,7 @@ public final class Message
         this.audience = Validation.optionalName("audience", b.audience);
         this.attributes = b.attributes;
         this.payload = b.payload;
-        this.footprintBytes = 96 + payload.length + topic.length() + (type == null ? 0 : type.length()) +
-            (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
+        this.footprintBytes = Event.footprintOf(payload.length, topic, type, audience, attributes);
     }
 
     /**

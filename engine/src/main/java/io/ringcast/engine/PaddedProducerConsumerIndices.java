@@ -3,15 +3,16 @@ package io.ringcast.engine;
 /**
  * Padding done once, Agrona-style, for single-producer single-consumer structures ({@link PositionQueue}) to extend:
  * <pre>
- *   [ header | producer-written fields ] 7 longs [ consumer-written head ] 7 longs [ subclass fields: read by both ]
+ *   [ header | producer fields ] 7 longs [ consumer fields: head, the consumer's array reference ]
  * </pre>
- * Seven longs (one 64-byte line, as Disruptor's {@code Sequence} pads) between the producer's fields and the
- * consumer's, and again between the consumer's and the subclass's, which both sides read on every call (capacity,
- * array): a consumer's store to its head then never invalidates the line the producer reads on each offer, and a
- * producer's offer never invalidates the line the consumer reads on each drain. One line each, not two, because a
- * subscription must stay small when idle (thousands of them per engine).
+ * Seven longs (one 64-byte line, as Disruptor's {@code Sequence} pads) between the producer's fields (which include
+ * its own copies of the capacity and the array) and the consumer's: a consumer's store to its head never invalidates
+ * the line the producer reads and writes on each offer, and an offer touches only the producer's line and the array.
+ * The consumer's line is read by the producer only when its cached head says the queue is full, and its array
+ * reference is written only when the queue grows. One padding, not two or four, because a subscription must stay
+ * small when idle (thousands of them per engine).
  */
-abstract class PaddedProducerConsumerIndices extends ConsumerIndexPadding
+abstract class PaddedProducerConsumerIndices extends ConsumerIndexField
 {
 }
 
@@ -23,6 +24,12 @@ class ProducerIndexField
     long headCache;
     /** Offers refused because the queue was full (producer-written, opaque; any thread reads). */
     long refused;
+    /** The producer's own reference to the current array (producer-only, plain): an offer reads only this line. */
+    long[] producerBuffer;
+    /** {@code producerBuffer.length - 1} (producer-only, plain). */
+    int producerMask;
+    /** The most entries the queue may hold (set at construction; the producer reads it with its other fields). */
+    int capacity;
 }
 
 class ProducerIndexPadding extends ProducerIndexField
@@ -34,9 +41,6 @@ class ConsumerIndexField extends ProducerIndexPadding
 {
     /** Next position the consumer reads; see the subclass for its memory order. */
     long head;
-}
-
-class ConsumerIndexPadding extends ConsumerIndexField
-{
-    long p11, p12, p13, p14, p15, p16, p17;
+    /** The array the consumer reads: replaced by the producer when the queue grows; see the subclass. */
+    long[] buffer;
 }

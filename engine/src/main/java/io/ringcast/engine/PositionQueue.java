@@ -1,5 +1,7 @@
 package io.ringcast.engine;
 
+import org.agrona.UnsafeApi;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -22,12 +24,14 @@ import java.lang.invoke.VarHandle;
  *     <li>{@code refused}: offers refused because the queue was full; written by the producer (opaque), read by any
  *     thread. The successful offers need no counter of their own: they are {@code tail}.</li>
  * </ul>
- * The tail (with the producer's other fields), the head, and the fields both sides read ({@code capacity},
- * {@code buffer}) sit on three separate cache lines through {@link PaddedProducerConsumerIndices}.
+ * The tail (with the producer's other fields, among them its own copies of the capacity and of the array reference)
+ * and the consumer's head and array reference ({@code buffer}, changed only on growth) sit on separate cache lines
+ * through {@link PaddedProducerConsumerIndices}: an offer reads and writes only the producer's line and the array.
  */
 final class PositionQueue extends PaddedProducerConsumerIndices
 {
     static final int INITIAL_CAPACITY = 4;
+    private static final long LONG_ARRAY_BASE = UnsafeApi.arrayBaseOffset(long[].class);
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final VarHandle BUFFER;
@@ -40,7 +44,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             HEAD = lookup.findVarHandle(ConsumerIndexField.class, "head", long.class);
             TAIL = lookup.findVarHandle(ProducerIndexField.class, "tail", long.class);
-            BUFFER = lookup.findVarHandle(PositionQueue.class, "buffer", long[].class);
+            BUFFER = lookup.findVarHandle(ConsumerIndexField.class, "buffer", long[].class);
             REFUSED = lookup.findVarHandle(ProducerIndexField.class, "refused", long.class);
         }
         catch (final ReflectiveOperationException e)
@@ -49,14 +53,15 @@ final class PositionQueue extends PaddedProducerConsumerIndices
         }
     }
 
-    private final int capacity;
-    private long[] buffer;
-
     /** @param capacity the most entries it may hold, at least 1. */
     PositionQueue(final int capacity)
     {
         this.capacity = capacity;
-        this.buffer = new long[Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
+        final long[] initial =
+            new long[Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
+        this.producerBuffer = initial;
+        this.producerMask = initial.length - 1;
+        this.buffer = initial;
     }
 
     /**
@@ -66,9 +71,8 @@ final class PositionQueue extends PaddedProducerConsumerIndices
      */
     boolean offer(final long position)
     {
-        final long tail = this.tail; // plain: the producer's own field
-        long[] buffer = this.buffer;
-        if (tail - headCache >= buffer.length || tail - headCache >= capacity)
+        final long tail = this.tail; // plain: the producer's own fields, all on one line
+        if (tail - headCache > producerMask || tail - headCache >= capacity)
         {
             headCache = (long)HEAD.getAcquire(this);
             if (tail - headCache >= capacity)
@@ -76,25 +80,27 @@ final class PositionQueue extends PaddedProducerConsumerIndices
                 REFUSED.setOpaque(this, refused + 1);
                 return false;
             }
-            if (tail - headCache >= buffer.length)
+            if (tail - headCache > producerMask)
             {
-                buffer = grow(buffer, headCache, tail);
+                grow(producerBuffer, headCache, tail);
             }
         }
-        buffer[(int)tail & (buffer.length - 1)] = position;
+        // no bounds check (it would read the array's header line): the index is masked to the array's length
+        UnsafeApi.putLong(producerBuffer, LONG_ARRAY_BASE + ((long)((int)tail & producerMask) << 3), position);
         TAIL.setRelease(this, tail + 1);
         return true;
     }
 
-    private long[] grow(final long[] old, final long head, final long tail)
+    private void grow(final long[] old, final long head, final long tail)
     {
         final long[] grown = new long[old.length << 1];
         for (long i = head; i < tail; i++)
         {
             grown[(int)i & (grown.length - 1)] = old[(int)i & (old.length - 1)];
         }
+        producerBuffer = grown;
+        producerMask = grown.length - 1;
         BUFFER.setOpaque(this, grown); // published to the consumer by the release store of tail that follows
-        return grown;
     }
 
     /** Consumer: @return entries ready to read now (acquire of the producer's tail). */

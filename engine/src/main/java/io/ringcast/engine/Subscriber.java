@@ -19,7 +19,7 @@ import java.util.List;
  * </ul>
  * Only one thread at a time may drain (the usual single-consumer rule).
  */
-final class Subscriber
+final class Subscriber extends SubscriberHotFields
 {
     static final int INDEX_NONE = 0;
     static final int INDEX_TOPIC = 1;
@@ -42,7 +42,7 @@ final class Subscriber
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(Subscriber.class, "state", int.class);
+            STATE = lookup.findVarHandle(SubscriberHotFields.class, "state", int.class);
             ARMED = lookup.findVarHandle(Subscriber.class, "armed", int.class);
             REPLAYED = lookup.findVarHandle(Subscriber.class, "replayed", long.class);
             REPLAY_MISSED = lookup.findVarHandle(Subscriber.class, "replayMissed", long.class);
@@ -55,42 +55,29 @@ final class Subscriber
     }
 
     final long subscriptionId;
-    final Filter filter;
-    final String principal;
     final SlowConsumerPolicy policy;
     final int disconnectAfterDrops;
     final long resumeAfter;
-    final SubscriptionListener listener;
-    final PositionQueue queue;
-    final Engine engine;
     Object handleReference;
 
     // dispatcher-owned
     boolean indexed;
     int indexKind = INDEX_NONE;
-    /** Set by the index: being found under its key proves the filter holds; only the audience rule is left. */
-    boolean keyImpliesFilter;
     long touchedBatch = -1;
     /** Consumer progress (queue head plus replayed) last seen by the dispatcher on an overflow, and since when. */
     long progressMark = -1;
     long progressSinceNanos;
 
     // shared
-    private volatile int state = OPEN;
     private volatile int armed = 1;
     private volatile CloseReason closeReason;
-    private volatile boolean registered;
     private volatile ResumeOutcome resumeOutcome = ResumeOutcome.PENDING;
 
     // written by the dispatcher before `registered`, then owned by the draining thread
-    /** Set only for a resume; {@code null} once the replay is done. */
-    private ReplayCursor replay;
     private long replayed;
     private long replayMissed;
     /** Queued positions whose event was evicted before this consumer read it: drops, counted by the consumer. */
     private long overwritten;
-    /** The consumer's copy of the event it hands over; created on the first delivery, so idle costs nothing. */
-    private Event view;
 
     private Event polled;
     /** Created on the first poll: most subscriptions drain. */
@@ -103,15 +90,11 @@ final class Subscriber
         final SubscribeOptions options,
         final int queueCapacity)
     {
-        this.engine = engine;
+        super(engine, filter, options.actingFor(), options.listener(), new PositionQueue(queueCapacity));
         this.subscriptionId = subscriptionId;
-        this.filter = filter;
-        this.principal = options.actingFor();
         this.policy = options.policy();
         this.disconnectAfterDrops = options.disconnectAfterDrops();
         this.resumeAfter = options.resumeAfter();
-        this.listener = options.listener();
-        this.queue = new PositionQueue(queueCapacity);
     }
 
     // ---------------------------------------------------------------- dispatcher side
@@ -479,5 +462,42 @@ final class Subscriber
     long replayMissed()
     {
         return (long)REPLAY_MISSED.getOpaque(this);
+    }
+}
+
+/**
+ * The fields of {@link Subscriber} that the dispatcher reads for every delivery (state, key flag, filter, principal,
+ * queue, listener) and the consumer for every drain (registered, replay, queue, listener, engine, view), declared
+ * first so they sit together at the start of the object, in one or two cache lines instead of spread over three.
+ * None of them is written per event: {@code state} and {@code registered} change once, {@code replay} and
+ * {@code view} once or twice per subscription. See {@link Subscriber} for who writes each and in which memory order.
+ */
+abstract class SubscriberHotFields
+{
+    final Engine engine;
+    final Filter filter;
+    final String principal;
+    final SubscriptionListener listener;
+    final PositionQueue queue;
+    /** {@link Subscriber#OPEN} or {@link Subscriber#CLOSED}; changed by compare-and-set. */
+    volatile int state = Subscriber.OPEN;
+    /** Set by the index (dispatcher): found under its key, the filter holds; only the audience rule is left. */
+    boolean keyImpliesFilter;
+    /** Volatile store by the dispatcher at registration: publishes {@link #replay} to the consumer. */
+    volatile boolean registered;
+    /** Set for a resume by the dispatcher before {@link #registered}, then the draining thread's; {@code null} when done. */
+    ReplayCursor replay;
+    /** The consumer's copy of the event it hands over; created on the first delivery, so idle costs nothing. */
+    Event view;
+
+    SubscriberHotFields(
+        final Engine engine, final Filter filter, final String principal, final SubscriptionListener listener,
+        final PositionQueue queue)
+    {
+        this.engine = engine;
+        this.filter = filter;
+        this.principal = principal;
+        this.listener = listener;
+        this.queue = queue;
     }
 }

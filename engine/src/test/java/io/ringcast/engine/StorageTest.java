@@ -106,6 +106,47 @@ class StorageTest
         }
     }
 
+    @Test
+    void shouldStampEveryLocalEventWithATimeThatNeverDecreasesWithItsIdWhilePublishersRace() throws Exception
+    {
+        try (Engine engine = Engine.start(new EngineConfig()))
+        {
+            final Subscription all = engine.subscribe(Filter.all(), SubscribeOptions.defaults().queueCapacity(65_536));
+            final long before = System.currentTimeMillis();
+            final Thread[] publishers = new Thread[4];
+            for (int p = 0; p < publishers.length; p++)
+            {
+                final Message m = msg("t/" + p, "x");
+                publishers[p] = new Thread(() ->
+                {
+                    for (int i = 0; i < 5_000; i++)
+                    {
+                        engine.publish(m);
+                    }
+                });
+                publishers[p].start();
+            }
+            for (final Thread t : publishers)
+            {
+                t.join();
+            }
+            final List<Event> got = new ArrayList<>();
+            TestEvents.drainUntil(all, got, 20_000);
+            final long after = System.currentTimeMillis();
+
+            long previousId = -1;
+            long previousTime = before;
+            for (final Event e : got)
+            {
+                assertThat(e.id()).isGreaterThan(previousId);
+                assertThat(e.timestampMs()).as("time of id %d", e.id()).isGreaterThanOrEqualTo(previousTime);
+                previousId = e.id();
+                previousTime = e.timestampMs();
+            }
+            assertThat(previousTime).isLessThanOrEqualTo(after);
+        }
+    }
+
     private static long heapAfterGc()
     {
         final java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

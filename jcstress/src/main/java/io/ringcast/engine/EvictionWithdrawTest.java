@@ -49,7 +49,6 @@ public class EvictionWithdrawTest
         final Event slot = ring.get(p);
         slot.setWritten(writer);
         slot.stamp(100 + p, 1, "n", 100 + p, true);
-        slot.computeFootprint();
         slot.publishAs(p);
         history.append(p, slot);
     }
