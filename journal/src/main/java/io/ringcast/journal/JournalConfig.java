@@ -14,7 +14,12 @@ public final class JournalConfig
     private long segmentBytes = 64L << 20;
     private long retentionBytes = 10L << 30;
     private Duration retention = Duration.ofDays(7);
-    private int bufferBytes = 16 << 20;
+    /** The default buffer between the dispatcher and the writer. */
+    public static final int DEFAULT_BUFFER_BYTES = 4 << 20;
+    /** Room in a record for what is not payload: topic, type, audience, origin, attributes, fixed fields. */
+    private static final int RECORD_OVERHEAD_BYTES = 64 << 10;
+
+    private int bufferBytes = DEFAULT_BUFFER_BYTES;
     private Duration syncInterval = Duration.ofSeconds(1);
     private Duration writeInterval = Duration.ofMillis(1);
     private Duration retryInterval = Duration.ofSeconds(1);
@@ -71,8 +76,9 @@ public final class JournalConfig
     }
 
     /**
-     * @param bytes the buffer between the dispatcher and the writer thread (default 16 MiB); an event larger than an
-     *              eighth of it is not journaled (counted in {@code journal_oversized_events}).
+     * @param bytes the buffer between the dispatcher and the writer thread (default 4 MiB, a power of two); an event
+     *              whose record is larger than an eighth of it is not journaled (counted in
+     *              {@code journal_oversized_events}): size it with {@link #bufferBytesFor}.
      */
     public JournalConfig bufferBytes(final int bytes)
     {
@@ -83,6 +89,27 @@ public final class JournalConfig
     public int bufferBytes()
     {
         return bufferBytes;
+    }
+
+    /**
+     * @return the smallest buffer, at least the default, that takes an event with a payload of
+     *         {@code maxPayloadBytes} (its record with the largest strings and attributes in an eighth of the buffer).
+     * @throws IllegalArgumentException when no buffer up to 1 GiB takes it.
+     */
+    public static int bufferBytesFor(final int maxPayloadBytes)
+    {
+        final long needed = 8L * ((long)maxPayloadBytes + RECORD_OVERHEAD_BYTES);
+        if (maxPayloadBytes < 0 || needed > 1L << 30)
+        {
+            throw new IllegalArgumentException("no journal buffer up to 1 GiB takes events of " + maxPayloadBytes +
+                " bytes; lower the largest event size");
+        }
+        long bytes = DEFAULT_BUFFER_BYTES;
+        while (bytes < needed)
+        {
+            bytes <<= 1;
+        }
+        return (int)bytes;
     }
 
     /**

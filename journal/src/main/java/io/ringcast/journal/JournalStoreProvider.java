@@ -33,7 +33,8 @@ public final class JournalStoreProvider implements DurableStoreProvider
         final Journal journal = Journal.open(new JournalConfig()
             .directory(settings.directory())
             .retentionBytes(settings.retentionBytes())
-            .retention(Duration.ofMillis(settings.retentionMs())));
+            .retention(Duration.ofMillis(settings.retentionMs()))
+            .bufferBytes(JournalConfig.bufferBytesFor(settings.maxEventBytes())));
         try
         {
             for (final Map.Entry<String, String> c : settings.consumers().entrySet())

@@ -33,6 +33,17 @@ class RecordCodecTest
     }
 
     @Test
+    void theBufferForAnEventSizeIsTheDefaultUpToHalfAMegabyteOfPayloadAndGrowsInPowersOfTwoBeyond()
+    {
+        assertEquals(JournalConfig.DEFAULT_BUFFER_BYTES, JournalConfig.bufferBytesFor(64 * 1024));
+        assertEquals(JournalConfig.DEFAULT_BUFFER_BYTES, JournalConfig.bufferBytesFor(448 * 1024));
+        assertEquals(8 << 20, JournalConfig.bufferBytesFor(449 * 1024));
+        assertEquals(32 << 20, JournalConfig.bufferBytesFor(2 << 20));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> JournalConfig.bufferBytesFor(200 << 20));
+    }
+
+    @Test
     void utf8EncodingReportsAStringThatDoesNotFit()
     {
         assertEquals(-1, Utf8.encode("abcd", new byte[3]));

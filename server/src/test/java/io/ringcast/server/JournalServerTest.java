@@ -128,6 +128,17 @@ class JournalServerTest
     }
 
     @Test
+    void shouldJournalTheLargestEventTheServerAcceptsWhenItsLimitIsRaised() throws Exception
+    {
+        final int max = 2 << 20; // far beyond the journal's default buffer: the server sizes it from this limit
+        start(new ServerConfig().dataDir(dir).maxEventBytes(max).maxBodyBytes(max + 1024));
+        final String data = "\"" + "x".repeat(max - 2) + "\"";
+        id(publish("?ack=durable", "{\"topic\":\"t\",\"data\":" + data + "}"));
+        assertEquals(0, metric("ringcast_journal_oversized_events_total"));
+        assertEquals(1, metric("ringcast_publish_durable_acks_total"));
+    }
+
+    @Test
     void shouldAnswerADurableAckOnceSyncedAndRefuseAnUnknownAckLevel() throws Exception
     {
         start(new ServerConfig().dataDir(dir));

@@ -109,7 +109,7 @@ final class DurableLog implements AutoCloseable
                 provider.checkSeek(seek);
             }
             final DurableStore store = provider.open(new DurableStoreProvider.Settings(config.dataDir(),
-                config.retentionBytes(), config.retentionMs(), config.consumers()));
+                config.retentionBytes(), config.retentionMs(), config.consumers(), config.maxEventBytes()));
             LOG.info("{} in {}: newest id {}", provider.name(), config.dataDir().toAbsolutePath(),
                 store.recoveredLastId());
             return store;

@@ -14,7 +14,8 @@ import java.util.Map;
 public interface DurableStoreProvider
 {
     /** What to open. Immutable. */
-    record Settings(Path directory, long retentionBytes, long retentionMs, Map<String, String> consumers)
+    record Settings(
+        Path directory, long retentionBytes, long retentionMs, Map<String, String> consumers, int maxEventBytes)
     {
         /**
          * @param directory      where the segments live (created if needed).
@@ -22,6 +23,8 @@ public interface DurableStoreProvider
          * @param retentionMs    whole segments whose newest event is older than this are deleted.
          * @param consumers      named consumers and where each starts before its first commit ({@code beginning},
          *                       {@code latest}, {@code after:<id>}, {@code time:<epoch ms>}), in order.
+         * @param maxEventBytes  the largest payload of one event the transport accepts: the store sizes its buffers
+         *                       to take every such event.
          */
         public Settings
         {
