@@ -12,13 +12,17 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -206,12 +210,21 @@ final class Api implements AutoCloseable
         request.timeout(Duration.ofSeconds(20));
         try
         {
-            final HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            // a deadline of the caller's own: once close() has shut the client's executor down (a replica killed
+            // with this request in flight), the client may never complete the request nor fire its timeout
+            final HttpResponse<String> r = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                .get(25, TimeUnit.SECONDS);
             return new Reply(r.statusCode(), r.headers(), r.body());
         }
-        catch (final IOException ex)
+        catch (final ExecutionException ex)
         {
-            throw new UncheckedIOException(ex);
+            final Throwable cause = ex.getCause();
+            throw cause instanceof IOException io ? new UncheckedIOException(io) :
+                new UncheckedIOException(new IOException(cause));
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new UncheckedIOException(new HttpTimeoutException("no answer within 25 s"));
         }
         catch (final InterruptedException ex)
         {
