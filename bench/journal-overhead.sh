@@ -6,18 +6,20 @@
 #
 #   bench/journal-overhead.sh                 # 3 rounds, about 12 minutes on 2 cores
 #   bench/journal-overhead.sh --rounds 5
-#   bench/journal-overhead.sh --no-build      # reuse bench/target/benchmarks.jar
+#   bench/journal-overhead.sh --no-build      # reuse bench/target/benchmarks.jar (or the jar JAR= names)
+#   bench/journal-overhead.sh --only b1,routing
 #
 # Output: bench/results/journal-overhead-<UTC timestamp>/{machine.txt,round-N-<workload>.json,.log,summary.md}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=3; build=1
+rounds=3; build=1; only="b1,b16,b256,routing"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --only) only="$2"; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -28,7 +30,7 @@ mkdir -p "$out"
 if [ "$build" = 1 ]; then
   mvn -B -q -pl bench -am package -DskipTests
 fi
-JAR=bench/target/benchmarks.jar
+JAR="${JAR:-bench/target/benchmarks.jar}"
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -41,7 +43,7 @@ cat "$out/machine.txt"
 RUN="-wi 1 -i 3 -f 1 -p stepMs=500"
 for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) = 1 ]; then peers="ringcast,ringcast-journal"; else peers="ringcast-journal,ringcast"; fi
-  for w in b1 b16 b256 routing; do
+  for w in ${only//,/ }; do
     case "$w" in
       b1) args="BroadcastBenchmark -p subscribers=1" ;;
       b16) args="BroadcastBenchmark -p subscribers=16" ;;

@@ -58,6 +58,7 @@ final class Dispatcher
     private final EventEncoder encoder;
     private final EventIdFormatter idFormatter;
     private final EventStage[] stages;
+    private final EventFollower follower;
     private final History history;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final ManyToOneConcurrentArrayQueue<Command> commands;
@@ -97,6 +98,7 @@ final class Dispatcher
         this.encoder = config.encoder();
         this.idFormatter = config.idFormatter();
         this.stages = config.stages().toArray(new EventStage[0]);
+        this.follower = config.follower();
         this.history = history;
         this.commands = commands;
         this.waitStrategy = waitStrategy;
@@ -327,6 +329,17 @@ final class Dispatcher
     {
         clockDue = true;
         history.endBatch();
+        if (follower != null)
+        {
+            try
+            {
+                follower.onDispatched();
+            }
+            catch (final Throwable t)
+            {
+                engine.onError("follower", t);
+            }
+        }
         if (touchedCount != 0)
         {
             VarHandle.fullFence(); // StoreLoad: queue stores before reading each consumer's armed flag
@@ -347,12 +360,14 @@ final class Dispatcher
     }
 
     /**
-     * A duty cycle without events: the stages' idle hook, commands, and housekeeping when due.
+     * A duty cycle without events: the history's eviction a follower held back, the stages' idle hook, commands, and
+     * housekeeping when due.
      *
      * @return commands applied.
      */
     int onIdle()
     {
+        history.evictFollowed();
         stagesIdle();
         final int applied = processCommands();
         final long now = System.nanoTime();

@@ -125,6 +125,15 @@ public final class Engine implements AutoCloseable
             config.historyMaxBytes(), RETAINED_PAYLOAD_BYTES);
         ring.addGatingSequences(released); // which sets it to the cursor: the history sets it to its own value
         history.endBatch();
+        final EventFollower follower = config.follower();
+        if (follower != null)
+        {
+            final FollowerCursor cursor = new FollowerCursor(ring, history, idBase, config.ringSize(),
+                waitStrategy::commandPending);
+            ring.addGatingSequences(cursor.position); // set to the ring's cursor (-1): nothing taken yet
+            history.follow(cursor);
+            follower.attach(cursor);
+        }
         this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity());
         this.dispatcher = new Dispatcher(this, config, idBase, history, commands, waitStrategy);
         this.poller = ring.newPoller();

@@ -42,6 +42,7 @@ public final class EngineConfig
     private int logReplayPageBytes = DEFAULT_LOG_REPLAY_PAGE_BYTES;
     private final List<Enricher> enrichers = new ArrayList<>();
     private final List<EventStage> stages = new ArrayList<>();
+    private EventFollower follower;
     private EventEncoder encoder;
     private EventIdFormatter idFormatter;
     private EventLog eventLog;
@@ -255,6 +256,27 @@ public final class EngineConfig
         return stages;
     }
 
+    /**
+     * @param follower reads every event where it lies, on a thread of its own, before its slot can be reused (a
+     *                 journal; see {@link EventFollower}), or {@code null} for none. An engine takes one.
+     * @throws IllegalStateException when another follower is set already.
+     */
+    public EngineConfig follower(final EventFollower follower)
+    {
+        if (follower != null && this.follower != null && this.follower != follower)
+        {
+            throw new IllegalStateException("an engine takes one follower and one is set already (" +
+                this.follower.getClass().getSimpleName() + "); set it to null first to replace it");
+        }
+        this.follower = follower;
+        return this;
+    }
+
+    public EventFollower follower()
+    {
+        return follower;
+    }
+
     /** @param encoder encodes each event once for all subscribers, or {@code null}. */
     public EngineConfig encoder(final EventEncoder encoder)
     {
@@ -348,6 +370,7 @@ public final class EngineConfig
         c.logReplayPageBytes = logReplayPageBytes;
         c.enrichers.addAll(enrichers);
         c.stages.addAll(stages);
+        c.follower = follower;
         c.encoder = encoder;
         c.idFormatter = idFormatter;
         c.eventLog = eventLog;

@@ -67,6 +67,12 @@ final class History extends HistoryIndices
     /** Footprint of the event in the same slot; dispatcher-only. Eviction reads this, not the (cold) old event. */
     private final int[] footprints;
     private final int mask;
+    /** The follower that must take an event before it is evicted, or {@code null}; set before the engine starts. */
+    private FollowerCursor follower;
+    /** The follower's position as last read (dispatcher-only); no follower: never a bound. */
+    private long followerSeen = Long.MAX_VALUE;
+    /** Eviction stopped at the follower's position and waits for it (dispatcher-only). */
+    private boolean waitingForFollower;
 
     /**
      * @param ring     the storage; its size is {@code ringSize + keep}.
@@ -92,25 +98,88 @@ final class History extends HistoryIndices
         return (int)Math.min(1 << 30, Long.highestOneBit(needed - 1) << 1);
     }
 
+    /**
+     * Before the engine starts: no event is evicted (withdrawn, released, or its slot given back to publishers) before
+     * {@code cursor}'s follower has taken it.
+     */
+    void follow(final FollowerCursor cursor)
+    {
+        this.follower = cursor;
+        this.followerSeen = cursor.position();
+    }
+
     /** Dispatcher only. {@code sequence} must be {@code head() + 1}; the event is complete. */
     void append(final long sequence, final Event event)
     {
         final int footprint = event.footprintBytes();
-        long bytes = this.bytes + footprint;
+        final long bytes = evict(sequence, this.bytes + footprint); // plain reads: this is the only writer
+        footprints[(int)(sequence & mask)] = footprint;
+        BYTES.setRelease(this, bytes);
+        HEAD.setRelease(this, sequence);
+    }
+
+    /**
+     * Dispatcher, in a duty cycle without events: evicts what a follower held back and has taken since, and lets
+     * publishers reuse those slots. Cheap when nothing waits for the follower.
+     */
+    void evictFollowed()
+    {
+        if (waitingForFollower)
+        {
+            final long head = this.head;
+            BYTES.setRelease(this, evict(head, this.bytes));
+            endBatch();
+        }
+    }
+
+    /**
+     * Evicts from the tail while the history holds more than {@code keep} events up to {@code newest}, or more than
+     * {@code maxBytes}; never {@code newest} itself, never an event the follower has not taken.
+     *
+     * @param bytes the retained bytes, {@code newest} included.
+     * @return the retained bytes after eviction.
+     */
+    private long evict(final long newest, final long bytes)
+    {
+        long retained = bytes;
         final long oldTail = this.tail;
         long tail = oldTail;
-        // plain reads: this is the only writer
-        while (tail <= sequence - 1 && (sequence - tail + 1 > keep || bytes > maxBytes))
+        long limit = newest - 1;
+        while (true)
         {
-            bytes -= footprints[(int)(tail & mask)];
-            tail++;
+            if (limit > followerSeen)
+            {
+                followerSeen = follower.position(); // only when the bound is reached: the follower's line is cold
+                limit = Math.min(newest - 1, followerSeen);
+            }
+            while (tail <= limit && (newest - tail + 1 > keep || retained > maxBytes))
+            {
+                retained -= footprints[(int)(tail & mask)];
+                tail++;
+            }
+            if (follower == null || !(tail <= newest - 1 && (newest - tail + 1 > keep || retained > maxBytes)))
+            {
+                if (waitingForFollower)
+                {
+                    waitingForFollower = false;
+                    follower.stopWaiting();
+                }
+                break;
+            }
+            // over a bound, stopped at the follower: it wakes the dispatcher when it moves, unless it moved already
+            waitingForFollower = true;
+            if (!follower.waitForAdvanceBeyond(followerSeen))
+            {
+                break;
+            }
+            limit = newest - 1;
         }
         if (tail != oldTail)
         {
             TAIL.setRelease(this, tail);
-            // slots below sequence + 1 - keep are also gated off at the batch's end; earlier ones (the bytes bound) and
+            // slots below newest + 1 - keep are also gated off at the batch's end; earlier ones (the bytes bound) and
             // large ones are withdrawn from readers by their sequence word before anything in them is cleared
-            final long countBound = sequence + 1 - keep;
+            final long countBound = newest + 1 - keep;
             for (long s = oldTail; s < tail; s++)
             {
                 final int index = (int)(s & mask);
@@ -122,15 +191,17 @@ final class History extends HistoryIndices
                 footprints[index] = 0;
             }
         }
-        footprints[(int)(sequence & mask)] = footprint;
-        BYTES.setRelease(this, bytes);
-        HEAD.setRelease(this, sequence);
+        return retained;
     }
 
-    /** Dispatcher, end of a batch: lets publishers reuse the slots evicted so far (release store). */
+    /**
+     * Dispatcher, end of a batch: lets publishers reuse the slots evicted so far (release store): those more than the
+     * history's keep behind the head, and never a slot not yet evicted (a follower may hold eviction back, and an
+     * eviction may still withdraw the slot).
+     */
     void endBatch()
     {
-        gating.set(head - keep);
+        gating.set(Math.min(head - keep, tail - 1));
     }
 
     /** Any thread: @return the highest ring sequence publishers may claim now (acquire read of the gating sequence). */

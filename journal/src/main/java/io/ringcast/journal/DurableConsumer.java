@@ -222,8 +222,8 @@ public final class DurableConsumer implements NamedConsumer, JournalTail
             // the journal was empty at the seek: before its oldest segment, or before the first event handed to the
             // writer when even that segment is not written yet
             final Map.Entry<Long, SegmentFile> first = segments.firstEntry();
-            final long firstEnqueued = writer.firstEnqueuedId();
-            return first != null ? first.getKey() - 1 : firstEnqueued >= 0 ? firstEnqueued - 1 : -1;
+            final long firstTaken = writer.firstTakenId();
+            return first != null ? first.getKey() - 1 : firstTaken >= 0 ? firstTaken - 1 : -1;
         }
         return startAfterId;
     }

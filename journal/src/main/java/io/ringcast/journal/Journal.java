@@ -1,17 +1,13 @@
 package io.ringcast.journal;
 
 import io.ringcast.engine.EngineConfig;
+import io.ringcast.engine.EventFollower;
 import io.ringcast.engine.EventLog;
-import io.ringcast.engine.EventStage;
 import io.ringcast.engine.spi.DurableStore;
 import io.ringcast.engine.spi.JournalTail;
 import io.ringcast.engine.spi.MetricSink;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -46,7 +42,6 @@ public final class Journal implements DurableStore
     private final ConcurrentSkipListMap<Long, SegmentFile> segments;
     private final JournalCounters counters;
     private final JournalWriter writer;
-    private final JournalStage stage;
     private final JournalLog log;
     private final long recoveredLastId;
     private final FileChannel lockChannel;
@@ -64,12 +59,8 @@ public final class Journal implements DurableStore
         this.segments = segments;
         this.counters = counters;
         this.recoveredLastId = recovered.lastId;
-        final OneToOneRingBuffer ring = new OneToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(config.bufferBytes() + RingBufferDescriptor.TRAILER_LENGTH)));
         this.writer = new JournalWriter(
-            config, ring, segments, counters, recovered.lastId, recovered.nextPosition, recovered.active,
-            recovered.channel);
-        this.stage = new JournalStage(ring, writer, counters);
+            config, segments, counters, recovered.lastId, recovered.nextPosition, recovered.active, recovered.channel);
         this.log = new JournalLog(segments, writer, counters);
     }
 
@@ -121,17 +112,21 @@ public final class Journal implements DurableStore
             "journal (another server process?); give each process its own --data-dir");
     }
 
-    /** Adds the journal's stage and log to {@code engine}, and makes its ids continue after the newest on disk. */
+    /**
+     * Makes the journal's writer the engine's {@linkplain EngineConfig#follower follower} (it takes every dispatched
+     * event where it lies) and its log the engine's event log, and makes the engine's ids continue after the newest on
+     * disk. One engine at a time.
+     */
     @Override
     public void configure(final EngineConfig engine)
     {
-        engine.stage(stage).eventLog(log).idsAfter(recoveredLastId);
+        engine.follower(writer).eventLog(log).idsAfter(recoveredLastId);
     }
 
-    /** @return the stage that appends every event (dispatcher thread). */
-    public EventStage stage()
+    /** @return the follower that takes and writes every event (its own thread). */
+    public EventFollower follower()
     {
-        return stage;
+        return writer;
     }
 
     /** @return the log that serves resumes from disk (the engine's replay thread). */
@@ -344,9 +339,9 @@ public final class Journal implements DurableStore
             counters.writeFailures.sum());
         sink.counter("journal_dropped_events_total", "events not journaled because the journal could not write",
             counters.dropped.sum());
-        sink.counter("journal_oversized_events_total", "events larger than the journal buffer's largest message",
+        sink.counter("journal_oversized_events_total", "events whose record is larger than the journal's buffer",
             counters.oversized.sum());
-        sink.counter("journal_buffer_full_waits_total", "times the dispatcher waited for the journal writer",
+        sink.counter("journal_buffer_full_waits_total", "times the journal writer was a whole ring behind (publishers waited for it)",
             counters.bufferFullWaits.sum());
         sink.counter("journal_segments_deleted_total", "segments deleted by retention", counters.segmentsDeleted.sum());
         sink.counter("journal_unreadable_segment_reads_total", "resume reads that met a corrupt or missing segment",

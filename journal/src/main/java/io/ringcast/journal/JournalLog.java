@@ -97,7 +97,7 @@ final class JournalLog implements EventLog
             if (!started)
             {
                 started = true;
-                awaitWritten(Math.min(beforeId - 1, writer.stagedId()));
+                awaitWritten(Math.min(beforeId - 1, writer.dispatchedId()));
                 final Map.Entry<Long, SegmentFile> floor = segments.floorEntry(afterId + 1);
                 complete = floor != null;
                 if (floor != null)
@@ -222,7 +222,7 @@ final class JournalLog implements EventLog
         final long deadline = System.nanoTime() + CATCH_UP_TIMEOUT_NS;
         if (writer.writtenId() < id)
         {
-            writer.requestWrite(id); // the dispatcher hands its batch over, the writer wakes
+            writer.requestWrite(id); // the writer wakes and writes what it has taken
         }
         while (writer.writtenId() < id && writer.isWritable() && System.nanoTime() - deadline < 0)
         {

@@ -1,8 +1,8 @@
 package io.ringcast.journal;
 
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.ControlledMessageHandler;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
+import io.ringcast.engine.Event;
+import io.ringcast.engine.EventFollower;
+import io.ringcast.engine.FollowerCursor;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -19,35 +19,46 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /**
- * The journal's one writer thread. It drains record bodies from the byte ring, frames them (length, CRC-32C) into
- * a write buffer, writes each drained batch with one positional {@code write}, rolls segments, syncs (group commit:
- * one {@code fdatasync} covers every record written before it, for every waiter), applies retention, and on a
- * write failure (disk full) cuts the partial write, reports itself unwritable and retries.
+ * The journal's one writer thread, and the engine's {@link EventFollower}: it takes every dispatched event where it
+ * lies in the engine's storage ({@link FollowerCursor#poll}), encodes its record into a page of its own (frame:
+ * length, CRC-32C; body: {@link RecordCodec}), writes the page with one positional {@code write}, rolls segments,
+ * syncs (group commit: one {@code fdatasync} covers every record written before it, for every waiter), applies
+ * retention, and on a write failure (disk full) cuts the partial write, reports itself unwritable and retries. The
+ * dispatcher does nothing per event for it: the encoding, the checksum and the copy happen here, once.
  *
  * <p>Pacing: it never spins or yields (on a small machine that takes the cores the engine's threads need). After each
- * write, and when a read finds the ring empty, it parks <em>lingering</em> for at most the write interval
- * ({@link JournalConfig#writeInterval()}) unless the ring is an eighth full; the dispatcher wakes it early only when
- * the ring passes that mark or a durable wait needs an id it has just handed over. So a busy engine costs one
- * {@code write} per interval, however fast events come, instead of one wake-up (a system call on each side) or one
- * small write per dispatcher batch. After {@link #LINGERS_BEFORE_IDLE} empty lingers it parks <em>idle</em> and the
- * dispatcher wakes it at the end of its next batch.
+ * write, and when a poll finds nothing, it parks <em>lingering</em> for at most the write interval
+ * ({@link JournalConfig#writeInterval()}) unless a quarter of the engine's ring waits for it; the dispatcher wakes it
+ * early ({@link #onDispatched}) only when that many events wait or a durable wait or a reader needs what it has just
+ * dispatched. So a busy engine costs one {@code write} per interval, however fast events come. After
+ * {@link #LINGERS_BEFORE_IDLE} empty lingers it parks <em>idle</em> and the dispatcher wakes it at the end of its next
+ * batch.
  *
- * <p>Thread-safety: {@link #run} on the writer thread only. {@link #enqueued} and {@link #wakeIfParked} on the
- * dispatcher thread; {@link #requestSync}, the id getters, {@link #isWritable} and {@link #close} on any thread.
- * Ids published to other threads ({@code writtenId}, {@code durableId}) are release stores.
+ * <p>At the bounds: the writer's position gates the engine's storage, so a writer a whole ring behind holds publishers
+ * back (the disk sets the pace; counted in {@code journal_buffer_full_waits}). While the journal cannot write (disk
+ * full) it keeps taking events so the engine never stalls, and counts them in {@code journal_dropped_events} instead
+ * of writing them (the records already in its page stay for the retry); transports refuse publishes while
+ * {@link #isWritable()} is false. A record larger than {@link JournalConfig#bufferBytes()} is counted in
+ * {@code journal_oversized_events}.
+ *
+ * <p>Thread-safety: {@link #run} and {@link #onEvent} on the writer thread only; {@link #attach} on the thread that
+ * starts the engine; {@link #onDispatched} on the dispatcher thread; {@link #requestSync}, {@link #requestWrite}, the
+ * id getters, {@link #isWritable} and {@link #close} on any thread. Ids published to other threads
+ * ({@code writtenId}, {@code durableId}) are volatile stores.
  */
-final class JournalWriter implements Runnable, ControlledMessageHandler
+final class JournalWriter implements Runnable, EventFollower, FollowerCursor.Handler
 {
     private static final VarHandle REQUESTED_SYNC;
-    private static final VarHandle ENQUEUED;
     private static final VarHandle REQUESTED_WRITE;
-    private static final VarHandle STAGED;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long IDLE_PARK_NS = 100_000_000L;
     private static final long RETENTION_CHECK_NS = 1_000_000_000L;
-    /** Empty reads in a row, each after a linger, before the writer parks idle. */
+    /** Empty polls in a row, each after a linger, before the writer parks idle. */
     private static final int LINGERS_BEFORE_IDLE = 10;
-    /** Records read from the ring per {@code controlledRead}; the write buffer is written when full anyway. */
-    private static final int READ_LIMIT = 16_384;
+    /** Events taken per poll; the page is written when full anyway. */
+    private static final int POLL_LIMIT = 16_384;
+    /** The page's first size; it grows (never shrinks) only for a record larger than that. */
+    private static final int INITIAL_PAGE_BYTES = 1 << 20;
 
     static
     {
@@ -55,9 +66,7 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             REQUESTED_SYNC = lookup.findVarHandle(JournalWriter.class, "requestedSyncId", long.class);
-            ENQUEUED = lookup.findVarHandle(JournalWriter.class, "enqueuedId", long.class);
             REQUESTED_WRITE = lookup.findVarHandle(JournalWriter.class, "requestedWriteId", long.class);
-            STAGED = lookup.findVarHandle(JournalWriter.class, "stagedId", long.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -66,16 +75,21 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     }
 
     private final JournalConfig config;
-    private final RingBuffer ring;
     private final ConcurrentSkipListMap<Long, SegmentFile> segments;
     private final JournalCounters counters;
-    private final ByteBuffer writeBuffer;
-    private final ByteBuffer ringView;
+    private final RecordCodec codec = new RecordCodec();
     private final CRC32C crc = new CRC32C();
     private final long syncIntervalNs;
     private final long retryIntervalNs;
     private final long lingerNs;
     private final WriterParking parking;
+    /** The largest page, and so the largest record. */
+    private final int maxPageBytes;
+
+    /** Records encoded and not yet written (writer thread only). */
+    private byte[] page;
+    private ByteBuffer pageView;
+    private int pageBytes;
 
     private SegmentFile active;
     private FileChannel channel;
@@ -87,37 +101,39 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     private long bufferedNewestTs;
     private long lastSyncNs = System.nanoTime();
     private long lastRetentionNs = System.nanoTime();
-    private boolean writeFailedThisRead;
-    /** The ring message a failed write interrupted (-1: none), and the offset of its first record not yet buffered. */
-    private int partialMessageIndex = -1;
-    private int partialMessageOffset;
-    /** Reads in a row that found the ring empty. */
+    private long lastFailureNs;
+    /** While unwritable: this poll's events are encoded anyway (a retry), not held or dropped. */
+    private boolean retrying;
+    /** While unwritable: how many of the oldest untaken events this poll drops (the rest stay held in the ring). */
+    private long dropBudget;
+    /** The last sync failed (the next successful one makes the journal writable again). */
+    private boolean syncFailed;
+    /** Polls in a row that found nothing. */
     private int emptyReads;
-    /** Records framed since the counter was last updated (one counter update per read, not per record). */
+    /** Records encoded, and events dropped, since the counters were last updated (once per poll, not per event). */
     private long appendedSinceCount;
+    private long droppedSinceCount;
+    private boolean takenAny;
+    private long lastTakenId;
 
+    private volatile FollowerCursor cursor;
     private volatile Thread thread;
     private volatile boolean closed;
     private volatile boolean writable = true;
     private volatile String failure;
-    private volatile long enqueuedId;
-    /** Dispatcher-only flag; {@link #firstEnqueuedId} is written once. */
-    private boolean enqueuedAny;
-    private volatile long firstEnqueuedId = -1;
+    private volatile long firstTakenId = -1;
+    private volatile long takenId;
     private volatile long writtenId;
     /** Records written: the position after the newest written record. */
     private volatile long writtenPosition;
     private volatile long durableId;
     @SuppressWarnings("unused") // accessed through REQUESTED_WRITE
     private volatile long requestedWriteId = -1;
-    /** The newest id the dispatcher's stage has taken (handed over or still in its batch buffer). */
-    private volatile long stagedId = -1;
     @SuppressWarnings("unused") // accessed through REQUESTED_SYNC
     private volatile long requestedSyncId = -1;
 
     JournalWriter(
         final JournalConfig config,
-        final RingBuffer ring,
         final ConcurrentSkipListMap<Long, SegmentFile> segments,
         final JournalCounters counters,
         final long lastId,
@@ -128,17 +144,17 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         this.nextPosition = nextPosition;
         this.writtenPosition = nextPosition;
         this.config = config;
-        this.ring = ring;
         this.segments = segments;
         this.counters = counters;
-        this.writeBuffer = ByteBuffer.allocateDirect(Math.max(1 << 20, ring.maxMsgLength() + SegmentFormat.FRAME_BYTES))
-            .order(ByteOrder.LITTLE_ENDIAN);
-        this.ringView = ring.buffer().byteBuffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.maxPageBytes = config.bufferBytes();
+        this.page = new byte[Math.min(INITIAL_PAGE_BYTES, maxPageBytes)];
+        this.pageView = ByteBuffer.wrap(page);
         this.syncIntervalNs = config.syncInterval().toNanos();
         this.retryIntervalNs = config.retryInterval().toNanos();
         this.lingerNs = config.writeInterval().toNanos();
-        this.parking = new WriterParking(ring, ring.capacity() / 8, this::writePending, () -> LockSupport.unpark(thread));
-        this.enqueuedId = lastId;
+        this.parking = new WriterParking(this::lag, this::writePending, () -> LockSupport.unpark(thread));
+        this.takenId = lastId;
+        this.lastTakenId = lastId;
         this.writtenId = lastId;
         this.durableId = lastId;
         this.active = active;
@@ -156,21 +172,48 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
 
     // ------------------------------------------------------------------------------ other threads
 
-    /** Dispatcher thread: the ids {@code firstId..lastId} are in the ring (a release store: no fence per batch). */
-    void enqueued(final long firstId, final long lastId)
+    /** The engine starts with this journal: its events are taken from {@code cursor}. One engine at a time. */
+    @Override
+    public void attach(final FollowerCursor cursor)
     {
-        if (!enqueuedAny)
-        {
-            enqueuedAny = true;
-            firstEnqueuedId = firstId;
-        }
-        ENQUEUED.setRelease(this, lastId);
+        parking.setWakeThreshold(Math.max(1, cursor.capacity() / 4));
+        this.cursor = cursor;
+        VarHandle.fullFence();
+        wakeIfParked();
     }
 
-    /** @return the first id handed to this writer since the journal opened, or -1. */
-    long firstEnqueuedId()
+    /**
+     * Dispatcher thread, at the end of each batch: unparks the writer if it is idle, or lingering while a quarter of
+     * the ring waits for it or a durable wait or a reader needs what was dispatched ({@link WriterParking#afterDispatch}).
+     * Allocates nothing; a fence, a volatile read and, at most, an unpark.
+     */
+    @Override
+    public void onDispatched()
     {
-        return firstEnqueuedId;
+        parking.afterDispatch();
+    }
+
+    /** @return events dispatched and not yet taken by this writer. */
+    private long lag()
+    {
+        final FollowerCursor c = cursor;
+        return c == null ? 0 : c.lag();
+    }
+
+    /** @return the first id taken from the engine since the journal opened, or -1. */
+    long firstTakenId()
+    {
+        return firstTakenId;
+    }
+
+    /**
+     * @return the newest id the engine has dispatched (every id at or below it reaches this writer, written or
+     *         counted as dropped), or the newest id taken when no engine is attached.
+     */
+    long dispatchedId()
+    {
+        final FollowerCursor c = cursor;
+        return c == null || c.isDetached() ? takenId : c.lastDispatchedId();
     }
 
     /** Any thread (after a full fence following its own store): unparks the writer if it is parked. */
@@ -180,39 +223,8 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
     }
 
     /**
-     * Dispatcher thread, at the end of a batch: unparks the writer if it is idle, or lingering while the ring is past
-     * the wake threshold or a durable wait needs what the batch handed over ({@link WriterParking#afterCommit}).
-     * Allocates nothing; a fence, a volatile read and, at most, an unpark.
-     */
-    void afterBatch()
-    {
-        parking.afterCommit();
-    }
-
-    /**
-     * Dispatcher thread: whether a durable wait or a reader asks for an id at or after {@code firstId} (then the batch
-     * holding it is handed over at once). Two volatile reads.
-     */
-    boolean requestedBeyond(final long firstId)
-    {
-        return (long)REQUESTED_SYNC.getVolatile(this) >= firstId || (long)REQUESTED_WRITE.getVolatile(this) >= firstId;
-    }
-
-    /** Dispatcher thread, at the end of a batch: {@code id} is the newest id its stage has taken (a release store). */
-    void staged(final long id)
-    {
-        STAGED.setRelease(this, id);
-    }
-
-    /** @return the newest id the dispatcher's stage has taken, written or not. */
-    long stagedId()
-    {
-        return stagedId;
-    }
-
-    /**
-     * Any thread: asks for {@code id} to be written (not synced) soon, for a reader that needs it; the dispatcher hands
-     * its batch over and the writer is woken. Allocates nothing.
+     * Any thread: asks for {@code id} to be written (not synced) soon, for a reader that needs it; the writer is woken.
+     * Allocates nothing.
      */
     void requestWrite(final long id)
     {
@@ -251,11 +263,6 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         wakeIfParked();
     }
 
-    long enqueuedId()
-    {
-        return enqueuedId;
-    }
-
     long writtenId()
     {
         return writtenId;
@@ -286,7 +293,10 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         return failure;
     }
 
-    /** Any thread: drains what is in the ring, syncs, closes the file and stops the thread (waits up to 10 s). */
+    /**
+     * Any thread, after the engine closed: takes and writes what the engine dispatched, syncs, closes the file, detaches
+     * from the engine and stops the thread (waits up to 10 s).
+     */
     void close()
     {
         closed = true;
@@ -303,6 +313,11 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
                 Thread.currentThread().interrupt();
             }
         }
+        final FollowerCursor c = cursor;
+        if (c != null)
+        {
+            c.detach(); // an engine still running (closed out of order) must not wait for this writer
+        }
     }
 
     // ------------------------------------------------------------------------------ writer thread
@@ -313,161 +328,152 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         while (true)
         {
             final boolean closing = closed;
+            if (!writable && System.nanoTime() - lastFailureNs >= retryIntervalNs)
+            {
+                retrying = true; // this pass writes (the page, and what it takes) instead of dropping
+            }
+            final FollowerCursor c = cursor;
             int read = 0;
-            if (!writable && !closing)
+            if (c != null && !c.isDetached())
             {
-                final long wait = retryIntervalNs - (System.nanoTime() - lastFailureNs);
-                if (wait > 0)
+                final long lag = c.lag();
+                if (lag >= c.capacity())
                 {
-                    LockSupport.parkNanos(this, wait);
-                    continue;
+                    counters.bufferFullWaits.increment();
                 }
+                if (!writable && !retrying)
+                {
+                    // hold up to half a ring for the retry, fewer once the history's bounds wait for them
+                    dropBudget = c.isHistoryWaiting() ? lag - 1 : lag - c.capacity() / 2;
+                }
+                read = c.poll(this, POLL_LIMIT);
+                afterPoll();
             }
+            if (writable || retrying)
             {
-                if (!flush())
-                {
-                    if (closing)
-                    {
-                        break;
-                    }
-                    park(retryIntervalNs);
-                    continue;
-                }
-                writeFailedThisRead = false;
-                read = ring.controlledRead(this, READ_LIMIT);
-                if (appendedSinceCount > 0)
-                {
-                    counters.appended.add(appendedSinceCount);
-                    appendedSinceCount = 0;
-                }
-                if (!flush() || writeFailedThisRead)
-                {
-                    if (closing)
-                    {
-                        break;
-                    }
-                    park(retryIntervalNs);
-                    continue;
-                }
-                final long now = System.nanoTime(); // the loop's one clock read
-                sync(closing, read == 0, now);
-                if (now - lastRetentionNs >= RETENTION_CHECK_NS)
-                {
-                    lastRetentionNs = now;
-                    applyRetention();
-                }
+                flush();
+                retrying = false;
             }
-            if (closing && (ring.size() == 0 || !writable))
+            final long now = System.nanoTime(); // the loop's one clock read
+            sync(closing, read == 0, now);
+            if (now - lastRetentionNs >= RETENTION_CHECK_NS)
             {
+                lastRetentionNs = now;
+                applyRetention();
+            }
+            if (closing && (read == 0 && lag() == 0 || !writable))
+            {
+                counters.dropped.add(lag()); // unwritable at the close: what it held is not journaled
                 break;
             }
             emptyReads = read == 0 ? emptyReads + 1 : 0;
-            idle(); // after a write too: one write per interval, not one per record the dispatcher adds meanwhile
+            idle(); // after a write too: one write per interval, not one per dispatcher batch
         }
         sync(true, true, System.nanoTime());
         closeChannel();
     }
 
+    private void afterPoll()
+    {
+        takenId = lastTakenId;
+        if (appendedSinceCount > 0)
+        {
+            counters.appended.add(appendedSinceCount);
+            appendedSinceCount = 0;
+        }
+        if (droppedSinceCount > 0)
+        {
+            counters.dropped.add(droppedSinceCount);
+            droppedSinceCount = 0;
+        }
+    }
+
     /**
-     * One ring message: a dispatcher batch of records, each {@code int bodyLength | int 0 | body}. Checksums and
-     * buffers them one by one; when a write fails part-way, the records buffered so far stay buffered for the retry and
-     * the message is read again from the first record not yet buffered.
+     * One dispatched event, in place: encodes its record into the page (writing the page first when it is full), or,
+     * while the journal cannot write, counts it as dropped. Always takes it. Allocates nothing.
      */
     @Override
-    public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    public boolean onEvent(final Event event)
     {
-        final int end = index + length;
-        int offset = index == partialMessageIndex ? partialMessageOffset : index;
-        if (active != null && writeBuffer.remaining() >= end - offset &&
-            position + writeBuffer.position() + (end - offset) <= config.segmentBytes())
+        final long id = event.id();
+        lastTakenId = id; // plain: published once per poll
+        if (!takenAny)
         {
-            return bufferWhole(buffer, offset, end);
+            takenAny = true;
+            firstTakenId = id;
         }
-        while (offset < end)
+        if (!writable && !retrying)
         {
-            final int bodyLength = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
-            final int recordBytes = SegmentFormat.FRAME_BYTES + bodyLength;
-            final int body = offset + SegmentFormat.FRAME_BYTES;
-            final long id = buffer.getLong(body + RecordCodec.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            if (!makeRoom(recordBytes, id))
+            if (dropBudget <= 0)
             {
-                partialMessageIndex = index;
-                partialMessageOffset = offset;
-                writeFailedThisRead = true;
-                return Action.ABORT;
+                return false; // held in the ring for the retry
             }
-            ringView.limit(body + bodyLength).position(body);
-            crc.reset();
-            crc.update(ringView);
-            ringView.position(body);
-            writeBuffer.putInt(bodyLength).putInt((int)crc.getValue()).put(ringView);
-            bufferedLastId = id;
-            bufferedNewestTs = buffer.getLong(body + 8, ByteOrder.LITTLE_ENDIAN);
-            nextPosition++;
-            appendedSinceCount++;
-            offset += recordBytes;
+            dropBudget--;
+            droppedSinceCount++;
+            return true;
         }
-        partialMessageIndex = -1;
-        return Action.CONTINUE;
+        final int bodyLength = codec.length(event);
+        final int recordBytes = SegmentFormat.FRAME_BYTES + bodyLength;
+        if (recordBytes > maxPageBytes)
+        {
+            counters.oversized.increment();
+            return true;
+        }
+        if (!makeRoom(recordBytes, id))
+        {
+            return false; // the write or the roll failed: held in the ring for the retry
+        }
+        final int body = pageBytes + SegmentFormat.FRAME_BYTES;
+        codec.encode(event, page, body);
+        crc.reset();
+        crc.update(page, body, bodyLength);
+        INT.set(page, pageBytes, bodyLength);
+        INT.set(page, pageBytes + 4, (int)crc.getValue());
+        pageBytes += recordBytes;
+        bufferedLastId = id;
+        bufferedNewestTs = event.timestampMs();
+        nextPosition++;
+        appendedSinceCount++;
+        return true;
     }
 
     /**
-     * The common case: the rest of the message fits in the write buffer and the segment. Checksums each record in
-     * place (the frame's second int, left 0 by the dispatcher) and copies the frames in one piece.
+     * Makes room for a record: writes the page when the record does not fit (growing it for a record larger than the
+     * page), rolls the segment when the record would not fit in it.
      */
-    private Action bufferWhole(final MutableDirectBuffer buffer, final int start, final int end)
-    {
-        int offset = start;
-        int lastBody = -1;
-        int records = 0;
-        while (offset < end)
-        {
-            final int bodyLength = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
-            final int body = offset + SegmentFormat.FRAME_BYTES;
-            ringView.limit(body + bodyLength).position(body);
-            crc.reset();
-            crc.update(ringView);
-            buffer.putInt(offset + 4, (int)crc.getValue(), ByteOrder.LITTLE_ENDIAN);
-            lastBody = body;
-            records++;
-            offset = body + bodyLength;
-        }
-        ringView.limit(end).position(start);
-        writeBuffer.put(ringView);
-        bufferedLastId = buffer.getLong(lastBody + RecordCodec.ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        bufferedNewestTs = buffer.getLong(lastBody + 8, ByteOrder.LITTLE_ENDIAN);
-        nextPosition += records;
-        appendedSinceCount += records;
-        partialMessageIndex = -1;
-        return Action.CONTINUE;
-    }
-
-    /** Makes room for a record: writes the buffer when it is full, rolls the segment when the record would not fit. */
     private boolean makeRoom(final int recordBytes, final long id)
     {
-        if (writeBuffer.remaining() < recordBytes && !flush())
+        if (pageBytes + recordBytes > page.length)
         {
-            return false;
+            if (!flush())
+            {
+                return false;
+            }
+            if (recordBytes > page.length)
+            {
+                page = new byte[Math.min(Math.max(recordBytes, 2 * page.length), maxPageBytes)];
+                pageView = ByteBuffer.wrap(page);
+            }
         }
-        final boolean rollDue = active == null || position + writeBuffer.position() + recordBytes > config.segmentBytes() &&
-            position + writeBuffer.position() > SegmentFormat.HEADER_BYTES;
+        final boolean rollDue = active == null || position + pageBytes + recordBytes > config.segmentBytes() &&
+            position + pageBytes > SegmentFormat.HEADER_BYTES;
         return !rollDue || flush() && roll(id);
     }
 
-    /** Writes the buffered records; on failure cuts any partial write and keeps them for a retry. */
+    /** Writes the page; on failure cuts any partial write and keeps the page for a retry. */
     private boolean flush()
     {
-        if (writeBuffer.position() == 0)
+        if (pageBytes == 0)
         {
             return true;
         }
-        writeBuffer.flip();
+        pageView.limit(pageBytes).position(0);
         long p = position;
         try
         {
-            while (writeBuffer.hasRemaining())
+            while (pageView.hasRemaining())
             {
-                p += channel.write(writeBuffer, p);
+                p += channel.write(pageView, p);
             }
         }
         catch (final IOException | RuntimeException e)
@@ -481,22 +487,26 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             {
                 // the recovery scan at the next start cuts it at the first invalid record
             }
-            writeBuffer.position(writeBuffer.limit()).limit(writeBuffer.capacity());
             return false;
         }
         counters.writtenBytes.add(p - position);
         position = p;
         active.bytes = p;
         active.newestTimestampMs = bufferedNewestTs;
-        writeBuffer.clear();
+        pageBytes = 0;
         writtenPosition = nextPosition;
         writtenId = bufferedLastId;
+        recovered();
+        return true;
+    }
+
+    private void recovered()
+    {
         if (!writable)
         {
             writable = true;
             failure = null;
         }
-        return true;
     }
 
     /** Closes the active segment (synced) and starts one whose first record is {@code firstId}. */
@@ -577,6 +587,16 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             catch (final IOException | RuntimeException e)
             {
                 failed(e);
+                syncFailed = true;
+                return;
+            }
+            if (syncFailed)
+            {
+                syncFailed = false;
+                if (pageBytes == 0)
+                {
+                    recovered(); // the sync was what failed, and nothing else waits for a write
+                }
             }
         }
     }
@@ -621,8 +641,6 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
         lastFailureNs = System.nanoTime();
     }
 
-    private long lastFailureNs;
-
     /**
      * Parks lingering or idle (see the class comment). The state is published before the ring and the sync request
      * are read again (volatile store, then volatile loads: a waker either sees the state or the writer sees its
@@ -630,6 +648,19 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
      */
     private void idle()
     {
+        if (!writable && !closed)
+        {
+            // holding or dropping events until the retry: a linger at a time, never a spin, whatever waits
+            parking.mayPark(true);
+            final long untilRetry = retryIntervalNs - (System.nanoTime() - lastFailureNs);
+            final long parkNs = Math.min(lingerNs > 0 ? lingerNs : 1_000_000L, untilRetry);
+            if (parkNs > 0)
+            {
+                LockSupport.parkNanos(this, parkNs);
+            }
+            parking.running();
+            return;
+        }
         final boolean linger = lingerNs > 0 && emptyReads <= LINGERS_BEFORE_IDLE;
         final boolean mayPark = parking.mayPark(linger);
         final long requested = (long)REQUESTED_SYNC.getVolatile(this);
@@ -648,14 +679,6 @@ final class JournalWriter implements Runnable, ControlledMessageHandler
             }
         }
         parking.running();
-    }
-
-    private void park(final long ns)
-    {
-        if (!closed)
-        {
-            LockSupport.parkNanos(this, ns);
-        }
     }
 
     private void closeChannel()

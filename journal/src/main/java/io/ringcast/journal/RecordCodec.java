@@ -28,7 +28,7 @@ import java.util.function.BiConsumer;
  * the frame (length and CRC-32C, see {@link SegmentFormat}).
  *
  * <p>Thread-safety: {@link #length} and {@link #encode} keep scratch state (the last strings seen and their UTF-8
- * bytes, {@link Utf8Field}) and belong to one thread (the dispatcher); {@link #decode} is static and thread-safe.
+ * bytes, {@link Utf8Field}) and belong to one thread (the journal writer); {@link #decode} is static and thread-safe.
  */
 final class RecordCodec
 {
@@ -69,7 +69,7 @@ final class RecordCodec
     /**
      * Writes {@code event}'s body into {@code dst} at {@code index}; the caller called {@link #length} for it just
      * before and reserved that many bytes. Plain array stores (little-endian views, one range check each) and
-     * {@code System.arraycopy}: on the dispatcher this is several times cheaper than the same writes through a
+     * {@code System.arraycopy}: this is several times cheaper than the same writes through a
      * bounds-checked direct buffer. Allocates nothing.
      */
     void encode(final Event event, final byte[] dst, final int index)

@@ -10,10 +10,10 @@ import java.nio.ByteOrder;
  * One string field of a record, encoded once per distinct string: the last string seen (compared by reference) and
  * its UTF-8 bytes in a preallocated scratch array. An engine's events mostly repeat the same string instances (the
  * node id as origin, the type, the topic of a {@link io.ringcast.engine.Topic} handle or of a reused message), so the
- * dispatcher then copies a few bytes instead of scanning characters twice per event. A string longer than the scratch
+ * writer then copies a few bytes instead of scanning characters twice per event. A string longer than the scratch
  * array is encoded straight into the buffer each time. Allocates nothing.
  *
- * <p>Thread-safety: belongs to one thread (the dispatcher).
+ * <p>Thread-safety: belongs to one thread (the journal writer).
  */
 final class Utf8Field
 {

@@ -1,24 +1,23 @@
 package io.ringcast.journal;
 
-import org.agrona.concurrent.ringbuffer.RingBuffer;
-
 import java.lang.invoke.VarHandle;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * The wake-up handshake between the journal's writer and the dispatcher that fills its ring: the writer announces
- * that it is about to park, then reads the ring again; the dispatcher commits to the ring, fences, then reads the
- * announcement. Either the writer sees the committed record and does not park, or the dispatcher sees the
- * announcement and unparks it: a record never waits in the ring while the writer sleeps idle.
+ * The wake-up handshake between the journal's writer and the dispatcher whose events it takes: the writer announces
+ * that it is about to park, then reads how many dispatched events wait for it; the dispatcher stores its new head,
+ * fences, then reads the announcement. Either the writer sees the events and does not park, or the dispatcher sees the
+ * announcement and unparks it: an event never waits for a writer asleep idle.
  *
  * <p>Two ways to park: {@link #LINGERING} (while events flow: the park ends by itself after the write interval, so
- * the dispatcher wakes it only when the ring is past its wake threshold or a durable wait is pending) and
- * {@link #IDLE} (nothing to do: the dispatcher wakes it after its next commit).
+ * the dispatcher wakes it only when the wake threshold of events waits or a durable wait is pending) and
+ * {@link #IDLE} (nothing to do: the dispatcher wakes it after its next batch).
  *
- * <p>Thread-safety: {@link #mayPark} and {@link #running} on the writer thread; {@link #afterCommit} on the dispatcher
- * thread; {@link #wakeIfParked} on any thread after a full fence following its own store. The state is a volatile
- * field (a volatile store, then the ring's volatile loads, on the writer; a full fence between the ring's ordered
- * store and the volatile load of the state on the dispatcher).
+ * <p>Thread-safety: {@link #mayPark} and {@link #running} on the writer thread; {@link #afterDispatch} on the
+ * dispatcher thread; {@link #wakeIfParked} on any thread after a full fence following its own store;
+ * {@link #setWakeThreshold} before the engine starts. The state is a volatile field with a full fence after the
+ * writer's store; the dispatcher fences between its head's release store and its load of the state.
  */
 final class WriterParking
 {
@@ -26,41 +25,46 @@ final class WriterParking
     static final int RUNNING = 0;
     /** Parking for at most the write interval; woken early past the wake threshold or for a pending sync. */
     static final int LINGERING = 1;
-    /** Parking with nothing to write; woken after the dispatcher's next commit. */
+    /** Parking with nothing to write; woken after the dispatcher's next batch. */
     static final int IDLE = 2;
 
-    private final RingBuffer ring;
-    private final int wakeBytes;
+    private final LongSupplier waiting;
     private final BooleanSupplier writePending;
     private final Runnable unpark;
+    private volatile long wakeEvents = Long.MAX_VALUE;
     private volatile int state;
 
     /**
-     * @param ring      the ring the dispatcher fills and the writer drains.
-     * @param wakeBytes how full the ring must be for a lingering writer to be woken early.
+     * @param waiting      events dispatched and not yet taken by the writer (any thread).
      * @param writePending whether a durable wait or a reader needs records the writer has not written yet (read by the
      *                     dispatcher, only while the writer lingers).
-     * @param unpark    unparks the writer thread ({@code LockSupport.unpark}).
+     * @param unpark       unparks the writer thread ({@code LockSupport.unpark}).
      */
-    WriterParking(final RingBuffer ring, final int wakeBytes, final BooleanSupplier writePending, final Runnable unpark)
+    WriterParking(final LongSupplier waiting, final BooleanSupplier writePending, final Runnable unpark)
     {
-        this.ring = ring;
-        this.wakeBytes = wakeBytes;
+        this.waiting = waiting;
         this.writePending = writePending;
         this.unpark = unpark;
     }
 
+    /** @param events how many waiting events end a linger early (a fraction of the engine's ring). */
+    void setWakeThreshold(final long events)
+    {
+        this.wakeEvents = events;
+    }
+
     /**
-     * Writer thread: announces a park ({@link #LINGERING} or {@link #IDLE}), then reads the ring again.
+     * Writer thread: announces a park ({@link #LINGERING} or {@link #IDLE}), then reads the waiting events again.
      *
-     * @return {@code true} when the writer may park (and must call {@link #running} after): lingering, while the ring
-     *         is below the wake threshold; idle, while it is empty. {@code false}: it has records to write now.
+     * @return {@code true} when the writer may park (and must call {@link #running} after): lingering, while fewer
+     *         than the wake threshold wait; idle, while none does. {@code false}: it has events to write now.
      */
     boolean mayPark(final boolean linger)
     {
         state = linger ? LINGERING : IDLE;
-        final int size = ring.size();
-        return linger ? size < wakeBytes : size == 0;
+        VarHandle.fullFence(); // StoreLoad: the state before the (acquire) read of the dispatcher's head
+        final long n = waiting.getAsLong();
+        return linger ? n < wakeEvents : n == 0;
     }
 
     /** Writer thread: back from a park (or from an announcement it did not follow). */
@@ -70,16 +74,16 @@ final class WriterParking
     }
 
     /**
-     * Dispatcher thread, after its batch's commits: fences, then unparks the writer if it announced an idle park, or
-     * a linger while the ring is past the wake threshold or a durable wait needs what it holds.
+     * Dispatcher thread, at the end of a batch (its head stored): fences, then unparks the writer if it announced an
+     * idle park, or a linger while the wake threshold of events waits or a durable wait needs what was dispatched.
      *
      * @return whether it unparked the writer.
      */
-    boolean afterCommit()
+    boolean afterDispatch()
     {
-        VarHandle.fullFence(); // the ring's ordered commit before the load of the state
+        VarHandle.fullFence(); // StoreLoad: the head's release store before the load of the state
         final int s = state;
-        if (s == IDLE || s == LINGERING && (ring.size() >= wakeBytes || writePending.getAsBoolean()))
+        if (s == IDLE || s == LINGERING && (waiting.getAsLong() >= wakeEvents || writePending.getAsBoolean()))
         {
             unpark.run();
             return true;
