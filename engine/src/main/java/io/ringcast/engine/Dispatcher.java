@@ -384,6 +384,17 @@ final class Dispatcher
      */
     void stagesIdle()
     {
+        if (follower != null)
+        {
+            try
+            {
+                follower.onIdle();
+            }
+            catch (final Throwable t)
+            {
+                engine.onError("follower", t);
+            }
+        }
         for (final EventStage stage : stages)
         {
             try

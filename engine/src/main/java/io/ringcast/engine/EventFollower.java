@@ -12,7 +12,7 @@ package io.ringcast.engine;
  * when it starts ({@link #attach}); the follower then {@linkplain FollowerCursor#poll polls} the cursor on its thread.
  *
  * <p>Thread-safety: {@link #attach} is called on the thread that starts the engine, before the dispatcher runs;
- * {@link #onDispatched} on the dispatcher thread.
+ * {@link #onDispatched} and {@link #onIdle} on the dispatcher thread.
  */
 public interface EventFollower
 {
@@ -25,7 +25,17 @@ public interface EventFollower
 
     /**
      * Dispatcher thread, at the end of each batch: events up to a new head are readable. Must be cheap and never block
-     * (for example: wake the follower's thread if it parked with nothing to read).
+     * (for example: wake the follower's thread if it parked with nothing to read). Called without a memory fence: a
+     * follower that needs one to see that it must wake (a Dekker handshake) does it in {@link #onIdle}.
      */
     void onDispatched();
+
+    /**
+     * Dispatcher thread, when it finds the ring drained after dispatching (an idle duty cycle, or a driver going idle):
+     * the place for a fenced wake-up check, paid once per busy period instead of once per batch. Called often while the
+     * engine is idle: must be cheap when nothing was dispatched since the last call, and never block.
+     */
+    default void onIdle()
+    {
+    }
 }

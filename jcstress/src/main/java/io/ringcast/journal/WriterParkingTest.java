@@ -15,11 +15,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * The journal writer's idle park against the dispatcher's batch: the writer announces an idle park and reads how many
  * dispatched events wait for it (the dispatcher's head, an acquire read, as {@code FollowerCursor.lag}); the dispatcher
- * stores its new head (a release store, as {@code History.append}), then calls {@code afterDispatch}, which fences and
- * reads the announcement. An event must never wait while the writer parks and nobody wakes it.
+ * stores its new head (a release store, as {@code History.append}), calls {@code afterDispatch} at the end of its batch
+ * (no fence) and {@code afterBusy} when it finds its ring drained (a fence, then the announcement read again). An event
+ * must never wait while the writer parks and nobody wakes it.
  */
 @JCStressTest
-@Description("dispatcher head store + afterDispatch vs writer mayPark(idle): never a park with an event waiting and no wake-up")
+@Description("dispatcher head store + afterDispatch + afterBusy vs writer mayPark(idle): never a park with an event waiting and no wake-up")
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the writer parks and the dispatcher wakes it")
 @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "the writer saw the event and does not park")
 @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "the writer saw the event; the wake-up is spurious (harmless)")
@@ -42,7 +43,8 @@ public class WriterParkingTest
     public void dispatcher(final II_Result r)
     {
         head.setRelease(0);
-        r.r1 = parking.afterDispatch() ? 1 : 0;
+        final boolean woken = parking.afterDispatch();
+        r.r1 = parking.afterBusy() || woken ? 1 : 0;
     }
 
     @Actor

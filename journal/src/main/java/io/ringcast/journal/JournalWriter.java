@@ -185,12 +185,19 @@ final class JournalWriter implements Runnable, EventFollower, FollowerCursor.Han
     /**
      * Dispatcher thread, at the end of each batch: unparks the writer if it is idle, or lingering while a quarter of
      * the ring waits for it or a durable wait or a reader needs what was dispatched ({@link WriterParking#afterDispatch}).
-     * Allocates nothing; a fence, a volatile read and, at most, an unpark.
+     * Allocates nothing; a volatile read and, at most, an unpark (the fenced check is {@link #onIdle}).
      */
     @Override
     public void onDispatched()
     {
         parking.afterDispatch();
+    }
+
+    /** Dispatcher thread, its ring drained: the fenced wake-up check once per busy period. */
+    @Override
+    public void onIdle()
+    {
+        parking.afterBusy();
     }
 
     /** @return events dispatched and not yet taken by this writer. */

@@ -46,6 +46,15 @@ final class RecordCodec
     private final Utf8Field type = new Utf8Field();
     private final Utf8Field audience = new Utf8Field();
     private final Utf8Field origin = new Utf8Field();
+    /**
+     * The four string fields of the last event whose strings were all kept ({@link Utf8Field}), as written: an event
+     * with the same four string instances (the common case: one topic handle, one type, the node id) copies them in
+     * one piece. Valid while {@link #blockLength} is positive.
+     */
+    private final byte[] block = new byte[4 * (2 + Utf8Field.MAX_CACHED_BYTES)];
+    private int blockLength;
+    /** {@link #length} found the same four strings as the block's. */
+    private boolean sameStrings;
 
     /**
      * @return the encoded length of {@code event}'s body; prepares its string fields for {@link #encode} (which must
@@ -54,8 +63,13 @@ final class RecordCodec
     int length(final Event event)
     {
         final Attributes attributes = event.attributes();
-        int length = FIXED + topic.prepare(event.topic()) + type.prepare(event.type()) +
-            audience.prepare(event.audience()) + origin.prepare(event.origin()) + event.payloadLength();
+        final String t = event.topic();
+        final String y = event.type();
+        final String a = event.audience();
+        final String o = event.origin();
+        sameStrings = blockLength > 0 && topic.isLast(t) && type.isLast(y) && audience.isLast(a) && origin.isLast(o);
+        int length = FIXED + event.payloadLength() + (sameStrings ? blockLength :
+            topic.prepare(t) + type.prepare(y) + audience.prepare(a) + origin.prepare(o));
         if (!attributes.isEmpty())
         {
             attributeWriter.lengthOnly = true;
@@ -84,10 +98,25 @@ final class RecordCodec
         {
             view.wrap(dst);
         }
-        i = topic.put(dst, i, view);
-        i = type.put(dst, i, view);
-        i = audience.put(dst, i, view);
-        i = origin.put(dst, i, view);
+        if (sameStrings)
+        {
+            System.arraycopy(block, 0, dst, i, blockLength);
+            i += blockLength;
+        }
+        else
+        {
+            final int start = i;
+            i = topic.put(dst, i, view);
+            i = type.put(dst, i, view);
+            i = audience.put(dst, i, view);
+            i = origin.put(dst, i, view);
+            final boolean kept = topic.isKept() && type.isKept() && audience.isKept() && origin.isKept();
+            blockLength = kept ? i - start : 0;
+            if (kept)
+            {
+                System.arraycopy(dst, start, block, 0, blockLength);
+            }
+        }
         final Attributes attributes = event.attributes();
         dst[i++] = (byte)attributes.size();
         if (!attributes.isEmpty())

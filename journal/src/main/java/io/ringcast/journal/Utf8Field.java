@@ -47,6 +47,18 @@ final class Utf8Field
         return 2 + (length >= 0 ? length : Utf8.fieldLength(s) - 2);
     }
 
+    /** @return whether {@code s} is the string last {@link #prepare}d (the same instance, or both {@code null}). */
+    boolean isLast(final String s)
+    {
+        return s == last;
+    }
+
+    /** @return whether the string last {@link #prepare}d is kept in the scratch array (or is {@code null}). */
+    boolean isKept()
+    {
+        return last == null || length >= 0;
+    }
+
     /**
      * Writes the string last {@link #prepare}d into {@code dst} at {@code index}; {@code view} wraps {@code dst} (for a
      * string too long to keep). Returns the next index.

@@ -6,18 +6,22 @@ import java.util.function.LongSupplier;
 
 /**
  * The wake-up handshake between the journal's writer and the dispatcher whose events it takes: the writer announces
- * that it is about to park, then reads how many dispatched events wait for it; the dispatcher stores its new head,
- * fences, then reads the announcement. Either the writer sees the events and does not park, or the dispatcher sees the
- * announcement and unparks it: an event never waits for a writer asleep idle.
+ * that it is about to park, then reads how many dispatched events wait for it; the dispatcher, once it finds its ring
+ * drained after a busy period, fences, then reads the announcement ({@link #afterBusy}). Either the writer sees the
+ * events and does not park, or the dispatcher sees the announcement and unparks it: an event never waits for a writer
+ * asleep idle. At the end of each batch the dispatcher reads the announcement without a fence ({@link #afterDispatch}):
+ * that wakes a writer lingering while many events or a durable wait need it, early, and an idle one at once in most
+ * cases; the fenced check once per busy period closes the race a batch-end read can lose.
  *
  * <p>Two ways to park: {@link #LINGERING} (while events flow: the park ends by itself after the write interval, so
  * the dispatcher wakes it only when the wake threshold of events waits or a durable wait is pending) and
  * {@link #IDLE} (nothing to do: the dispatcher wakes it after its next batch).
  *
- * <p>Thread-safety: {@link #mayPark} and {@link #running} on the writer thread; {@link #afterDispatch} on the
- * dispatcher thread; {@link #wakeIfParked} on any thread after a full fence following its own store;
+ * <p>Thread-safety: {@link #mayPark} and {@link #running} on the writer thread; {@link #afterDispatch} and
+ * {@link #afterBusy} on the dispatcher thread; {@link #wakeIfParked} on any thread after a full fence following its own store;
  * {@link #setWakeThreshold} before the engine starts. The state is a volatile field with a full fence after the
- * writer's store; the dispatcher fences between its head's release store and its load of the state.
+ * writer's store; in {@link #afterBusy} the dispatcher fences between its head's release store and its load of the
+ * state.
  */
 final class WriterParking
 {
@@ -33,6 +37,8 @@ final class WriterParking
     private final Runnable unpark;
     private volatile long wakeEvents = Long.MAX_VALUE;
     private volatile int state;
+    /** A batch was dispatched since the last {@link #afterBusy} (dispatcher-only). */
+    private boolean busy;
 
     /**
      * @param waiting      events dispatched and not yet taken by the writer (any thread).
@@ -74,14 +80,36 @@ final class WriterParking
     }
 
     /**
-     * Dispatcher thread, at the end of a batch (its head stored): fences, then unparks the writer if it announced an
-     * idle park, or a linger while the wake threshold of events waits or a durable wait needs what was dispatched.
+     * Dispatcher thread, at the end of a batch (its head stored), without a fence: unparks the writer if it announced
+     * an idle park, or a linger while the wake threshold of events waits or a durable wait needs what was dispatched.
      *
      * @return whether it unparked the writer.
      */
     boolean afterDispatch()
     {
+        busy = true;
+        return wakeIfNeeded();
+    }
+
+    /**
+     * Dispatcher thread, in a duty cycle that found the ring drained: after a busy period (a batch since the last call),
+     * fences, then does what {@link #afterDispatch} does. Cheap otherwise.
+     *
+     * @return whether it unparked the writer.
+     */
+    boolean afterBusy()
+    {
+        if (!busy)
+        {
+            return false;
+        }
+        busy = false;
         VarHandle.fullFence(); // StoreLoad: the head's release store before the load of the state
+        return wakeIfNeeded();
+    }
+
+    private boolean wakeIfNeeded()
+    {
         final int s = state;
         if (s == IDLE || s == LINGERING && (waiting.getAsLong() >= wakeEvents || writePending.getAsBoolean()))
         {

@@ -62,6 +62,9 @@ class RecordCodecTest
             event(3, new String("orders/eu"), null, "alice", "node-a", Attributes.EMPTY, ""), // equal, not same
             event(4, LONG, LONG, LONG, LONG, Attributes.EMPTY, "p4"),
             event(5, topic, "created", null, null, Attributes.EMPTY, "p5"),
+            event(6, topic, "created", null, null, Attributes.EMPTY, "p6"), // all four as before: copied in one piece
+            event(7, topic, "updated", null, null, Attributes.EMPTY, "p7"), // one of the four changed
+            event(8, topic, "updated", null, null, Attributes.EMPTY, "p8"),
         };
         for (final Event e : events)
         {
@@ -80,6 +83,7 @@ class RecordCodecTest
             assertEquals(e.payloadAsString(), back.payloadAsString());
         }
         assertNull(RecordCodec.decode(encoded(codec, events[4])).origin());
+        assertEquals("updated", RecordCodec.decode(encoded(codec, events[7])).type());
     }
 
     private static ByteBuffer encoded(final RecordCodec codec, final Event e)
