@@ -7,8 +7,9 @@
 #                                         # (nchan1, nchan2: the fairest Nchan setting differs by workload), 3 rounds
 #   bench/sse-peers.sh --only A --rounds 1
 #   bench/sse-peers.sh --no-build         # reuse server/target/ringcast-server.jar and bench/target/benchmarks.jar
-#   bench/sse-peers.sh --epoll            # build with -Pnative-epoll: server and load tool on Netty's epoll transport
-#                                         # (Netty 4.1.137, whose native jar Maven Central has; NIO otherwise)
+#   bench/sse-peers.sh --transports native,nio  # Ringcast on its default transport (epoll on Linux x86-64) and with
+#                                         # --native-transport false (NIO, labelled ringcast/nio), alternated; the load
+#                                         # tool runs on epoll for every server
 #   bench/sse-peers.sh --nchan-workers 1  # Nchan with one worker only (one worker each side)
 #   bench/sse-peers.sh --max-load 100     # start each run whatever the load (a shared machine never gets below 1.0)
 #
@@ -24,16 +25,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-only="A,B"; rounds=3; build=1; profile=""; nchan_workers="1,2"; max_load=1.0
+only="A,B"; rounds=3; build=1; transports="native"; nchan_workers="1,2"; max_load=1.0
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --no-build) build=0 ;;
-    --epoll) profile="-Pnative-epoll" ;;
+    --epoll) echo "--epoll is the default now (server and load tool on epoll where available): ignored" >&2 ;;
+    --transports) transports="$2"; shift ;;
     --nchan-workers) nchan_workers="$2"; shift ;;
     --max-load) max_load="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -51,7 +53,7 @@ ulimit -n "$(ulimit -Hn)"
 
 if [ "$build" = 1 ]; then
   echo "== building (the whole reactor: -pl bench -am would not rebuild the server jar)"
-  mvn -B -q package -DskipTests $profile
+  mvn -B -q package -DskipTests
 fi
 bench/peers/nchan/nchan.sh install >/dev/null
 
@@ -74,12 +76,24 @@ quiet() {
 server_pid=""
 options_of() { # ringcast label -> its JVM options file
   local f
-  for f in ${RC_JVM_OPTIONS//,/ }; do [ "$1" = "$(label_of "$f")" ] && echo "$f" && return; done
+  for f in ${RC_JVM_OPTIONS//,/ }; do [ "${1%/nio}" = "$(label_of "$f")" ] && echo "$f" && return; done
 }
-label_of() { # JVM options file -> ringcast label
+label_of() { # JVM options file -> ringcast label (a run on NIO adds /nio)
   if [ "$1" = server/jvm.options ]; then echo ringcast; else echo "ringcast:$(basename "$1" .options)"; fi
 }
-ringcasts() { local f; for f in ${RC_JVM_OPTIONS//,/ }; do label_of "$f"; done; }
+ringcasts() {
+  local f t
+  for f in ${RC_JVM_OPTIONS//,/ }; do
+    for t in ${transports//,/ }; do
+      case "$t" in
+        native) label_of "$f" ;;
+        nio) echo "$(label_of "$f")/nio" ;;
+        *) echo "unknown transport '$t' (native or nio)" >&2; exit 2 ;;
+      esac
+    done
+  done
+}
+ringcasts >/dev/null
 
 rc_data="$(mktemp -d "${TMPDIR:-/tmp}/ringcast-sse-peers-data.XXXXXX")"
 rc_log="${log%.log}-ringcast-server.log"
@@ -89,8 +103,11 @@ start_server() {
   case "$1" in
     ringcast*)
       rm -rf "$rc_data"   # a fresh journal per run: runs stay comparable, the disk does not fill
+      local transport_args=""
+      case "$1" in */nio) transport_args="--native-transport false" ;; esac
+      # shellcheck disable=SC2086
       "$JAVA" @"$(options_of "$1")" -jar server/target/ringcast-server.jar --port "$RC_PORT" --data-dir "$rc_data" \
-        >"$rc_log" 2>&1 &
+        $transport_args >"$rc_log" 2>&1 &
       server_pid=$!
       for _ in $(seq 100); do curl -sf "http://127.0.0.1:$RC_PORT/healthz" >/dev/null && return; sleep 0.2; done
       echo "ringcast did not start; see $rc_log" >&2; exit 1 ;;
@@ -123,6 +140,7 @@ run_one() { # target workload-name
   quiet
   start_server "$target"
   echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg)"
+  case "$target" in ringcast*) echo "server: $(grep -o -m1 'transport [^,]*' "$rc_log")" ;; esac
   # shellcheck disable=SC2046
   "$JAVA" @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
     --target "$tool" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \

@@ -6,14 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringcast.engine.Engine;
@@ -69,14 +63,15 @@ public final class RingcastServer implements AutoCloseable
     private final Channel serverChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final TlsContext tls;
+    private final IoTransport transport;
 
     private RingcastServer(final ServerConfig config)
     {
         this.config = config;
         final Authenticator authenticator = Authenticator.of(config);
         this.replication = Replications.create(config.settings(), config.nodeId());
-        final boolean epoll = config.nativeTransport() && Epoll.isAvailable();
-        this.workerGroup = eventLoops(epoll, config.effectiveIoThreads(), "ringcast-io");
+        this.transport = IoTransport.choose(config.nativeTransport());
+        this.workerGroup = transport.eventLoops(config.effectiveIoThreads(), "ringcast-io");
         final LoopDispatchDriver driver = config.dispatchOnEventLoop() ?
             new LoopDispatchDriver(workerGroup.next()) : null;
         DurableStore journal = null;
@@ -104,12 +99,12 @@ public final class RingcastServer implements AutoCloseable
         context.pages.durableLog(durableLog);
         this.limiter = new ConnectionLimiter(config.maxConnections(), metrics, config.retryMs());
         this.channels = new DefaultChannelGroup("ringcast", GlobalEventExecutor.INSTANCE);
-        this.bossGroup = eventLoops(epoll, 1, "ringcast-accept");
+        this.bossGroup = transport.eventLoops(1, "ringcast-accept");
         this.tls = tlsContext(config);
-        this.serverChannel = bind(epoll);
+        this.serverChannel = bind();
         LOG.info("ringcast listening on {}://{}:{}/ (demo page there; transport {}, {} event loop(s), dispatcher " +
             "on {}, node '{}', auth {}, replication {})", tls == null ? "http" : "https", config.bindAddress(), port(),
-            epoll ? "epoll" : "nio",
+            transport.describe(config.nativeTransport()),
             config.effectiveIoThreads(), driver != null ? "the event loop" : "its own thread", config.nodeId(),
             authenticator == null ? "OFF" : "JWT", replication == null ? "none" : replication.name());
         if (authenticator == null)
@@ -206,19 +201,11 @@ public final class RingcastServer implements AutoCloseable
         return executor;
     }
 
-    private static EventLoopGroup eventLoops(final boolean epoll, final int threads, final String name)
+    private Channel bind()
     {
-        return epoll ? new EpollEventLoopGroup(threads, new DefaultThreadFactory(name)) :
-            new NioEventLoopGroup(threads, new DefaultThreadFactory(name));
-    }
-
-    private Channel bind(final boolean epoll)
-    {
-        final Class<? extends ServerSocketChannel> channelClass =
-            epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, workerGroup)
-            .channel(channelClass)
+            .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -267,6 +254,12 @@ public final class RingcastServer implements AutoCloseable
     ServerContext context()
     {
         return context;
+    }
+
+    /** @return the socket transport the server runs on; for tests in this package. */
+    IoTransport transport()
+    {
+        return transport;
     }
 
     /** @return the settings the server runs with. */

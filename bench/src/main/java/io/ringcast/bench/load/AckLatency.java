@@ -10,12 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -117,12 +112,11 @@ public final class AckLatency
         final long intervalNs = TimeUnit.SECONDS.toNanos(1) * batch / rate;
         final long requests = (long)(warmup + seconds) * rate / batch;
         final long measuredFrom = (long)warmup * rate / batch;
-        final boolean epoll = Epoll.isAvailable();
-        final EventLoopGroup group = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        final EventLoopGroup group = ClientTransport.eventLoops(1);
         final AckLatency client = new AckLatency(group.next(),
             Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(ndjson.toString().getBytes(StandardCharsets.UTF_8))),
             "/publish" + (ack.equals("durable") ? "?ack=durable" : ""), url.getHost() + ":" + url.getPort(), requests);
-        client.connect(url, connections, epoll);
+        client.connect(url, connections);
         final long cpuBefore = processCpuNs();
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         for (long n = 0; n < requests; n++)
@@ -151,10 +145,10 @@ public final class AckLatency
         System.exit(0);
     }
 
-    private void connect(final URI url, final int connections, final boolean epoll) throws InterruptedException
+    private void connect(final URI url, final int connections) throws InterruptedException
     {
         final Bootstrap bootstrap = new Bootstrap().group(loop)
-            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .channel(ClientTransport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .handler(new ChannelInitializer<SocketChannel>()
             {

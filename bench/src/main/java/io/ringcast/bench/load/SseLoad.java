@@ -6,12 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.buffer.Unpooled;
 import org.HdrHistogram.Histogram;
 
@@ -111,15 +106,13 @@ public final class SseLoad implements StreamReader.Events
 
     private void run() throws Exception
     {
-        final boolean epoll = Epoll.isAvailable();
-        final EventLoopGroup streamLoops = epoll ? new EpollEventLoopGroup(options.threads()) :
-            new NioEventLoopGroup(options.threads());
-        final EventLoopGroup publishLoop = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        final EventLoopGroup streamLoops = ClientTransport.eventLoops(options.threads());
+        final EventLoopGroup publishLoop = ClientTransport.eventLoops(1);
         final Bootstrap bootstrap = new Bootstrap()
-            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .channel(ClientTransport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
-        System.out.println("sse-load " + options.describe() + " transport=" + (epoll ? "epoll" : "nio") +
+        System.out.println("sse-load " + options.describe() + " transport=" + ClientTransport.name() +
             " cpus=" + Runtime.getRuntime().availableProcessors() + " java=" + System.getProperty("java.version"));
         try
         {

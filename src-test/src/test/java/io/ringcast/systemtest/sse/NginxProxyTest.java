@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,25 @@ class NginxProxyTest
     @AfterEach
     void stop()
     {
-        processes.forEach(Process::destroyForcibly);
+        for (final Process p : processes)
+        {
+            // SIGTERM first: nginx's master then ends its worker, which outlives a killed master (and a master whose
+            // worker is killed starts another)
+            p.destroy();
+        }
+        for (final Process p : processes)
+        {
+            try
+            {
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
         if (hub != null)
         {
             hub.close();
