@@ -53,11 +53,7 @@ public class OverwrittenBeforeReadTest
 
     private void dispatch(final long p, final EventWriter writer)
     {
-        final Event slot = ring.get(p);
-        slot.setWritten(writer);
-        slot.stamp(100 + p, 1, "n", 100 + p, true);
-        slot.publishAs(p);
-        history.append(p, slot);
+        Dispatching.dispatch(ring, history, writer, p);
     }
 
     @Actor

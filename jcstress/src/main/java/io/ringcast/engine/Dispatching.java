@@ -1,0 +1,24 @@
+package io.ringcast.engine;
+
+import com.lmax.disruptor.RingBuffer;
+
+/**
+ * What the dispatcher does to a slot, for the jcstress tests of the storage: the publisher's write, the dispatcher's
+ * stamp (id {@code 100 + position}), the slot's sequence word, and the history's append. Stateless.
+ */
+final class Dispatching
+{
+    private Dispatching()
+    {
+    }
+
+    /** Writes {@code writer}'s event at {@code position} of {@code ring} and appends it to {@code history}. */
+    static void dispatch(final RingBuffer<Event> ring, final History history, final EventWriter writer, final long position)
+    {
+        final Event slot = ring.get(position);
+        slot.setWritten(writer);
+        slot.stamp(100 + position, 1, "n", 100 + position, true);
+        slot.publishAs(position);
+        history.append(position, slot);
+    }
+}
