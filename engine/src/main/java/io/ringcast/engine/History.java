@@ -144,16 +144,19 @@ final class History extends HistoryIndices
         long retained = bytes;
         final long oldTail = this.tail;
         long tail = oldTail;
-        long limit = newest - 1;
         while (true)
         {
-            if (limit > followerSeen)
+            while (tail <= newest - 1 && (newest - tail + 1 > keep || retained > maxBytes))
             {
-                followerSeen = follower.position(); // only when the bound is reached: the follower's line is cold
-                limit = Math.min(newest - 1, followerSeen);
-            }
-            while (tail <= limit && (newest - tail + 1 > keep || retained > maxBytes))
-            {
+                if (tail > followerSeen)
+                {
+                    // only when eviction reaches the position last read: the follower's line is read rarely
+                    followerSeen = follower.position();
+                    if (tail > followerSeen)
+                    {
+                        break;
+                    }
+                }
                 retained -= footprints[(int)(tail & mask)];
                 tail++;
             }
@@ -172,7 +175,6 @@ final class History extends HistoryIndices
             {
                 break;
             }
-            limit = newest - 1;
         }
         if (tail != oldTail)
         {

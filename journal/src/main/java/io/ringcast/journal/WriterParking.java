@@ -127,10 +127,4 @@ final class WriterParking
             unpark.run();
         }
     }
-
-    /** @return the announced state, for the writer's own decisions. */
-    int state()
-    {
-        return state;
-    }
 }
