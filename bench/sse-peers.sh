@@ -73,6 +73,17 @@ quiet() {
   done
 }
 
+# The host's speed at the start of a run: milliseconds for a fixed single-threaded loop. On this kind of VM the
+# same server did the same work with 64 % of a core in one hour and 89 % in the next (2026-12-06, no steal time
+# reported): compare rows whose loop times agree, never rows from different speeds.
+cpu_loop_ms() {
+  local start end
+  start=$(date +%s%N)
+  awk 'BEGIN {for (i = 0; i < 2e6; i++) s += i * i % 7}'
+  end=$(date +%s%N)
+  echo $(( (end - start) / 1000000 ))
+}
+
 server_pid=""
 options_of() { # ringcast label -> its JVM options file
   local f
@@ -138,8 +149,10 @@ run_one() { # target workload-name
   local target="$1" name="$2" port=$RC_PORT tool=ringcast
   case "$target" in ringcast*) ;; *) port=$NCHAN_PORT; tool=nchan ;; esac
   quiet
+  local loop_ms
+  loop_ms=$(cpu_loop_ms)
   start_server "$target"
-  echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg) cpu-loop ${loop_ms} ms"
   case "$target" in ringcast*) echo "server: $(grep -o -m1 'transport [^,]*' "$rc_log")" ;; esac
   # shellcheck disable=SC2046
   "$JAVA" @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
@@ -170,8 +183,11 @@ run_one() { # target workload-name
   done
   echo "== summary (p99 by workload and server)"
 } 2>&1 | tee "$log"
-awk '/^== [A-Z]/ {w=$2; t=$3} /RESULT delivered/ {d=$2} /RESULT latency/ {print w, t, d, $4, $5, $6}' "$log" \
-  | tee -a "$log"
+# per run: p50/p99/p99.9, the server's CPU (% of one core) and its CPU per delivery, the host's loop time at the start
+awk '/^== [A-Z]/ {w=$2; t=$3; loop=$NF == "ms" ? $(NF-1) : "?"} /^server pid/ {cpu=$10; sub(/%/, "", cpu)} /RESULT delivered/ {d=$2}
+  /RESULT latency/ {split(d, a, "="); us = a[2] > 0 ? (cpu / 100) / a[2] * 1e6 : 0;
+    printf "%s %s %s %s %s %s server-cpu=%s%% us/delivery=%.2f cpu-loop=%sms\n", w, t, d, $4, $5, $6, cpu, us, loop}' \
+  "$log" | tee -a "$log"
 if grep -q 'RESULT ceiling' "$log"; then
   echo "== C: each server's ceiling (single-event POSTs/s with zero loss; best of the publisher settings)" | tee -a "$log"
   awk '/^== C[0-9]/ {t=$3} /RESULT ceiling/ {split($3, a, "="); if (a[2] + 0 > best[t]) best[t] = a[2] + 0}
