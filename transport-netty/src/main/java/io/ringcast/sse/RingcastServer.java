@@ -127,7 +127,6 @@ public final class RingcastServer implements AutoCloseable
             .nodeId(config.nodeId())
             .waitStrategy(config.waitStrategy())
             .dispatchDriver(driver)
-            .encoder(new SseFrames())
             .errorHandler(new LoggingErrorHandler());
         if (journal != null)
         {

@@ -1,7 +1,5 @@
 package io.ringcast.sse;
 
-import io.ringcast.engine.Event;
-import io.ringcast.engine.EventEncoder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -9,8 +7,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds Server-Sent Events frames as bytes. As the engine's {@link EventEncoder} it runs once per event on the
- * dispatcher thread, and every stream then copies the same bytes ({@link Event#encoded()}) to its socket.
+ * Server-Sent Events frames as bytes. An event's frame is encoded per delivery into the event loop's scratch
+ * ({@link FrameBatch#addEvent}), from the event where the subscription hands it over: no frame is kept per event.
  *
  * <p>An event frame is {@code id: <id>}, {@code event: <type>} when the event has a type, then one {@code data:} line
  * per line of the payload, and a blank line. Payload lines are split at CRLF, CR and LF, as the WHATWG parser splits
@@ -18,27 +16,17 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Stateless and thread-safe.
  */
-final class SseFrames implements EventEncoder
+final class SseFrames
 {
-    private static final byte[] ID = bytes("id: ");
-    private static final byte[] EVENT = bytes("event: ");
-    private static final byte[] DATA = bytes("data: ");
+    static final byte[] ID = bytes("id: ");
+    static final byte[] EVENT = bytes("event: ");
+    static final byte[] DATA = bytes("data: ");
 
     /** The comment written to an idle stream. */
     static final byte[] HEARTBEAT = bytes(": hb\n\n");
 
-    @Override
-    public Object encode(final Event event)
+    private SseFrames()
     {
-        return frame(event.idString(), event.type(), event.payloadBuffer(), event.payloadLength());
-    }
-
-    /** @return the event's frame, from the encoder's cache or built now (events restored from a durable log). */
-    static byte[] frameOf(final Event event)
-    {
-        final Object encoded = event.encoded();
-        return encoded instanceof byte[] ? (byte[])encoded :
-            frame(event.idString(), event.type(), event.payloadBuffer(), event.payloadLength());
     }
 
     /** @return the first frame of every stream: the client's reconnection delay. */
@@ -69,42 +57,25 @@ final class SseFrames implements EventEncoder
             java.time.Instant.ofEpochMilli(expiredAtMs) + "\"}\n\n");
     }
 
-    static byte[] frame(final String id, final String type, final byte[] payload)
-    {
-        return frame(id, type, new UnsafeBuffer(payload), payload.length);
-    }
-
     /**
      * @param id      the frame's id.
      * @param type    the event type, or {@code null} for none.
-     * @param payload the payload, read where it lies (the event's own slot): the frame is the only copy made.
-     * @param length  the payload's length in bytes.
-     * @return the complete frame, ending with its blank line.
+     * @param payload the payload.
+     * @return the complete frame, ending with its blank line (allocates: one-off frames and tests).
      */
-    static byte[] frame(final String id, final String type, final DirectBuffer payload, final int length)
+    static byte[] frame(final String id, final String type, final byte[] payload)
     {
-        final byte[] typeBytes = type == null ? null : type.getBytes(StandardCharsets.UTF_8);
-        final int size = ID.length + id.length() + 1 +
-            (typeBytes == null ? 0 : EVENT.length + typeBytes.length + 1) +
-            DATA.length + dataLinesLength(payload, length) + 1 + 1;
-        final byte[] frame = new byte[size];
-        int at = put(frame, 0, ID);
-        for (int i = 0; i < id.length(); i++)
-        {
-            frame[at++] = (byte)id.charAt(i);
-        }
-        frame[at++] = '\n';
-        if (typeBytes != null)
-        {
-            at = put(frame, at, EVENT);
-            at = put(frame, at, typeBytes);
-            frame[at++] = '\n';
-        }
-        at = put(frame, at, DATA);
-        at = putDataLines(frame, at, payload, length);
-        frame[at++] = '\n';
-        frame[at] = '\n';
+        final FrameBatch batch = new FrameBatch();
+        batch.addFrame(id, 0, type, new UnsafeBuffer(payload), payload.length);
+        final byte[] frame = new byte[batch.bytes()];
+        batch.copyTo(frame);
         return frame;
+    }
+
+    /** @return the most bytes {@code length} payload bytes take as data lines (every byte a line break). */
+    static int maxDataLinesLength(final int length)
+    {
+        return length * (1 + DATA.length);
     }
 
     /**

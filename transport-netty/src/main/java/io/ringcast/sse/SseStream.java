@@ -577,12 +577,17 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
         final ResumedStream r = resumed;
         final boolean catchingUp = r != null && !r.caughtUp();
         // catching up after a replica resume: this client's position, not the node's stamp, is its id
-        final byte[] frame = envelope ?
-            EnvelopeFrames.frame(catchingUp ? r.position() : event.idString(), event) :
-            catchingUp ? SseFrames.frame(r.position(), event.type(), event.payloadBuffer(), event.payloadLength()) :
-                SseFrames.frameOf(event);
-        ready.batch().add(frame);
-        lastFrameBytes = frame.length;
+        final FrameBatch batch = ready.batch();
+        if (envelope)
+        {
+            final byte[] frame = EnvelopeFrames.frame(catchingUp ? r.position() : event.idString(), event);
+            batch.add(frame);
+            lastFrameBytes = frame.length;
+        }
+        else
+        {
+            lastFrameBytes = batch.addEvent(catchingUp ? r.position() : null, event);
+        }
     }
 
     /**

@@ -55,7 +55,7 @@ class HostileRequestsTest
 
     private EmbeddedChannel channel(final ServerConfig config, final Authenticator authenticator)
     {
-        final Engine engine = Engine.start(new EngineConfig().ringSize(config.ringSize()).encoder(new SseFrames()));
+        final Engine engine = Engine.start(new EngineConfig().ringSize(config.ringSize()));
         engines.add(engine);
         final ServerMetrics metrics = new ServerMetrics();
         final ServerContext server = new ServerContext(config, engine, authenticator, metrics,

@@ -41,7 +41,7 @@ class RequestRouterTest
 
     private ServerContext context(final ServerConfig config, final Authenticator authenticator, final boolean blocked)
     {
-        final EngineConfig engineConfig = new EngineConfig().ringSize(config.ringSize()).encoder(new SseFrames());
+        final EngineConfig engineConfig = new EngineConfig().ringSize(config.ringSize());
         if (blocked)
         {
             engineConfig.stage((event, endOfBatch) ->
@@ -150,8 +150,12 @@ class RequestRouterTest
         final Event event = awaitEvent(s);
         assertTrue(response.endsWith("{\"id\":\"" + event.idString() + "\"}"), response);
         assertEquals("{\"a\": 1}", event.payloadAsString());
+        final FrameBatch batch = new FrameBatch();
+        batch.addEvent(null, event);
+        final byte[] frame = new byte[batch.bytes()];
+        batch.copyTo(frame);
         assertEquals("id: " + event.idString() + "\nevent: x\ndata: {\"a\": 1}\n\n",
-            new String((byte[])event.encoded(), StandardCharsets.UTF_8));
+            new String(frame, StandardCharsets.UTF_8));
     }
 
     @Test
