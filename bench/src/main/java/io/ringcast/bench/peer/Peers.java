@@ -13,6 +13,8 @@ public final class Peers
     public static final String RINGCAST_NO_HISTORY = "ringcast-no-history";
     /** Ringcast with the journal on, as the server runs by default: what writing every event to disk costs. */
     public static final String RINGCAST_JOURNAL = "ringcast-journal";
+    /** {@code ringcast-history-<events>}: Ringcast with another history bound, for studies of the storage's size. */
+    public static final String RINGCAST_HISTORY_PREFIX = "ringcast-history-";
     public static final String SUBMISSION_PUBLISHER = "submission-publisher";
     public static final String SHARING_BUS = "sharing-bus";
     public static final String REACTOR = "reactor";
@@ -29,6 +31,11 @@ public final class Peers
      */
     public static Peer create(final String name)
     {
+        if (name.startsWith(RINGCAST_HISTORY_PREFIX))
+        {
+            return new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
+                Integer.parseInt(name.substring(RINGCAST_HISTORY_PREFIX.length())));
+        }
         return switch (name)
         {
             case RINGCAST -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING);
@@ -42,7 +49,8 @@ public final class Peers
             case REACTOR -> new ReactorPeer();
             case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
-                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
+                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL,
+                RINGCAST_HISTORY_PREFIX + "<events>", SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
                 DISRUPTOR_MINIMAL));
         };
     }
