@@ -219,6 +219,10 @@ final class Pages
         out.counter("publish_events_total", "Events published through POST /publish", metrics.publishedEvents.sum());
         out.counter("publish_rejected_total", "POST /publish refused with 503 because the ring was full",
             metrics.publishRejectedRingFull.sum());
+        out.gauge("publish_names_shared", "Topic and type names published that share one string instance",
+            metrics.publishNamesShared.get());
+        out.counter("publish_names_unshared_total", "Names published beyond the shared names' bounds, kept as parsed",
+            metrics.publishNamesUnshared.sum());
         out.counter("http_client_errors_total", "Responses with a 4xx status", metrics.clientErrors.sum());
         out.counter("http_server_errors_total", "Responses with a 5xx status", metrics.serverErrors.sum());
         out.counter("http_auth_failures_total", "Requests refused with 401 or 403", metrics.authFailures.sum());

@@ -35,10 +35,18 @@ final class PublishParser
     static final List<String> RESERVED_TYPES = List.of("reset", "token-expired", "error", "open");
 
     private final int maxEventBytes;
+    private final SharedNames names;
 
     PublishParser(final int maxEventBytes)
     {
+        this(maxEventBytes, SharedNames.standalone());
+    }
+
+    /** @param names gives each topic and type name one shared instance. */
+    PublishParser(final int maxEventBytes, final SharedNames names)
+    {
         this.maxEventBytes = maxEventBytes;
+        this.names = names;
     }
 
     /** @return the message in a single-object JSON body. */
@@ -201,7 +209,19 @@ final class PublishParser
         }
         try
         {
-            return Message.builder(topic).type(type).audience(user).payload(data).build();
+            final String knownTopic = names.known(topic);
+            final String knownType = names.known(type);
+            final Message message = Message.builder(knownTopic != null ? knownTopic : topic)
+                .type(knownType != null ? knownType : type).audience(user).payload(data).build();
+            if (knownTopic == null)
+            {
+                names.add(topic); // accepted by the engine's validation just now
+            }
+            if (knownType == null)
+            {
+                names.add(type);
+            }
+            return message;
         }
         catch (final InvalidEventException e)
         {

@@ -67,7 +67,8 @@ final class ServerContext
         this.authenticator = authenticator;
         this.metrics = metrics;
         this.streams = StreamSettings.of(config);
-        this.parser = new PublishParser(config.maxEventBytes());
+        this.parser = new PublishParser(config.maxEventBytes(),
+            new SharedNames(SharedNames.DEFAULT_MAX_NAMES, metrics.publishNamesShared, metrics.publishNamesUnshared));
         this.pages = pages;
         this.replication = replication;
         this.resumes = resumes;

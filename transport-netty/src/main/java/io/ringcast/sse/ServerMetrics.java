@@ -28,6 +28,10 @@ final class ServerMetrics
     /** Bytes written to connections by streams and not yet taken by their sockets, all streams together. */
     final AtomicLong pendingBytes = new AtomicLong();
     final LongAdder publishRequests = new LongAdder();
+    /** Topic and type names published that share one instance ({@link SharedNames}). */
+    final java.util.concurrent.atomic.AtomicInteger publishNamesShared = new java.util.concurrent.atomic.AtomicInteger();
+    /** Names published beyond {@link SharedNames}' bounds, used as parsed. */
+    final LongAdder publishNamesUnshared = new LongAdder();
     final LongAdder publishedEvents = new LongAdder();
     final LongAdder publishRejectedRingFull = new LongAdder();
     final LongAdder requestTimeouts = new LongAdder();
