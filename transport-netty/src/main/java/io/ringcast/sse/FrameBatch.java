@@ -65,7 +65,7 @@ final class FrameBatch
         final String formattedId, final long id, final String type, final DirectBuffer payload, final int payloadLength)
     {
         ensure(SseFrames.ID.length + (formattedId == null ? MAX_ID_DIGITS : formattedId.length()) + 1 +
-            (type == null ? 0 : SseFrames.EVENT.length + 3 * type.length() + 1) +
+            (type == null ? 0 : SseFrames.EVENT.length + 3L * type.length() + 1) +
             SseFrames.DATA.length + SseFrames.maxDataLinesLength(payloadLength) + 2);
         final int start = length;
         int at = put(start, SseFrames.ID);
@@ -110,13 +110,6 @@ final class FrameBatch
         clear();
     }
 
-    /** Copies the frames into {@code out}, which holds at least {@link #bytes()}, and empties the batch. */
-    void copyTo(final byte[] out)
-    {
-        System.arraycopy(bytes, 0, out, 0, length);
-        clear();
-    }
-
     void clear()
     {
         count = 0;
@@ -128,9 +121,9 @@ final class FrameBatch
         }
     }
 
-    private void ensure(final int more)
+    private void ensure(final long more)
     {
-        final long needed = (long)length + more;
+        final long needed = length + more;
         if (needed > bytes.length)
         {
             if (needed > Integer.MAX_VALUE - 8)

@@ -1,8 +1,6 @@
 package io.ringcast.sse;
 
-
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 
@@ -57,25 +55,10 @@ final class SseFrames
             java.time.Instant.ofEpochMilli(expiredAtMs) + "\"}\n\n");
     }
 
-    /**
-     * @param id      the frame's id.
-     * @param type    the event type, or {@code null} for none.
-     * @param payload the payload.
-     * @return the complete frame, ending with its blank line (allocates: one-off frames and tests).
-     */
-    static byte[] frame(final String id, final String type, final byte[] payload)
-    {
-        final FrameBatch batch = new FrameBatch();
-        batch.addFrame(id, 0, type, new UnsafeBuffer(payload), payload.length);
-        final byte[] frame = new byte[batch.bytes()];
-        batch.copyTo(frame);
-        return frame;
-    }
-
     /** @return the most bytes {@code length} payload bytes take as data lines (every byte a line break). */
-    static int maxDataLinesLength(final int length)
+    static long maxDataLinesLength(final int length)
     {
-        return length * (1 + DATA.length);
+        return (long)length * (1 + DATA.length);
     }
 
     /**

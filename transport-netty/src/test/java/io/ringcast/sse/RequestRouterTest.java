@@ -152,10 +152,10 @@ class RequestRouterTest
         assertEquals("{\"a\": 1}", event.payloadAsString());
         final FrameBatch batch = new FrameBatch();
         batch.addEvent(null, event);
-        final byte[] frame = new byte[batch.bytes()];
-        batch.copyTo(frame);
+        final ByteBuf frame = Unpooled.buffer();
+        batch.moveTo(frame);
         assertEquals("id: " + event.idString() + "\nevent: x\ndata: {\"a\": 1}\n\n",
-            new String(frame, StandardCharsets.UTF_8));
+            frame.toString(StandardCharsets.UTF_8));
     }
 
     @Test

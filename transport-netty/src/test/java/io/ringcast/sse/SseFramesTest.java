@@ -1,5 +1,8 @@
 package io.ringcast.sse;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -10,7 +13,12 @@ class SseFramesTest
 {
     private static String frame(final String id, final String type, final String payload)
     {
-        return new String(SseFrames.frame(id, type, payload.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        final byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        final FrameBatch batch = new FrameBatch();
+        batch.addFrame(id, 0, type, new UnsafeBuffer(bytes), bytes.length);
+        final ByteBuf out = Unpooled.buffer();
+        batch.moveTo(out);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
