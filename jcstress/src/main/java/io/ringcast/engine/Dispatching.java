@@ -12,6 +12,15 @@ final class Dispatching
     {
     }
 
+    /** @return a writer of events on {@code topic} whose 8-byte payload holds {@code fill} in every byte. */
+    static EventWriter writer(final Topic topic, final byte fill)
+    {
+        final EventWriter writer = new EventWriter(null);
+        writer.topic = topic;
+        writer.payload(new byte[] {fill, fill, fill, fill, fill, fill, fill, fill});
+        return writer;
+    }
+
     /** Writes {@code writer}'s event at {@code position} of {@code ring} and appends it to {@code history}. */
     static void dispatch(final RingBuffer<Event> ring, final History history, final EventWriter writer, final long position)
     {

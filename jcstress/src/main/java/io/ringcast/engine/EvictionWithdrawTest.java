@@ -35,12 +35,10 @@ public class EvictionWithdrawTest
     /** Bytes bound of one event, and a retained buffer of 0 bytes: every eviction is early and releases. */
     private final History history = new History(ring, RING_SIZE, new Sequence(), 0, 200, 0);
     private final Event view = new Event();
-    private final EventWriter writer = new EventWriter(null);
+    private final EventWriter writer = Dispatching.writer(TOPIC, (byte)1);
 
     public EvictionWithdrawTest()
     {
-        writer.topic = TOPIC;
-        writer.payload(new byte[] {1, 1, 1, 1, 1, 1, 1, 1});
         dispatch(0);
     }
 

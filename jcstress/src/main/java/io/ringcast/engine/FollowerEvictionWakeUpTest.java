@@ -39,13 +39,11 @@ public class FollowerEvictionWakeUpTest
     private final History history = new History(ring, RING_SIZE, new Sequence(), 0, 200, 1 << 20);
     private final AtomicInteger wakeUps = new AtomicInteger();
     private final FollowerCursor cursor = new FollowerCursor(ring, history, 0, RING_SIZE, wakeUps::incrementAndGet);
-    private final EventWriter writer = new EventWriter(null);
+    private final EventWriter writer = Dispatching.writer(TOPIC, (byte)1);
 
     public FollowerEvictionWakeUpTest()
     {
         history.follow(cursor);
-        writer.topic = TOPIC;
-        writer.payload(new byte[] {1, 1, 1, 1, 1, 1, 1, 1});
         dispatch(0);
     }
 

@@ -36,19 +36,16 @@ public class OverwrittenBeforeReadTest
         Event::new, History.storageSlots(RING_SIZE, 0), new YieldingWaitStrategy());
     private final History history = new History(ring, RING_SIZE, new Sequence(), 0, Long.MAX_VALUE, 1024);
     private final Event view = new Event();
-    private final EventWriter rewrite = new EventWriter(null);
+    private final EventWriter rewrite = Dispatching.writer(NEW_TOPIC, (byte)2);
 
     public OverwrittenBeforeReadTest()
     {
-        final EventWriter first = new EventWriter(null);
-        first.payload(new byte[] {1, 1, 1, 1, 1, 1, 1, 1});
+        final EventWriter first = Dispatching.writer(OLD_TOPIC, (byte)1);
         for (long p = 0; p < 4; p++)
         {
             first.topic = p == 0 ? OLD_TOPIC : NEW_TOPIC;
             dispatch(p, first);
         }
-        rewrite.topic = NEW_TOPIC;
-        rewrite.payload(new byte[] {2, 2, 2, 2, 2, 2, 2, 2});
     }
 
     private void dispatch(final long p, final EventWriter writer)
