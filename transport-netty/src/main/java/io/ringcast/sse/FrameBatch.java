@@ -1,9 +1,12 @@
 package io.ringcast.sse;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.ringcast.engine.Event;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
 
 /**
  * Scratch bytes of the frames gathered by one drain before they are copied into a single buffer. An event's frame is
@@ -11,8 +14,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * on the heap per event: with the frames kept beside the history (65,536 events), every event's frame outlived a young
  * collection, was promoted, and kept the collector marking the old generation to find the frames of evicted events.
  *
+ * <p>For a write straight to the socket ({@link DirectSocket}) the framed batch is copied to direct staging memory
+ * ({@link #stage}), {@value #STAGING_BYTES} bytes at a time: one copy, where the pipeline's path copies into a pooled
+ * buffer instead.
+ *
  * <p>Bounded: the scratch keeps {@value #RETAINED_BYTES} bytes between drains; a larger batch (the drain's limit is
- * derived from the stream's byte budget) grows it for that batch only.
+ * derived from the stream's byte budget) grows it for that batch only. The staging memory is
+ * {@value #STAGING_BYTES} bytes of direct memory, created on first use and never grown.
  *
  * <p>One instance per event loop ({@link ReadyStreams#batch()}), reused by every stream on that loop; not thread-safe.
  */
@@ -20,6 +28,9 @@ final class FrameBatch
 {
     /** Scratch bytes kept between drains. */
     static final int RETAINED_BYTES = 64 * 1024;
+    /** Direct memory a batch is copied to, piece by piece, for a direct socket write. */
+    static final int STAGING_BYTES = RETAINED_BYTES;
+    private static final byte[] CHUNK_END = {'\r', '\n'};
     /** The longest decimal id ({@link Long#MAX_VALUE}). */
     private static final int MAX_ID_DIGITS = 19;
 
@@ -28,6 +39,13 @@ final class FrameBatch
     private final UnsafeBuffer view = new UnsafeBuffer(bytes);
     private int count;
     private int length;
+    /** {@link #STAGING_BYTES} of direct memory, and a buffer over it; created on first use. */
+    private ByteBuffer stagingMemory;
+    private ByteBuf staging;
+    /** The framing of the batch as one HTTP/1.1 chunk ({@link #frame}): its size line and its end. */
+    private final byte[] chunkHeader = new byte[StreamBodyEncoder.MAX_CHUNK_HEADER_BYTES];
+    private int chunkHeaderLength;
+    private int chunkEndLength;
 
     /** Appends a complete frame, copied. */
     void add(final byte[] frame)
@@ -108,6 +126,62 @@ final class FrameBatch
     {
         out.writeBytes(bytes, 0, length);
         clear();
+    }
+
+    /**
+     * Frames the batch for the wire: as one HTTP/1.1 chunk ({@code <hex size>\r\n<frames>\r\n}) when
+     * {@code chunked}, as it is otherwise (HTTP/1.0). Then {@link #stage} and {@link #copyFramed} read ranges of the
+     * framed bytes; {@link #clear} ends it.
+     *
+     * @return the framed length.
+     */
+    int frame(final boolean chunked)
+    {
+        chunkHeaderLength = chunked ? StreamBodyEncoder.putChunkHeader(chunkHeader, length) : 0;
+        chunkEndLength = chunked ? CHUNK_END.length : 0;
+        return chunkHeaderLength + length + chunkEndLength;
+    }
+
+    /**
+     * Copies framed bytes {@code from} to {@code to} (at most {@value #STAGING_BYTES}) to the start of the loop's
+     * direct staging memory ({@link #stagingMemory()}), for a write straight to a socket.
+     */
+    void stage(final int from, final int to)
+    {
+        if (staging == null)
+        {
+            stagingMemory = ByteBuffer.allocateDirect(STAGING_BYTES);
+            staging = Unpooled.wrappedBuffer(stagingMemory);
+        }
+        staging.clear();
+        copyFramed(from, to, staging);
+    }
+
+    /** @return the direct memory {@link #stage} copies to (its position and limit are not used). */
+    ByteBuffer stagingMemory()
+    {
+        return stagingMemory;
+    }
+
+    /** Appends framed bytes {@code from} to {@code to} to {@code out}. */
+    void copyFramed(final int from, final int to, final ByteBuf out)
+    {
+        final int bodyStart = chunkHeaderLength;
+        final int bodyEnd = bodyStart + length;
+        if (from < bodyStart)
+        {
+            out.writeBytes(chunkHeader, from, Math.min(to, bodyStart) - from);
+        }
+        if (to > bodyStart && from < bodyEnd)
+        {
+            final int start = Math.max(from, bodyStart);
+            out.writeBytes(bytes, start - bodyStart, Math.min(to, bodyEnd) - start);
+        }
+        if (to > bodyEnd)
+        {
+            final int start = Math.max(from, bodyEnd);
+            out.writeBytes(CHUNK_END, start - bodyEnd, to - start);
+        }
     }
 
     void clear()

@@ -204,6 +204,10 @@ final class Pages
         out.counter("stream_bytes_written_total", "SSE event bytes written", metrics.bytesWritten.sum());
         out.counter("stream_frames_written_total", "SSE event frames written", metrics.framesWritten.sum());
         out.counter("stream_flushes_total", "SSE batch flushes", metrics.flushes.sum());
+        out.counter("stream_direct_writes_total", "SSE batches written straight to an idle socket",
+            metrics.directWrites.sum());
+        out.counter("stream_direct_writes_partial_total",
+            "Direct writes the socket took in part (the rest queued behind them)", metrics.directWritesPartial.sum());
         out.counter("stream_heartbeats_total", "Heartbeat comments written", metrics.heartbeats.sum());
         out.counter("stream_resets_total", "Reset frames sent for resumes older than history", metrics.resets.sum());
         out.counter("stream_drops_total", "Events dropped for slow streams", m.dropped());

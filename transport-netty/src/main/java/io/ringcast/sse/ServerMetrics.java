@@ -17,6 +17,9 @@ final class ServerMetrics
     final LongAdder bytesWritten = new LongAdder();
     final LongAdder framesWritten = new LongAdder();
     final LongAdder flushes = new LongAdder();
+    /** Batches written straight to the socket ({@link DirectSocket}), and those of them the socket took in part. */
+    final LongAdder directWrites = new LongAdder();
+    final LongAdder directWritesPartial = new LongAdder();
     final LongAdder heartbeats = new LongAdder();
     final LongAdder resets = new LongAdder();
     /** Streams cut off because the client fell behind, every cause together. */

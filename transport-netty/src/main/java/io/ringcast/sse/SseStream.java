@@ -47,8 +47,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Delivery: the engine calls {@link #onAvailable()} on its dispatcher thread once per empty-to-non-empty
  * transition; that queues this stream's {@link #run() drain} on the channel's event loop ({@link ReadyStreams}: one task
  * per loop drains every stream a dispatcher pass woke). A drain takes up to a
- * batch of events, copies their shared, pre-encoded frames ({@link SseFrames}) into one pooled buffer and flushes
- * once. When the engine queue overflows the slow-client policy applies (disconnect: the engine closes the
+ * batch of events, encodes their frames ({@link SseFrames}) into the loop's scratch ({@link FrameBatch}) and writes
+ * them once: straight to the socket when Netty holds nothing for it ({@link DirectSocket}), else as one pooled buffer
+ * through the pipeline, flushed once. When the engine queue overflows the slow-client policy applies (disconnect: the engine closes the
  * subscription and the stream is cut off).
  *
  * <p>Bounds in bytes: the channel's high water mark is the stream's byte budget
@@ -122,6 +123,11 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
      * has no codec named {@code http} (an HTTP/2 stream, unit tests with a bare pipeline). Set with the head.
      */
     private ChannelHandlerContext rawOutput;
+    /**
+     * The connection's socket when batches may be written to it directly ({@link DirectSocket}: epoll, nothing in
+     * front of {@link #rawOutput} that handles outbound bytes), else {@code null}. Set with the head.
+     */
+    private DirectSocket socket;
     /** This stream's share of {@link ServerMetrics#pendingBytes}: its channel's unwritten bytes when last read. */
     private long accountedBytes;
     /** Size of the last frame drained, to size the next drain to the room left in the byte budget. */
@@ -379,6 +385,7 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
         ctx.flush();
         // from here on the connection only writes this stream's body: drop the request side
         rawOutput = StreamBodyEncoder.install(ctx.pipeline(), http10);
+        socket = rawOutput == null ? null : DirectSocket.of(rawOutput);
         metrics.streamsOpened.increment();
         heartbeats.add(this);
     }
@@ -629,6 +636,10 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
                 b.moveTo(buffer);
                 ctx.writeAndFlush(new DefaultHttpContent(buffer), ctx.voidPromise());
             }
+            else if (socket != null && socket.idle())
+            {
+                writeDirect(b);
+            }
             else
             {
                 raw.writeAndFlush(chunk(b, bytes), raw.voidPromise());
@@ -645,6 +656,45 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
             }
         }
         return n == limit;
+    }
+
+    /**
+     * Writes the batch straight to the idle socket, {@link FrameBatch#STAGING_BYTES} at a time, until the socket takes
+     * no more; what it does not take is queued through the pipeline behind it. A broken connection is closed (as Netty
+     * closes a channel whose write fails), which ends the stream. Empties the batch.
+     */
+    private void writeDirect(final FrameBatch b)
+    {
+        final int framed = b.frame(!http10);
+        int at = 0;
+        try
+        {
+            while (at < framed)
+            {
+                final int to = Math.min(framed, at + FrameBatch.STAGING_BYTES);
+                b.stage(at, to);
+                at += socket.write(b.stagingMemory(), 0, to - at);
+                if (at < to)
+                {
+                    break; // the socket's buffer is full
+                }
+            }
+        }
+        catch (final java.io.IOException broken)
+        {
+            b.clear();
+            ctx.channel().close();
+            return;
+        }
+        metrics.directWrites.increment();
+        if (at < framed)
+        {
+            metrics.directWritesPartial.increment();
+            final ByteBuf rest = ctx.alloc().directBuffer(framed - at);
+            b.copyFramed(at, framed, rest);
+            rawOutput.writeAndFlush(rest, rawOutput.voidPromise());
+        }
+        b.clear();
     }
 
     /** One buffer holding the batch, framed as an HTTP/1.1 chunk ({@code <hex size>\r\n<frames>\r\n}) unless HTTP/1.0. */

@@ -36,6 +36,9 @@ final class StreamBodyEncoder extends ChannelOutboundHandlerAdapter
         "bytes", "timeouts", "cors", "router", "publish-admission", "publish-aggregator", "publish", "pages", "commit"
     };
 
+    /** The longest chunk size line: eight hex digits and CRLF. */
+    static final int MAX_CHUNK_HEADER_BYTES = 10;
+
     private static final StreamBodyEncoder CHUNKED = new StreamBodyEncoder(true);
     private static final StreamBodyEncoder HTTP_1_0 = new StreamBodyEncoder(false);
 
@@ -133,6 +136,24 @@ final class StreamBodyEncoder extends ChannelOutboundHandlerAdapter
             out.writeByte(HEX[(size >>> shift) & 0xF]);
         }
         out.writeShort(CRLF);
+    }
+
+    /**
+     * Puts a chunk's size line ({@code <hex size>\r\n}) at the start of {@code out}.
+     *
+     * @param out at least {@link #MAX_CHUNK_HEADER_BYTES} long.
+     * @return its length.
+     */
+    static int putChunkHeader(final byte[] out, final int size)
+    {
+        int at = 0;
+        for (int shift = (hexDigits(size) - 1) * 4; shift >= 0; shift -= 4)
+        {
+            out[at++] = HEX[(size >>> shift) & 0xF];
+        }
+        out[at++] = '\r';
+        out[at++] = '\n';
+        return at;
     }
 
     /** Writes the {@code \r\n} that ends a chunk. */

@@ -71,4 +71,44 @@ class FrameBatchTest
         add(batch, null, 3, null, "small");
         assertEquals("id: 3\ndata: small\n\n", drained(batch));
     }
+
+    @Test
+    void shouldFrameTheBatchAsOneChunkReadInAnyPieces()
+    {
+        for (final int size : new int[] {1, 15, 16, 300, FrameBatch.STAGING_BYTES + 7})
+        {
+            for (final boolean chunked : new boolean[] {true, false})
+            {
+                final FrameBatch batch = new FrameBatch();
+                add(batch, null, 1, null, "p".repeat(size));
+                final String frames = "id: 1\ndata: " + "p".repeat(size) + "\n\n";
+                final String expected = chunked ?
+                    Integer.toHexString(frames.length()) + "\r\n" + frames + "\r\n" : frames;
+                final int framed = batch.frame(chunked);
+                assertEquals(expected.length(), framed);
+                for (final int piece : new int[] {1, 2, 3, 7, 4096, framed})
+                {
+                    final ByteBuf out = Unpooled.buffer();
+                    for (int at = 0; at < framed; at += piece)
+                    {
+                        final int to = Math.min(framed, at + piece);
+                        if (to - at <= FrameBatch.STAGING_BYTES && piece == 7)
+                        {
+                            batch.stage(at, to); // through the direct staging memory
+                            final java.nio.ByteBuffer staged = batch.stagingMemory().duplicate();
+                            staged.position(0).limit(to - at);
+                            out.writeBytes(staged);
+                        }
+                        else
+                        {
+                            batch.copyFramed(at, to, out);
+                        }
+                    }
+                    assertEquals(expected, out.toString(StandardCharsets.UTF_8), "size " + size + ", pieces " + piece);
+                }
+                batch.clear();
+                assertEquals(0, batch.bytes());
+            }
+        }
+    }
 }
