@@ -15,7 +15,12 @@ public final class EngineConfig
     public static final int DEFAULT_RING_SIZE = 16 * 1024;
     public static final int MIN_RING_SIZE = 2;
     public static final int MAX_RING_SIZE = 1 << 24;
-    public static final int DEFAULT_HISTORY_MAX_EVENTS = 64 * 1024;
+    /**
+     * With {@link #DEFAULT_RING_SIZE} in flight, fills the ring's storage of 65,536 slots exactly (the storage is a
+     * power of two: {@code pow2(ringSize + historyMaxEvents)}); a history of 65,536 would round it up to 131,072 slots,
+     * whose 49,152 extra slots would keep evicted events' payloads alive for nothing.
+     */
+    public static final int DEFAULT_HISTORY_MAX_EVENTS = 48 * 1024;
     public static final int MAX_HISTORY_EVENTS = 1 << 26;
     public static final long DEFAULT_HISTORY_MAX_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;

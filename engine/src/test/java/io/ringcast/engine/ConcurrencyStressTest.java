@@ -32,7 +32,9 @@ class ConcurrencyStressTest
         final int publishers = 2;
         final int perPublisher = 50_000;
         final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
-        try (Engine engine = Engine.start(new EngineConfig()))
+        // the consumers may fall the whole burst behind: the storage must retain it, or their positions are overwritten
+        // (drops, by design) before they read them
+        try (Engine engine = Engine.start(new EngineConfig().historyMaxEvents(1 << 17)))
         {
             final List<AtomicLong> received = new ArrayList<>();
             final List<Subscription> subs = new ArrayList<>();

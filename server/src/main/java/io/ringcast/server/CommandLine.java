@@ -74,7 +74,7 @@ final class CommandLine
             (c, v) -> c.retentionMs(number("retention-ms", v))),
         new Option("consumers", "LIST", "named durable consumers, NAME[:SEEK] comma-separated; SEEK = beginning " +
             "(default), latest, after:ID, time:EPOCH_MS", CommandLine::consumers),
-        new Option("history-size", "EVENTS", "events kept for Last-Event-ID resume (default 65536)",
+        new Option("history-size", "EVENTS", "events kept in memory for Last-Event-ID resume (default 49152)",
             (c, v) -> c.historySize(integer("history-size", v))),
         new Option("queue-capacity", "EVENTS", "per-stream queue before the slow-client policy applies (default " +
             ServerConfig.DEFAULT_QUEUE_CAPACITY + ")", (c, v) -> c.queueCapacity(integer("queue-capacity", v))),

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# ab.sh <workload A|B> <rounds> <label:jar>...   alternated runs with a GC log each
+wl=$1; rounds=$2; shift 2
+for r in $(seq $rounds); do
+  for spec in "$@"; do
+    label=${spec%%:*}; jar=${spec#*:}
+    opts=/work/tmp20/jvm-$label-$wl-$r.options
+    grep -v '^-Xlog' /work/main/server/jvm.options > $opts
+    echo "-Xlog:gc*,gc+phases=debug:file=/work/tmp20/gc-$label-$wl-$r.log:uptime" >> $opts
+    JAR=$jar bash /work/tmp19/run.sh ringcast $opts $label-$wl-$r $wl
+  done
+done
