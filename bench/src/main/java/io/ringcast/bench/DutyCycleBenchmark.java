@@ -67,6 +67,10 @@ public class DutyCycleBenchmark
     @Param({"1", "16", "256"})
     public int subscribers;
 
+    /** Ringcast's history bound in events; 0 for the engine's default. */
+    @Param({"0"})
+    public int history;
+
     private Engine engine;
     private Journal journal;
     private Path journalDirectory;
@@ -91,6 +95,10 @@ public class DutyCycleBenchmark
         if (peer.startsWith("ringcast"))
         {
             final EngineConfig config = new EngineConfig().nodeId("bench").dispatchDriver(() -> { });
+            if (history > 0)
+            {
+                config.historyMaxEvents(history);
+            }
             if ("ringcast-journal".equals(peer))
             {
                 journalDirectory = Files.createTempDirectory("ringcast-bench-journal");
