@@ -14,6 +14,8 @@
 #   bench/sse-peers.sh --max-load 100     # start each run whatever the load (a shared machine never gets below 1.0)
 #   bench/sse-peers.sh --max-cpu-loop 360 # start each run once the host's fixed CPU loop takes at most 360 ms (it
 #                                         # waits up to 4 minutes, then runs and marks the run "slow host")
+# Each run's "==" line also carries "mem-walk N ms": 4M dependent loads through 64 MB (MemoryWalk), the host's memory
+# speed, which the CPU loop does not see; each Ringcast run ends with its heap, committed and used (RSS follows it).
 #
 # Workloads: A = 1,000 streams / 10 topics / 2,000 events/s; B = 10,000 streams / 100 topics / 1,000
 # events/s (both with a 20 s warm-up: with 10 s, B had not settled on 2 cores and its first measured seconds carried
@@ -85,6 +87,18 @@ cpu_loop_ms() {
   awk 'BEGIN {for (i = 0; i < 2e6; i++) s += i * i % 7}'
   end=$(date +%s%N)
   echo $(( (end - start) / 1000000 ))
+}
+
+# A walk of dependent loads through 64 MB (bench/target/benchmarks.jar's MemoryWalk): memory and last-level cache
+# speed, which the CPU loop above does not see.
+mem_walk_ms() {
+  "$JAVA" -Xms128m -Xmx128m -cp bench/target/benchmarks.jar io.ringcast.bench.load.MemoryWalk 2>/dev/null || echo "?"
+}
+
+# The Ringcast server's heap, committed and used, for the RSS column (RSS follows G1's committed heap).
+heap_of() {
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/garbage-first heap|def new generation|PSYoungGen/ {print "heap " $0; exit}' | \
+    sed -E 's/ +/ /g; s/\[.*//'
 }
 
 server_pid=""
@@ -162,14 +176,17 @@ run_one() { # target workload-name
     done
     [ "$loop_ms" -gt "$max_cpu_loop" ] && slow=" (slow host)"
   fi
+  local walk_ms
+  walk_ms=$(mem_walk_ms)
   start_server "$target"
-  echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg) cpu-loop ${loop_ms} ms$slow"
+  echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg) cpu-loop ${loop_ms} ms mem-walk ${walk_ms} ms$slow"
   case "$target" in ringcast*) echo "server: $(grep -o -m1 'transport [^,]*' "$rc_log")" ;; esac
   # shellcheck disable=SC2046
   "$JAVA" @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
     --target "$tool" --url "http://127.0.0.1:$port" $(workload "$name") --server-pid "$server_pid" \
     | grep -v '^  t='
   echo "server RSS (with children) $(rss_mb "$server_pid"); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  case "$target" in ringcast*) echo "server $(heap_of "$server_pid")" ;; esac
   stop_server "$target"
 }
 
@@ -194,10 +211,11 @@ run_one() { # target workload-name
   done
   echo "== summary (p99 by workload and server)"
 } 2>&1 | tee "$log"
-# per run: p50/p99/p99.9, the server's CPU (% of one core) and its CPU per delivery, the host's loop time at the start
-awk '/^== [A-Z]/ {w=$2; t=$3; loop="?"; for (i = 1; i < NF; i++) if ($i == "cpu-loop") loop=$(i+1) ($NF == "host)" ? "(slow)" : "")} /^server pid/ {cpu=$10; sub(/%/, "", cpu)} /RESULT delivered/ {d=$2}
+# per run: p50/p99/p99.9, the server's CPU (% of one core) and its CPU per delivery, the host's loop and walk times at
+# the start
+awk '/^== [A-Z]/ {w=$2; t=$3; loop="?"; walk="?"; for (i = 1; i < NF; i++) {if ($i == "cpu-loop") loop=$(i+1) ($NF == "host)" ? "(slow)" : ""); if ($i == "mem-walk") walk=$(i+1)}} /^server pid/ {cpu=$10; sub(/%/, "", cpu)} /RESULT delivered/ {d=$2}
   /RESULT latency/ {split(d, a, "="); us = a[2] > 0 ? (cpu / 100) / a[2] * 1e6 : 0;
-    printf "%s %s %s %s %s %s server-cpu=%s%% us/delivery=%.2f cpu-loop=%sms\n", w, t, d, $4, $5, $6, cpu, us, loop}' \
+    printf "%s %s %s %s %s %s server-cpu=%s%% us/delivery=%.2f cpu-loop=%sms mem-walk=%sms\n", w, t, d, $4, $5, $6, cpu, us, loop, walk}' \
   "$log" | tee -a "$log"
 if grep -q 'RESULT ceiling' "$log"; then
   echo "== C: each server's ceiling (single-event POSTs/s with zero loss; best of the publisher settings)" | tee -a "$log"
