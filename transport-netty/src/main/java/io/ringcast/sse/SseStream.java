@@ -27,6 +27,7 @@ import io.ringcast.engine.Subscription;
 import io.ringcast.engine.SubscriptionListener;
 import io.ringcast.engine.spi.ResumedStream;
 
+import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -46,11 +47,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Delivery: the engine calls {@link #onAvailable()} on its dispatcher thread once per empty-to-non-empty
  * transition; that queues this stream's {@link #run() drain} on the channel's event loop ({@link ReadyStreams}: one task
- * per loop drains every stream a dispatcher pass woke). A drain takes up to a
- * batch of events, encodes their frames ({@link SseFrames}) into the loop's scratch ({@link FrameBatch}) and writes
- * them once: straight to the socket when Netty holds nothing for it ({@link DirectSocket}), else as one pooled buffer
- * through the pipeline, flushed once. When the engine queue overflows the slow-client policy applies (disconnect: the engine closes the
- * subscription and the stream is cut off).
+ * per loop drains every stream a dispatcher pass woke). A drain takes up to a batch of events, encodes their frames
+ * ({@link SseFrames}) into the loop's scratch ({@link FrameBatch}) and writes them once: straight to the socket when
+ * Netty holds nothing for it ({@link DirectSocket}), else as one pooled buffer through the pipeline, flushed once. When
+ * the engine queue overflows the slow-client policy applies (disconnect: the engine closes the subscription and the
+ * stream is cut off).
  *
  * <p>Bounds in bytes: the channel's high water mark is the stream's byte budget
  * ({@link StreamSettings#streamBufferBytes()}), and a drain takes about as many events as fit in the room left, so
@@ -680,7 +681,7 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
                 }
             }
         }
-        catch (final java.io.IOException broken)
+        catch (final IOException broken)
         {
             b.clear();
             ctx.channel().close();
