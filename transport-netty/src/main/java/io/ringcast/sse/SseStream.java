@@ -643,7 +643,7 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
             }
             else
             {
-                raw.writeAndFlush(chunk(b, bytes), raw.voidPromise());
+                raw.writeAndFlush(chunk(b), raw.voidPromise());
             }
             wroteSinceHeartbeat = true;
             account();
@@ -698,19 +698,16 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
         b.clear();
     }
 
-    /** One buffer holding the batch, framed as an HTTP/1.1 chunk ({@code <hex size>\r\n<frames>\r\n}) unless HTTP/1.0. */
-    private ByteBuf chunk(final FrameBatch b, final int bytes)
+    /**
+     * One pooled buffer holding the batch as {@link FrameBatch#frame} frames it (an HTTP/1.1 chunk unless HTTP/1.0),
+     * the same bytes a direct write sends; empties the batch.
+     */
+    private ByteBuf chunk(final FrameBatch b)
     {
-        if (http10)
-        {
-            final ByteBuf buffer = ctx.alloc().directBuffer(bytes);
-            b.moveTo(buffer);
-            return buffer;
-        }
-        final ByteBuf buffer = ctx.alloc().directBuffer(StreamBodyEncoder.chunkBytes(bytes));
-        StreamBodyEncoder.writeChunkHeader(buffer, bytes);
-        b.moveTo(buffer);
-        StreamBodyEncoder.writeChunkEnd(buffer);
+        final int framed = b.frame(!http10);
+        final ByteBuf buffer = ctx.alloc().directBuffer(framed);
+        b.copyFramed(0, framed, buffer);
+        b.clear();
         return buffer;
     }
 

@@ -156,12 +156,6 @@ final class StreamBodyEncoder extends ChannelOutboundHandlerAdapter
         return at;
     }
 
-    /** Writes the {@code \r\n} that ends a chunk. */
-    static void writeChunkEnd(final ByteBuf out)
-    {
-        out.writeShort(CRLF);
-    }
-
     private static int hexDigits(final int size)
     {
         return Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(size) + 3) / 4);
