@@ -222,6 +222,7 @@ public final class SseLoad implements StreamReader.Events
         final long toolWait = RunQueue.waitNs("self") - toolWaitStart;
         final long serverWall = System.nanoTime() - serverWallStart;
         final long[] gcEnd = gcCountAndMillis();
+        final ServerMemory serverMemory = options.serverPid() > 0 ? ServerMemory.of(options.serverPid()) : null;
         final long delivered = stats.deliveredSnapshot() - deliveredStart;
         final long behind = publisher.behind();
         publisher.stop();
@@ -237,6 +238,10 @@ public final class SseLoad implements StreamReader.Events
             System.out.printf(Locale.ROOT, "server pid %d (and children) CPU %.2f s = %.0f%% of one core over the " +
                 "window and the %d s before it%n", options.serverPid(), serverCpu / 1e9, 100.0 * serverCpu / serverWall,
                 serverLeadMs / 1000);
+            // read while every stream is still open: closing 10,000 connections makes a server compile and allocate
+            // for its close path, transiently, which an RSS read after the run would add
+            System.out.printf(Locale.ROOT, "server RSS (and children) at the end of the window, %d streams open: %s%n",
+                connected.get(), serverMemory == null ? "n/a" : serverMemory.describe());
         }
         // both sides share the cores: how long each one's threads were runnable but waited for a CPU
         if (toolWaitStart >= 0 && serverWaitStart >= 0)
