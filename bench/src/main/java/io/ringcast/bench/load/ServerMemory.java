@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The resident memory of a process and of its child processes (nginx's workers) from {@code /proc/<pid>/status}:
  * {@code VmRSS} with its anonymous and file-backed shares, and {@code VmHWM}, the highest {@code VmRSS} each process
- * reached. Shared memory a master and its workers both touched counts once per process, as {@code ps} shows it.
+ * reached. Shared memory that a master and its workers both touched is counted in each of them, as {@code ps} shows
+ * it.
  *
  * <p>Threads: stateless; any thread.
  */
@@ -32,24 +32,12 @@ final class ServerMemory
     static ServerMemory of(final long pid)
     {
         final long[] sum = new long[4];
-        if (!add(Path.of("/proc", Long.toString(pid)), sum))
+        for (final String process : ProcessTree.of(pid))
         {
-            return null;
-        }
-        try (Stream<Path> procs = Files.list(Path.of("/proc")))
-        {
-            for (final Path proc : (Iterable<Path>)procs::iterator)
+            if (!add(Path.of("/proc", process), sum) && sum[0] == 0)
             {
-                final String name = proc.getFileName().toString();
-                if (name.chars().allMatch(Character::isDigit) && Long.toString(pid).equals(parentOf(proc)))
-                {
-                    add(proc, sum);
-                }
+                return null; // the server itself, listed first, has no status: not Linux, or it ended
             }
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            return null;
         }
         return new ServerMemory(sum[0], sum[1], sum[2], sum[3]);
     }
@@ -59,19 +47,6 @@ final class ServerMemory
     {
         return String.format(Locale.ROOT, "%d MB (anon %d, file %d; peak %d)", rssKb / 1024, anonKb / 1024,
             fileKb / 1024, peakKb / 1024);
-    }
-
-    private static String parentOf(final Path proc)
-    {
-        try
-        {
-            final String stat = Files.readString(proc.resolve("stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1];
-        }
-        catch (final IOException | RuntimeException e)
-        {
-            return null; // the process ended meanwhile
-        }
     }
 
     private static boolean add(final Path proc, final long[] sum)

@@ -271,26 +271,13 @@ public final class SseLoad implements StreamReader.Events
             return 0;
         }
         long ticks = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc")))
+        for (final String process : ProcessTree.of(pid))
         {
-            for (final java.nio.file.Path proc : (Iterable<java.nio.file.Path>)procs::iterator)
+            final String[] fields = ProcessTree.statFields(process);
+            if (fields != null)
             {
-                final String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit))
-                {
-                    continue;
-                }
-                final String[] fields = statFields(proc);
-                // fields after "pid (comm) ": [0] state, [1] ppid, ..., [11] utime, [12] stime
-                if (fields != null && (name.equals(Long.toString(pid)) || fields[1].equals(Long.toString(pid))))
-                {
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                }
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             }
-        }
-        catch (final java.io.IOException | RuntimeException ex)
-        {
-            return 0;
         }
         return ticks * 10_000_000L;
     }
@@ -303,40 +290,12 @@ public final class SseLoad implements StreamReader.Events
         {
             return 0;
         }
-        long total = Math.max(0, RunQueue.waitNs(Long.toString(pid)));
-        try (java.util.stream.Stream<java.nio.file.Path> procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc")))
+        long total = 0;
+        for (final String process : ProcessTree.of(pid))
         {
-            for (final java.nio.file.Path proc : (Iterable<java.nio.file.Path>)procs::iterator)
-            {
-                final String name = proc.getFileName().toString();
-                if (name.chars().allMatch(Character::isDigit))
-                {
-                    final String[] fields = statFields(proc);
-                    if (fields != null && fields[1].equals(Long.toString(pid)))
-                    {
-                        total += Math.max(0, RunQueue.waitNs(name));
-                    }
-                }
-            }
-        }
-        catch (final java.io.IOException | RuntimeException ex)
-        {
-            return total;
+            total += Math.max(0, RunQueue.waitNs(process));
         }
         return total;
-    }
-
-    private static String[] statFields(final java.nio.file.Path proc)
-    {
-        try
-        {
-            final String stat = java.nio.file.Files.readString(proc.resolve("stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        }
-        catch (final java.io.IOException | RuntimeException ex)
-        {
-            return null; // the process ended meanwhile
-        }
     }
 
     private void report(final Publisher publisher)
