@@ -213,7 +213,7 @@ run_one() { # target workload-name
 } 2>&1 | tee "$log"
 # per run: p50/p99/p99.9, the server's CPU (% of one core) and its CPU per delivery, the host's loop and walk times at
 # the start; then its RSS with every stream open (read by the load tool at the end of the window) and after they closed
-awk '/^== [A-Z]/ {w=$2; t=$3; loop="?"; walk="?"; for (i = 1; i < NF; i++) {if ($i == "cpu-loop") loop=$(i+1) ($NF == "host)" ? "(slow)" : ""); if ($i == "mem-walk") walk=$(i+1)}} /^server pid/ {cpu=$10; sub(/%/, "", cpu)} /^server RSS .* streams open/ {for (i = 1; i < NF; i++) if ($i == "open:") open=$(i+1)} /RESULT delivered/ {d=$2}
+awk '/^== [A-Z]/ {w=$2; t=$3; loop="?"; walk="?"; open="?"; for (i = 1; i < NF; i++) {if ($i == "cpu-loop") loop=$(i+1) ($NF == "host)" ? "(slow)" : ""); if ($i == "mem-walk") walk=$(i+1)}} /^server pid/ {cpu=$10; sub(/%/, "", cpu)} /^server RSS .* streams open/ {for (i = 1; i < NF; i++) if ($i == "open:") open=$(i+1)} /RESULT delivered/ {d=$2}
   /RESULT latency/ {split(d, a, "="); us = a[2] > 0 ? (cpu / 100) / a[2] * 1e6 : 0;
     printf "%s %s %s %s %s %s server-cpu=%s%% us/delivery=%.2f cpu-loop=%sms mem-walk=%sms\n", w, t, d, $4, $5, $6, cpu, us, loop, walk}
   /^server RSS \(with/ {printf "%s %s rss-streams-open=%sMB rss-after-close=%sMB\n", w, t, open, $5}' \

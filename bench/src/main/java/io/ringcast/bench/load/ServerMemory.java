@@ -3,6 +3,7 @@ package io.ringcast.bench.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -32,12 +33,14 @@ final class ServerMemory
     static ServerMemory of(final long pid)
     {
         final long[] sum = new long[4];
-        for (final String process : ProcessTree.of(pid))
+        final List<String> tree = ProcessTree.of(pid);
+        if (!add(tree.get(0), sum))
         {
-            if (!add(Path.of("/proc", process), sum) && sum[0] == 0)
-            {
-                return null; // the server itself, listed first, has no status: not Linux, or it ended
-            }
+            return null; // the server itself has no status: not Linux, or it ended
+        }
+        for (final String child : tree.subList(1, tree.size()))
+        {
+            add(child, sum); // a child that ended meanwhile adds nothing
         }
         return new ServerMemory(sum[0], sum[1], sum[2], sum[3]);
     }
@@ -49,11 +52,11 @@ final class ServerMemory
             fileKb / 1024, peakKb / 1024);
     }
 
-    private static boolean add(final Path proc, final long[] sum)
+    private static boolean add(final String process, final long[] sum)
     {
         try
         {
-            for (final String line : Files.readAllLines(proc.resolve("status")))
+            for (final String line : Files.readAllLines(Path.of("/proc", process, "status")))
             {
                 final int field = line.startsWith("VmRSS:") ? 0 : line.startsWith("RssAnon:") ? 1 :
                     line.startsWith("RssFile:") ? 2 : line.startsWith("VmHWM:") ? 3 : -1;
