@@ -227,6 +227,16 @@ public final class Engine implements AutoCloseable
         return new EventWriter(this);
     }
 
+    /**
+     * @return a new reusable batch for publishing many written events in one claim, all or none; one per publishing
+     *         thread.
+     * @see EventBatch
+     */
+    public EventBatch batch()
+    {
+        return new EventBatch(this, ringSize);
+    }
+
     long tryPublishWritten(final EventWriter writer)
     {
         writer.requireTopic();
@@ -252,6 +262,37 @@ public final class Engine implements AutoCloseable
         slot.stamp(0, 0, null, 0, true);
         ring.publish(sequence);
         return idBase + sequence;
+    }
+
+    long tryPublishStaged(final EventBatch batch)
+    {
+        final int n = batch.requireEvents();
+        final long hi = claim(n);
+        if (hi < 0)
+        {
+            countRejection(hi);
+            return hi;
+        }
+        return fillStaged(batch, hi - n + 1, hi);
+    }
+
+    long publishStaged(final EventBatch batch)
+    {
+        final int n = batch.requireEvents();
+        final long hi = claimWaiting(n);
+        return fillStaged(batch, hi - n + 1, hi);
+    }
+
+    private long fillStaged(final EventBatch batch, final long lo, final long hi)
+    {
+        for (long seq = lo; seq <= hi; seq++)
+        {
+            final Event slot = ring.get(seq);
+            batch.writeInto(slot, (int)(seq - lo));
+            slot.stamp(0, 0, null, 0, true);
+        }
+        ring.publish(lo, hi);
+        return idBase + lo;
     }
 
     /**

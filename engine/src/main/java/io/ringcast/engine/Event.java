@@ -62,10 +62,13 @@ public final class Event
     String type;
     String audience;
     Attributes attributes = Attributes.EMPTY;
-    /** The payload bytes: {@link #ownBuffer} or an array borrowed from a {@link Message}; valid up to payloadLength. */
+    /**
+     * The payload bytes: {@link #ownBuffer}, or an immutable array shared with readers (borrowed from a {@link Message},
+     * or a large written payload's own copy); valid up to payloadLength.
+     */
     byte[] payload = NO_BYTES;
     int payloadLength;
-    /** This instance's reusable payload buffer (grown on demand). */
+    /** This instance's reusable payload buffer, grown on demand up to {@link Engine#RETAINED_PAYLOAD_BYTES}. */
     private byte[] ownBuffer = NO_BYTES;
     String origin;
     long originSequence;
@@ -115,21 +118,33 @@ public final class Event
         footprintBytes = message.footprintBytes;
     }
 
-    /** Publisher, in a claimed slot: the writer's fields, the payload copied into this slot's own buffer. */
+    /** Publisher, in a claimed slot: the writer's fields ({@link #setWritten(Topic, String, String, Attributes, byte[], int, int)}). */
     void setWritten(final EventWriter writer)
     {
-        final Topic handle = writer.topic;
+        setWritten(writer.topic, writer.type, writer.audience, writer.attributes, writer.payload, writer.payloadOffset,
+            writer.payloadLength);
+    }
+
+    /**
+     * Publisher, in a claimed slot: validated fields, the payload copied. A payload of up to
+     * {@link Engine#RETAINED_PAYLOAD_BYTES} is copied into this slot's own buffer (no allocation once the buffer has
+     * grown to it); a larger one into an array of its own, which the slot then shares with every reader as it shares a
+     * {@link Message}'s: the slot's buffer stays small, and so does every subscription's view that copies from it.
+     */
+    void setWritten(
+        final Topic handle, final String type, final String audience, final Attributes attributes,
+        final byte[] source, final int offset, final int length)
+    {
         setTopic(handle.name, handle);
-        setRouting(writer.type, writer.audience, writer.attributes);
-        final int length = writer.payloadLength;
-        final byte[] buffer = ownBuffer(length);
-        System.arraycopy(writer.payload, writer.payloadOffset, buffer, 0, length);
+        setRouting(type, audience, attributes);
+        final byte[] buffer = length <= Engine.RETAINED_PAYLOAD_BYTES ? ownBuffer(length) : new byte[length];
+        System.arraycopy(source, offset, buffer, 0, length);
         if (payload != buffer)
         {
             payload = buffer;
         }
         payloadLength = length;
-        footprintBytes = footprintOf(length, handle.name, writer.type, writer.audience, writer.attributes);
+        footprintBytes = footprintOf(length, handle.name, type, audience, attributes);
     }
 
     private void setTopic(final String topic, final Topic handle)
@@ -194,7 +209,7 @@ public final class Event
     {
         if (ownBuffer.length < length)
         {
-            ownBuffer = new byte[Math.max(length, Math.min(Integer.MAX_VALUE - 8, ownBuffer.length * 2))];
+            ownBuffer = new byte[Math.max(length, Math.min(Engine.RETAINED_PAYLOAD_BYTES, ownBuffer.length * 2))];
         }
         return ownBuffer;
     }

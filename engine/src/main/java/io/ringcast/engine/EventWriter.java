@@ -4,7 +4,9 @@ package io.ringcast.engine;
  * The allocation-free way to publish: a reusable writer the publisher fills and publishes again and again. At publish
  * the engine claims a ring slot and copies the fields into it (the payload bytes into the slot's own preallocated
  * buffer), so the caller may reuse its payload array as soon as the call returns, and neither the writer nor the
- * engine allocates on the publishing thread.
+ * engine allocates on the publishing thread. A payload larger than 1 KiB is the exception: it is copied into an array
+ * of its own (one allocation per event), which every reader then shares, so that no slot and no subscription keeps a
+ * large buffer. {@link EventBatch} publishes many written events in one claim.
  *
  * <pre>{@code
  * Topic orders = engine.topic("orders/eu");                      // resolve once
@@ -26,7 +28,7 @@ public final class EventWriter
 {
     private static final byte[] NO_BYTES = new byte[0];
 
-    private final Engine engine;
+    final Engine engine;
     Topic topic;
     String type;
     String audience;
