@@ -8,16 +8,19 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.ringcast.engine.Engine;
+import io.ringcast.engine.EventBatch;
 import io.ringcast.engine.EventIds;
-import io.ringcast.engine.Message;
+import io.ringcast.engine.EventWriter;
 
 import java.util.List;
 
 /**
  * Publishes an admitted, aggregated {@code POST /publish}: parses the body ({@link PublishParser}), checks every
  * event against the {@link PublishAdmission.Grant grant} (topic, and {@code user} of private events), and publishes
- * with {@code tryPublish*}, which never blocks the event loop. Answers 202 with the ids, or the JSON error; the
- * connection is kept. One instance per channel; event loop only.
+ * through the engine's write-once path ({@link EventWriter}, {@link EventBatch} for NDJSON: all or none), which copies
+ * each payload from the request body straight into its ring slot and never blocks the event loop. So nothing of a
+ * request outlives it: no per-event array stays referenced by the engine's history. Answers 202 with the ids, or the
+ * JSON error; the connection is kept. One instance per channel; event loop only.
  */
 final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -77,9 +80,12 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
             else
             {
-                final Message message = server.parser.parseJson(body, offset, length);
-                authorize(grant.principal(), List.of(message));
-                final long id = accepted(server.engine.tryPublish(message), 1);
+                final ParsedEvent event = server.parser.parseJson(body, offset, length);
+                authorize(grant.principal(), List.of(event));
+                final EventWriter writer = event.writeTo(server.writer());
+                final long result = writer.tryPublish();
+                writer.clear(); // keep no reference to this request's body
+                final long id = accepted(result, 1);
                 DurableAck.answer(ctx, durable, id, id, "{\"id\":\"" + EventIds.format(id) + "\"}", keepAlive);
             }
         }
@@ -90,7 +96,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private void publishBatch(
-        final ChannelHandlerContext ctx, final List<Message> messages, final Principal principal,
+        final ChannelHandlerContext ctx, final List<ParsedEvent> messages, final Principal principal,
         final boolean keepAlive, final DurableLog durable)
     {
         final Engine engine = server.engine;
@@ -100,7 +106,16 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             throw HttpError.tooLarge("a batch holds at most " + engine.metrics().ringSize() +
                 " events (the ring size), got " + messages.size());
         }
-        final long first = accepted(engine.tryPublishBatch(messages), messages.size());
+        final EventWriter writer = server.writer();
+        final EventBatch batch = server.batch().clear();
+        for (int i = 0; i < messages.size(); i++)
+        {
+            batch.add(messages.get(i).writeTo(writer));
+        }
+        writer.clear();
+        final long result = batch.tryPublish();
+        batch.clear(); // published or refused: keep no reference to this request's body
+        final long first = accepted(result, messages.size());
         final StringBuilder json = new StringBuilder(24 * messages.size() + 12).append("{\"ids\":[");
         for (int i = 0; i < messages.size(); i++)
         {
@@ -127,11 +142,11 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return result;
     }
 
-    private static void authorize(final Principal principal, final List<Message> messages)
+    private static void authorize(final Principal principal, final List<ParsedEvent> messages)
     {
         for (int i = 0; i < messages.size(); i++)
         {
-            final Message m = messages.get(i);
+            final ParsedEvent m = messages.get(i);
             final String where = messages.size() > 1 ? "event " + (i + 1) + ": " : "";
             if (!principal.mayPublish(m.topic()))
             {

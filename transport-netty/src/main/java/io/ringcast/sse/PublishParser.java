@@ -6,24 +6,24 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.ringcast.engine.InvalidEventException;
-import io.ringcast.engine.Message;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns {@code POST /publish} bodies into {@link Message}s. A body is one JSON object
+ * Turns {@code POST /publish} bodies into {@link ParsedEvent}s. A body is one JSON object
  * {@code {"topic":"..","type":"..","data":<any JSON>,"user":".."}} or, as NDJSON, one such object per line.
  *
- * <p>The payload is the exact JSON text of {@code data}, sliced out of the body after a streaming validation with
- * jackson-core; it is never re-serialised. Unknown fields, duplicate fields, missing topic or data, trailing content
+ * <p>The payload is the exact JSON text of {@code data}, located in the body after a streaming validation with
+ * jackson-core; it is never re-serialised, and not copied here (the engine copies it from the body into its ring slot).
+ * Topic, type and user are validated by the engine's rules ({@link SharedNames}), which also share one topic handle
+ * and one type string per name. Unknown fields, duplicate fields, missing topic or data, trailing content
  * and oversized data are refused with an {@link HttpError} that names the line (NDJSON) and the problem. The body must
  * be strict UTF-8 ({@link Utf8}): UTF-16, UTF-32, byte order marks, overlong forms and surrogates are refused. Event
  * types in {@link #RESERVED_TYPES} are refused.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: no state of its own; {@link SharedNames} is thread-safe.
  */
 final class PublishParser
 {
@@ -37,41 +37,36 @@ final class PublishParser
     private final int maxEventBytes;
     private final SharedNames names;
 
-    PublishParser(final int maxEventBytes)
-    {
-        this(maxEventBytes, SharedNames.standalone());
-    }
-
-    /** @param names gives each topic and type name one shared instance. */
+    /** @param names validates the names and gives each topic one handle and each type one shared instance. */
     PublishParser(final int maxEventBytes, final SharedNames names)
     {
         this.maxEventBytes = maxEventBytes;
         this.names = names;
     }
 
-    /** @return the message in a single-object JSON body. */
-    Message parseJson(final byte[] body)
+    /** @return the event in a single-object JSON body. */
+    ParsedEvent parseJson(final byte[] body)
     {
         return parseJson(body, 0, body.length);
     }
 
-    /** @return the message in the single-object JSON body held in {@code body[offset, offset + length)}. */
-    Message parseJson(final byte[] body, final int offset, final int length)
+    /** @return the event in the single-object JSON body held in {@code body[offset, offset + length)}. */
+    ParsedEvent parseJson(final byte[] body, final int offset, final int length)
     {
         checkEncoding(body, offset, offset + length, "");
         return parseObject(body, offset, length, "");
     }
 
-    /** @return one message per non-blank line of an NDJSON body, in order. */
-    List<Message> parseNdjson(final byte[] body)
+    /** @return one event per non-blank line of an NDJSON body, in order. */
+    List<ParsedEvent> parseNdjson(final byte[] body)
     {
         return parseNdjson(body, 0, body.length);
     }
 
-    /** @return one message per non-blank line of the NDJSON body held in {@code body[offset, offset + length)}. */
-    List<Message> parseNdjson(final byte[] body, final int offset, final int length)
+    /** @return one event per non-blank line of the NDJSON body held in {@code body[offset, offset + length)}. */
+    List<ParsedEvent> parseNdjson(final byte[] body, final int offset, final int length)
     {
-        final List<Message> messages = new ArrayList<>();
+        final List<ParsedEvent> events = new ArrayList<>();
         final int limit = offset + length;
         int lineNumber = 0;
         int start = offset;
@@ -87,15 +82,15 @@ final class PublishParser
             {
                 final String where = "line " + lineNumber + ": ";
                 checkEncoding(body, start, end, where);
-                messages.add(parseObject(body, start, end - start, where));
+                events.add(parseObject(body, start, end - start, where));
             }
             start = end + 1;
         }
-        if (messages.isEmpty())
+        if (events.isEmpty())
         {
             throw HttpError.badRequest("the NDJSON body holds no events: send one JSON object per line");
         }
-        return messages;
+        return events;
     }
 
     /**
@@ -133,12 +128,12 @@ final class PublishParser
         }
     }
 
-    private Message parseObject(final byte[] body, final int offset, final int length, final String where)
+    private ParsedEvent parseObject(final byte[] body, final int offset, final int length, final String where)
     {
         String topic = null;
         String type = null;
         String user = null;
-        byte[] data = null;
+        long data = -1; // the payload's offset in the body (high half) and its length (low half)
         try (JsonParser p = JSON.createParser(body, offset, length))
         {
             if (p.nextToken() != JsonToken.START_OBJECT)
@@ -158,7 +153,7 @@ final class PublishParser
                     case "user" -> user = text(p, value, field, user, where, true);
                     case "data" ->
                     {
-                        if (data != null)
+                        if (data >= 0)
                         {
                             throw HttpError.badRequest(where + "field 'data' appears twice");
                         }
@@ -198,7 +193,7 @@ final class PublishParser
         {
             throw HttpError.badRequest(where + "field 'topic' is required");
         }
-        if (data == null)
+        if (data < 0)
         {
             throw HttpError.badRequest(where + "field 'data' is required (any JSON value)");
         }
@@ -209,19 +204,8 @@ final class PublishParser
         }
         try
         {
-            final String knownTopic = names.known(topic);
-            final String knownType = names.known(type);
-            final Message message = Message.builder(knownTopic != null ? knownTopic : topic)
-                .type(knownType != null ? knownType : type).audience(user).payload(data).build();
-            if (knownTopic == null)
-            {
-                names.add(topic); // accepted by the engine's validation just now
-            }
-            if (knownType == null)
-            {
-                names.add(type);
-            }
-            return message;
+            return new ParsedEvent(names.topic(topic), names.type(type), names.audience(user), body,
+                (int)(data >>> 32), (int)data);
         }
         catch (final InvalidEventException e)
         {
@@ -253,10 +237,12 @@ final class PublishParser
     }
 
     /**
-     * Skips the value under the parser and returns its exact text, from its first byte to before the next token
+     * Skips the value under the parser and locates its exact text, from its first byte to before the next token
      * (which is left as the parser's current token).
+     *
+     * @return the text's offset in {@code body} in the high 32 bits, its length in the low 32.
      */
-    private byte[] slice(final JsonParser p, final byte[] body, final int offset, final String where)
+    private long slice(final JsonParser p, final byte[] body, final int offset, final String where)
         throws IOException
     {
         final int start = offset + (int)p.currentTokenLocation().getByteOffset();
@@ -277,7 +263,7 @@ final class PublishParser
             throw HttpError.tooLarge(where + "'data' is " + (end - start) + " bytes; at most " + maxEventBytes +
                 " are accepted per event");
         }
-        return Arrays.copyOfRange(body, start, end);
+        return (long)start << 32 | (end - start);
     }
 
     /** Reads the value under the parser to its end, decoding every string so that invalid UTF-8 is refused. */

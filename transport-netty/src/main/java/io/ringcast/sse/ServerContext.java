@@ -1,6 +1,9 @@
 package io.ringcast.sse;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.ringcast.engine.Engine;
+import io.ringcast.engine.EventBatch;
+import io.ringcast.engine.EventWriter;
 import io.ringcast.engine.spi.Replication;
 
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,24 @@ final class ServerContext
     /** The journal ({@code --data-dir}), or {@code null} for memory only. */
     final DurableLog durableLog;
     final AtomicInteger publishesInFlight = new AtomicInteger();
+    /** Each event loop's writer for this server's engine ({@link PublishHandler}; that loop only). */
+    private final FastThreadLocal<EventWriter> writers = new FastThreadLocal<>()
+    {
+        @Override
+        protected EventWriter initialValue()
+        {
+            return engine.writer();
+        }
+    };
+    /** Each event loop's batch for this server's engine ({@link PublishHandler}; that loop only). */
+    private final FastThreadLocal<EventBatch> batches = new FastThreadLocal<>()
+    {
+        @Override
+        protected EventBatch initialValue()
+        {
+            return engine.batch();
+        }
+    };
     private volatile boolean shuttingDown;
 
     ServerContext(
@@ -68,7 +89,8 @@ final class ServerContext
         this.metrics = metrics;
         this.streams = StreamSettings.of(config);
         this.parser = new PublishParser(config.maxEventBytes(),
-            new SharedNames(SharedNames.DEFAULT_MAX_NAMES, metrics.publishNamesShared, metrics.publishNamesUnshared));
+            new SharedNames(engine, SharedNames.DEFAULT_MAX_NAMES, metrics.publishNamesShared,
+                metrics.publishNamesUnshared));
         this.pages = pages;
         this.replication = replication;
         this.resumes = resumes;
@@ -82,6 +104,18 @@ final class ServerContext
     {
         return authenticator == null ? Principal.ANONYMOUS :
             authenticator.verify(Authenticator.token(request.headers(), target));
+    }
+
+    /** @return the calling event loop's writer (event loop only; leave it {@link EventWriter#clear() cleared}). */
+    EventWriter writer()
+    {
+        return writers.get();
+    }
+
+    /** @return the calling event loop's batch (event loop only; leave it {@link EventBatch#clear() cleared}). */
+    EventBatch batch()
+    {
+        return batches.get();
     }
 
     boolean shuttingDown()

@@ -1,6 +1,9 @@
 package io.ringcast.sse;
 
-import io.ringcast.engine.Message;
+import io.ringcast.engine.Engine;
+import io.ringcast.engine.EngineConfig;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -30,7 +33,21 @@ class PublishParserFuzz
         StandardCharsets.UTF_16LE, StandardCharsets.UTF_16, Charset.forName("UTF-32BE"), Charset.forName("UTF-32LE"),
         StandardCharsets.ISO_8859_1);
 
-    private final PublishParser parser = new PublishParser(4096);
+    private static Engine engine;
+    private static PublishParser parser;
+
+    @BeforeContainer
+    static void startEngine()
+    {
+        engine = Engine.start(new EngineConfig());
+        parser = new PublishParser(4096, SharedNames.standalone(engine));
+    }
+
+    @AfterContainer
+    static void closeEngine()
+    {
+        engine.close();
+    }
 
     @Property(seed = "1501")
     void anyBytesAreParsedOrRefusedWithAnHttpError(@ForAll("bodies") final byte[] body)
@@ -80,9 +97,9 @@ class PublishParserFuzz
         }
     }
 
-    private static void check(final List<Message> messages)
+    private static void check(final List<ParsedEvent> messages)
     {
-        for (final Message m : messages)
+        for (final ParsedEvent m : messages)
         {
             final byte[] payload = m.payload();
             assertTrue(Utf8.firstInvalid(payload, 0, payload.length) < 0, "payload is not UTF-8");

@@ -1,7 +1,10 @@
 package io.ringcast.sse;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.ringcast.engine.Message;
+import io.ringcast.engine.Engine;
+import io.ringcast.engine.EngineConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -14,19 +17,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PublishParserTest
 {
-    private final PublishParser parser = new PublishParser(64);
+    private static Engine engine;
+    private static PublishParser parser;
 
-    private Message json(final String body)
+    @BeforeAll
+    static void startEngine()
+    {
+        engine = Engine.start(new EngineConfig());
+        parser = new PublishParser(64, SharedNames.standalone(engine));
+    }
+
+    @AfterAll
+    static void closeEngine()
+    {
+        engine.close();
+    }
+
+    private static ParsedEvent json(final String body)
     {
         return parser.parseJson(body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String data(final Message m)
+    private static String data(final ParsedEvent m)
     {
         return new String(m.payload(), StandardCharsets.UTF_8);
     }
 
-    private HttpError refusal(final String body)
+    private static HttpError refusal(final String body)
     {
         return assertThrows(HttpError.class, () -> json(body));
     }
@@ -34,7 +51,7 @@ class PublishParserTest
     @Test
     void shouldTakeTheExactJsonTextOfDataAsThePayload()
     {
-        final Message m = json("{\"topic\":\"orders/eu\",\"type\":\"created\",\"data\": {\"a\" : [1, 2],\n \"b\":\"x,}\"} ," +
+        final ParsedEvent m = json("{\"topic\":\"orders/eu\",\"type\":\"created\",\"data\": {\"a\" : [1, 2],\n \"b\":\"x,}\"} ," +
             "\"user\":\"alice\"}");
         assertEquals("orders/eu", m.topic());
         assertEquals("created", m.type());
@@ -55,7 +72,7 @@ class PublishParserTest
     @Test
     void shouldLeaveTypeAndUserUnsetWhenAbsentOrNull()
     {
-        final Message m = json("{\"topic\":\"t\",\"type\":null,\"data\":[]}");
+        final ParsedEvent m = json("{\"topic\":\"t\",\"type\":null,\"data\":[]}");
         assertNull(m.type());
         assertNull(m.audience());
         assertEquals("[]", data(m));
@@ -64,7 +81,7 @@ class PublishParserTest
     @Test
     void shouldParseOneMessagePerNdjsonLineAndSkipBlankLines()
     {
-        final List<Message> messages = parser.parseNdjson(
+        final List<ParsedEvent> messages = parser.parseNdjson(
             "{\"topic\":\"a\",\"data\":1}\n\n{\"topic\":\"b\",\"data\":{\"x\":2}}\r\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(2, messages.size());
         assertEquals("a", messages.get(0).topic());
