@@ -1,5 +1,6 @@
 package io.ringcast.engine;
 
+import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -205,11 +206,18 @@ public final class Event
         }
     }
 
+    /**
+     * @return this instance's buffer, grown to the power of two at or above {@code length} (at most
+     *         {@link Engine#RETAINED_PAYLOAD_BYTES} unless {@code length} is larger) when it is shorter: payloads that
+     *         vary in length around one size then grow a slot's buffer once, not again on the storage's next lap (each
+     *         such late buffer outlives a young collection and is promoted, leaving the one it replaced as old garbage).
+     */
     private byte[] ownBuffer(final int length)
     {
         if (ownBuffer.length < length)
         {
-            ownBuffer = new byte[Math.max(length, Math.min(Engine.RETAINED_PAYLOAD_BYTES, ownBuffer.length * 2))];
+            ownBuffer = new byte[Math.max(length,
+                Math.min(Engine.RETAINED_PAYLOAD_BYTES, BitUtil.findNextPositivePowerOfTwo(length)))];
         }
         return ownBuffer;
     }
