@@ -8,18 +8,22 @@
 #   bench/journal-overhead.sh --rounds 5
 #   bench/journal-overhead.sh --no-build      # reuse bench/target/benchmarks.jar (or the jar JAR= names)
 #   bench/journal-overhead.sh --only b1,routing
+#   bench/journal-overhead.sh --peers ringcast-journal,ringcast-chronicle,ringcast-follower
+#                                             # the journal's stand-ins beside it: Chronicle Queue as the follower,
+#                                             # and a follower that writes nothing (the mechanism's own cost)
 #
 # Output: bench/results/journal-overhead-<UTC timestamp>/{machine.txt,round-N-<workload>.json,.log,summary.md}
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=3; build=1; only="b1,b16,b256,routing"
+rounds=3; build=1; only="b1,b16,b256,routing"; others="ringcast-journal"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --no-build) build=0 ;;
     --only) only="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --peers) others="$2"; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -41,8 +45,15 @@ JAR="${JAR:-bench/target/benchmarks.jar}"
 cat "$out/machine.txt"
 
 RUN="-wi 1 -i 3 -f 1 -p stepMs=500"
+# Chronicle Queue needs the JDK's internals opened (bench/journal-peers.options); the forks' own options come first
+JVM_ARGS=(-jvmArgsAppend "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xms2g -Xmx2g")
+case ",$others," in
+  *,ringcast-chronicle,*) JVM_ARGS=(-jvmArgsAppend "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xms2g -Xmx2g \
+$(tr '\n' ' ' < bench/journal-peers.options)") ;;
+esac
 for r in $(seq 1 "$rounds"); do
-  if [ $((r % 2)) = 1 ]; then peers="ringcast,ringcast-journal"; else peers="ringcast-journal,ringcast"; fi
+  # the order alternates: memory only first in odd rounds, last in even ones
+  if [ $((r % 2)) = 1 ]; then peers="ringcast,$others"; else peers="$others,ringcast"; fi
   for w in ${only//,/ }; do
     case "$w" in
       b1) args="BroadcastBenchmark -p subscribers=1" ;;
@@ -52,7 +63,7 @@ for r in $(seq 1 "$rounds"); do
     esac
     echo "== round $r $w ($peers) $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
     # shellcheck disable=SC2086
-    "$JAVA" -jar "$JAR" $args -p peer="$peers" $RUN -rf json -rff "$out/round-$r-$w.json" > "$out/round-$r-$w.log" 2>&1 \
+    "$JAVA" -jar "$JAR" $args -p peer="$peers" $RUN "${JVM_ARGS[@]}" -rf json -rff "$out/round-$r-$w.json" > "$out/round-$r-$w.log" 2>&1 \
       || echo "   FAILED, see $out/round-$r-$w.log" >&2
   done
 done

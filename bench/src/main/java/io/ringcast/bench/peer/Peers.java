@@ -13,6 +13,10 @@ public final class Peers
     public static final String RINGCAST_NO_HISTORY = "ringcast-no-history";
     /** Ringcast with the journal on, as the server runs by default: what writing every event to disk costs. */
     public static final String RINGCAST_JOURNAL = "ringcast-journal";
+    /** Ringcast with a follower thread that takes every event and writes nothing: the follower mechanism's own cost. */
+    public static final String RINGCAST_FOLLOWER = "ringcast-follower";
+    /** Ringcast with a follower appending every event to Chronicle Queue: the peer journal in the journal's place. */
+    public static final String RINGCAST_CHRONICLE = "ringcast-chronicle";
     /** {@code ringcast-history-<events>}: Ringcast with another history bound, for studies of the storage's size. */
     public static final String RINGCAST_HISTORY_PREFIX = "ringcast-history-";
     public static final String SUBMISSION_PUBLISHER = "submission-publisher";
@@ -42,6 +46,10 @@ public final class Peers
             case RINGCAST_NO_HISTORY -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING, 0);
             case RINGCAST_JOURNAL -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
                 io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, true);
+            case RINGCAST_FOLLOWER -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
+                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, NullSink::new);
+            case RINGCAST_CHRONICLE -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
+                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, ChronicleSink::new);
             case RINGCAST_SINGLE -> new RingcastPeer(ProducerMode.SINGLE, WaitStrategyKind.BLOCKING);
             case RINGCAST_YIELDING -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.YIELDING);
             case SUBMISSION_PUBLISHER -> new SubmissionPublisherPeer();
@@ -49,7 +57,8 @@ public final class Peers
             case REACTOR -> new ReactorPeer();
             case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
-                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL,
+                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, RINGCAST_FOLLOWER,
+                RINGCAST_CHRONICLE,
                 RINGCAST_HISTORY_PREFIX + "<events>", SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
                 DISRUPTOR_MINIMAL));
         };

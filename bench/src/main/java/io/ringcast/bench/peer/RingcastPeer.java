@@ -34,6 +34,10 @@ public final class RingcastPeer implements Peer
     private final WaitStrategyKind waitStrategy;
     private final int historyMaxEvents;
     private final boolean journaled;
+    /** Creates the journal's stand-in ({@link BenchFollower}), or {@code null} for none. */
+    private final java.util.function.Supplier<BenchFollower.Sink> followerSink;
+    private BenchFollower follower;
+    private String followerDescription;
     private Journal journal;
     private Path journalDirectory;
     private Engine engine;
@@ -60,10 +64,22 @@ public final class RingcastPeer implements Peer
         final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents,
         final boolean journaled)
     {
+        this(producerMode, waitStrategy, historyMaxEvents, journaled, null);
+    }
+
+    /**
+     * @param followerSink instead of the journal, a {@link BenchFollower} handing every event to a sink this creates
+     *                     (the journal-overhead study's stand-ins); {@code null} for none.
+     */
+    RingcastPeer(
+        final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents,
+        final boolean journaled, final java.util.function.Supplier<BenchFollower.Sink> followerSink)
+    {
         this.producerMode = producerMode;
         this.waitStrategy = waitStrategy;
         this.historyMaxEvents = historyMaxEvents;
         this.journaled = journaled;
+        this.followerSink = followerSink;
     }
 
     @Override
@@ -87,6 +103,13 @@ public final class RingcastPeer implements Peer
                 throw new UncheckedIOException(e);
             }
             journal.configure(config);
+        }
+        if (followerSink != null)
+        {
+            final BenchFollower.Sink followerOutput = followerSink.get();
+            followerDescription = followerOutput.toString();
+            follower = new BenchFollower("ringcast-bench-follower", followerOutput);
+            config.follower(follower);
         }
         engine = Engine.start(config);
         tokens = new Message[workload.topics()][workload.stampSlots()];
@@ -136,7 +159,7 @@ public final class RingcastPeer implements Peer
     {
         return "ringcast: producerMode=" + producerMode + " waitStrategy=" + waitStrategy + " ringSize=" +
             EngineConfig.DEFAULT_RING_SIZE + " history=" + historyMaxEvents + " events" +
-            (journaled ? " journal=default settings" : "");
+            (journaled ? " journal=default settings" : "") + (follower != null ? " follower: " + followerDescription : "");
     }
 
     @Override
@@ -146,6 +169,10 @@ public final class RingcastPeer implements Peer
         {
             engine.close();
         }
+        if (follower != null)
+        {
+            follower.close();
+        }
         if (journal != null)
         {
             journal.close();
@@ -153,7 +180,7 @@ public final class RingcastPeer implements Peer
         }
     }
 
-    private static void deleteRecursively(final Path directory)
+    static void deleteRecursively(final Path directory)
     {
         try (Stream<Path> paths = Files.walk(directory))
         {

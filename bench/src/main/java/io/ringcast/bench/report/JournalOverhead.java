@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * What the journal costs the engine, from paired runs: in each round {@code ringcast} and {@code ringcast-journal}
- * ran a workload in one JMH invocation (files named {@code round-<n>-<workload>.json} belong to round n; any other
- * file is a round of its own). For every workload it prints each round's
- * ratio (journal ÷ memory only) of the saturated and of the lossless deliveries/s, and their median over the rounds:
- * pairing within a round cancels most of what other load on the machine does to both.
+ * (and any other peer, such as the stand-ins {@code ringcast-follower} and {@code ringcast-chronicle}) ran a workload
+ * in one JMH invocation (files named {@code round-<n>-<workload>.json} belong to round n; any other file is a round of
+ * its own). For every workload and peer it prints each round's ratio (peer ÷ memory only, {@code ringcast}) of the
+ * saturated and of the lossless deliveries/s, and their median over the rounds: pairing within a round cancels most
+ * of what other load on the machine does to both.
  *
  * <pre>
  *   java -cp bench/target/benchmarks.jar io.ringcast.bench.report.JournalOverhead bench/results/journal-overhead-X/round-*.json
@@ -41,7 +42,7 @@ public final class JournalOverhead
             System.exit(2);
         }
         final PrintStream out = System.out;
-        // workload -> metric -> ratios, one per round
+        // workload + peer -> metric -> ratios, one per round
         final Map<String, Map<String, List<Double>>> ratios = new TreeMap<>();
         final Map<String, Map<String, List<String>>> pairs = new TreeMap<>();
         final Map<String, Summary> rounds = new TreeMap<>();
@@ -53,47 +54,52 @@ public final class JournalOverhead
         for (final Summary round : rounds.values())
         {
             final Map<String, Summary.Row> memory = new TreeMap<>();
-            final Map<String, Summary.Row> journal = new TreeMap<>();
+            final Map<String, Map<String, Summary.Row>> others = new TreeMap<>();
             for (final Summary.Row row : round.rows())
             {
                 final String workload = row.benchmark().replace("Benchmark.", " ").replaceAll("^(\\w+) \\w+$", "$1") +
                     " subscribers=" + row.param("subscribers");
-                switch (row.param("peer"))
+                final String peer = row.param("peer");
+                if ("ringcast".equals(peer))
                 {
-                    case "ringcast" -> memory.put(workload, row);
-                    case "ringcast-journal" -> journal.put(workload, row);
-                    default ->
-                    {
-                    }
+                    memory.put(workload, row);
+                }
+                else
+                {
+                    others.computeIfAbsent(peer, k -> new TreeMap<>()).put(workload, row);
                 }
             }
             for (final Map.Entry<String, Summary.Row> e : memory.entrySet())
             {
-                final Summary.Row withJournal = journal.get(e.getKey());
-                if (withJournal == null)
+                for (final Map.Entry<String, Map<String, Summary.Row>> peer : others.entrySet())
                 {
-                    continue;
-                }
-                for (final String metric : METRICS)
-                {
-                    final double[] m = e.getValue().values(metric);
-                    final double[] j = withJournal.values(metric);
-                    if (m == null || j == null)
+                    final Summary.Row other = peer.getValue().get(e.getKey());
+                    if (other == null)
                     {
                         continue;
                     }
-                    final double mm = Stats.mean(m);
-                    final double jm = Stats.mean(j);
-                    ratios.computeIfAbsent(e.getKey(), k -> new TreeMap<>())
-                        .computeIfAbsent(metric, k -> new ArrayList<>()).add(jm / mm);
-                    pairs.computeIfAbsent(e.getKey(), k -> new TreeMap<>())
-                        .computeIfAbsent(metric, k -> new ArrayList<>())
-                        .add(String.format(Locale.ROOT, "%s / %s", human(jm), human(mm)));
+                    final String key = e.getKey() + " | " + peer.getKey();
+                    for (final String metric : METRICS)
+                    {
+                        final double[] m = e.getValue().values(metric);
+                        final double[] j = other.values(metric);
+                        if (m == null || j == null)
+                        {
+                            continue;
+                        }
+                        final double mm = Stats.mean(m);
+                        final double jm = Stats.mean(j);
+                        ratios.computeIfAbsent(key, k -> new TreeMap<>())
+                            .computeIfAbsent(metric, k -> new ArrayList<>()).add(jm / mm);
+                        pairs.computeIfAbsent(key, k -> new TreeMap<>())
+                            .computeIfAbsent(metric, k -> new ArrayList<>())
+                            .add(String.format(Locale.ROOT, "%s / %s", human(jm), human(mm)));
+                    }
                 }
             }
         }
-        out.println("| workload | figure | each round: journal / memory only (ratio) | median ratio |");
-        out.println("|---|---|---|---:|");
+        out.println("| workload | peer | figure | each round: peer / memory only (ratio) | median ratio |");
+        out.println("|---|---|---|---|---:|");
         for (final Map.Entry<String, Map<String, List<Double>>> w : ratios.entrySet())
         {
             for (final Map.Entry<String, List<Double>> m : w.getValue().entrySet())
