@@ -55,18 +55,7 @@ class EventBatchTest
     void shouldPublishNoneWhenTheRingIsFullAndKeepTheBatchForARetry() throws Exception
     {
         final CountDownLatch release = new CountDownLatch(1);
-        final Enricher stuck = event ->
-        {
-            try
-            {
-                release.await();
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-            }
-            return event.attributes();
-        };
+        final Enricher stuck = TestEvents.stuckUntil(release);
         try (Engine engine = Engine.start(new EngineConfig().ringSize(8).enricher(stuck)))
         {
             final Subscription s = engine.subscribe(Filter.all());

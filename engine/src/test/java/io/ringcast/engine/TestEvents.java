@@ -3,6 +3,7 @@ package io.ringcast.engine;
 import io.ringcast.test.Await;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /** Messages and drains the engine's tests share. Thread-safety: stateless. */
 final class TestEvents
@@ -22,6 +23,26 @@ final class TestEvents
             }
             return sink.size() >= count;
         }, () -> "expected " + count + " events, got " + sink.size() + " on " + s);
+    }
+
+    /**
+     * @return an enricher that holds the dispatcher on its first event until {@code release} opens: the ring then
+     *         fills up behind it.
+     */
+    static Enricher stuckUntil(final CountDownLatch release)
+    {
+        return event ->
+        {
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+            return event.attributes();
+        };
     }
 
     static Message msg(final String topic, final String payload)
