@@ -19,6 +19,11 @@ import java.nio.file.Path;
  * synced, as Chronicle Queue runs by default. Its usage reporting is off ({@code chronicle.analytics.disable}, and the
  * analytics artifact is excluded from the build).
  *
+ * <p>The payload goes through a scratch array ({@link Event#copyPayload(byte[], int)}, then Chronicle's
+ * {@code write(byte[], int, int)}), one copy more than the journal makes: a follower may only read the stored event,
+ * and this is how a user holding a {@code byte[]} writes to Chronicle Queue. A copy of the benchmark's small payloads
+ * costs a few nanoseconds, against the hundreds the append costs here (docs/JOURNAL.md).
+ *
  * <p>Thread-safety: {@link #open} and {@link #write} on the follower's thread; {@link #close} after it stopped.
  */
 final class ChronicleSink implements BenchFollower.Sink
