@@ -1,5 +1,6 @@
 package io.ringcast.bench;
 
+import io.ringcast.bench.harness.PublisherWait;
 import io.ringcast.bench.harness.StepResult;
 import io.ringcast.bench.peer.Workload;
 import org.HdrHistogram.Histogram;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * an HdrHistogram. The first invocation of a fork is the warm-up ({@code warmupMs}, not recorded); every later one
  * records {@code measureMs}. Each peer runs in its own JVM (one fork per parameter set). {@code ringcast-yielding} is
  * Ringcast with the {@code YIELDING} dispatcher wait strategy instead of the shipped {@code BLOCKING} default.
+ * {@code publisher} is how the publisher waits between events ({@link PublisherWait}): parking sends them in small
+ * bursts, yielding one by one; the engine issue's goal asks for the lowest tail with both.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -47,6 +50,10 @@ public class LatencyBenchmark extends RigBenchmark
     @Param({"10000"})
     public int measureMs;
 
+    /** How the publisher waits between events: {@code park} (the harness's default) or {@code yield}. */
+    @Param({"park", "yield"})
+    public String publisher;
+
     private int invocations;
 
     @Override
@@ -67,7 +74,8 @@ public class LatencyBenchmark extends RigBenchmark
         final boolean warmup = invocations++ == 0;
         rig.sink().takeHistogram();
         rig.sink().recording(!warmup);
-        final StepResult r = rig.step(eventsPerSec, TimeUnit.MILLISECONDS.toNanos(warmup ? warmupMs : measureMs));
+        final StepResult r = rig.step(eventsPerSec, TimeUnit.MILLISECONDS.toNanos(warmup ? warmupMs : measureMs),
+            PublisherWait.valueOf(publisher.toUpperCase(java.util.Locale.ROOT)));
         rig.sink().recording(false);
         final Histogram h = rig.sink().takeHistogram();
         if (verbose)

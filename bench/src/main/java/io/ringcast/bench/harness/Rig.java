@@ -23,8 +23,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Publishers pace themselves: event {@code i} is due at {@code start + i / rate}; a publisher that is early parks
  * until then ({@link LockSupport#parkNanos}; Linux's timer slack makes that at least ~50 µs, so at high rates events
- * leave in small bursts). It does not spin: with a dispatcher and a consumer thread also running, a third spinning
- * thread on 2 cores turns into millisecond scheduler stalls. Each event's intended send time is stored before it is
+ * leave in small bursts), or, with {@link PublisherWait#YIELD} (the latency benchmark's second publisher), yields
+ * until then, so events leave one by one on time and the publisher gives its core to any other runnable thread
+ * meanwhile. It never spins: with a dispatcher and a consumer thread also running, a third spinning thread on 2 cores
+ * turns into millisecond scheduler stalls. Each event's intended send time is stored before it is
  * offered, so latency is measured from when the event should have been sent (coordinated omission corrected) and the
  * burst delay is charged to every peer alike.
  *
@@ -102,6 +104,18 @@ public final class Rig implements AutoCloseable
      */
     public StepResult step(final double eventsPerSec, final long durationNs)
     {
+        return step(eventsPerSec, durationNs, PublisherWait.PARK);
+    }
+
+    /**
+     * Runs one step.
+     *
+     * @param eventsPerSec offered rate, or {@code <= 0} to publish as fast as possible.
+     * @param durationNs   how long to publish.
+     * @param wait         how a fixed-rate publisher that is early waits for its next event's send time.
+     */
+    public StepResult step(final double eventsPerSec, final long durationNs, final PublisherWait wait)
+    {
         final long deliveredBefore = sink.delivered();
         final long dropsBefore = peer.drops();
         final int producers = workload.producers();
@@ -112,9 +126,9 @@ public final class Rig implements AutoCloseable
         Future<long[]> second = null;
         if (producers > 1)
         {
-            second = helper.submit(() -> publish(1, producers, start, total, periodNs, deadline));
+            second = helper.submit(() -> publish(1, producers, start, total, periodNs, deadline, wait));
         }
-        final long[] first = publish(0, producers, start, total, periodNs, deadline);
+        final long[] first = publish(0, producers, start, total, periodNs, deadline, wait);
         long offered = first[0];
         long refused = first[1];
         long lastOffer = first[2];
@@ -153,7 +167,7 @@ public final class Rig implements AutoCloseable
     /** @return {offered, refused, lastOfferNanos}. */
     private long[] publish(
         final int index, final int producers, final long start, final long total, final double periodNs,
-        final long deadline)
+        final long deadline, final PublisherWait wait)
     {
         final Peer peer = this.peer;
         final long[] stamps = sink.stamps();
@@ -203,7 +217,14 @@ public final class Rig implements AutoCloseable
             now = System.nanoTime();
             if (now < intended)
             {
-                LockSupport.parkNanos(intended - now);
+                if (wait == PublisherWait.PARK)
+                {
+                    LockSupport.parkNanos(intended - now);
+                }
+                else
+                {
+                    Thread.yield();
+                }
                 continue;
             }
             final int stamp = (int)(i & stampMask);

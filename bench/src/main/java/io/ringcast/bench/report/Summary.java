@@ -212,26 +212,43 @@ public final class Summary
 
     private void latency()
     {
-        final List<Row> selected = select("LatencyBenchmark.latency");
-        if (selected.isEmpty())
+        for (final List<Row> selected : latencyByPublisher())
         {
-            return;
+            final Row first = selected.get(0);
+            final String publisher = first.param("publisher");
+            out.println();
+            out.println("### Latency (workload 3): " + first.param("subscribers") + " subscribers at " +
+                first.param("eventsPerSec") + " events/s offered, " + first.param("measureMs") +
+                " ms measured, µs from intended send time" +
+                publisherLabel(publisher));
+            out.println();
+            out.println("| peer | p50 µs | p99 µs | p99.9 µs | max µs | lost | Ringcast p99 ÷ peer p99 |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|");
+            final Row rc = find(selected, "peer", "ringcast", "ringcast");
+            for (final Row r : selected)
+            {
+                out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", r.param("peer"), fixed(r.score("p50Us")),
+                    fixed(r.score("p99Us")), fixed(r.score("p999Us")), fixed(r.score("maxUs")), pct(r.score("lossPct")),
+                    rc == null ? "" : fixed(rc.score("p99Us") / r.score("p99Us")));
+            }
         }
-        final Row first = selected.get(0);
-        out.println();
-        out.println("### Latency (workload 3): " + first.param("subscribers") + " subscribers at " +
-            first.param("eventsPerSec") + " events/s offered, " + first.param("measureMs") +
-            " ms measured, µs from intended send time");
-        out.println();
-        out.println("| peer | p50 µs | p99 µs | p99.9 µs | max µs | lost | Ringcast p99 ÷ peer p99 |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|");
-        final Row rc = find(selected, "peer", "ringcast", "ringcast");
-        for (final Row r : selected)
+    }
+
+    /** @return ", parking publisher" or ", yielding publisher"; empty for results from before the parameter. */
+    private static String publisherLabel(final String publisher)
+    {
+        return publisher.isEmpty() ? "" : ", " + ("yield".equals(publisher) ? "yielding" : "parking") + " publisher";
+    }
+
+    /** @return the latency rows, one list per publisher wait ({@code park}, {@code yield}; none in older results). */
+    private List<List<Row>> latencyByPublisher()
+    {
+        final java.util.Map<String, List<Row>> byPublisher = new java.util.LinkedHashMap<>();
+        for (final Row r : select("LatencyBenchmark.latency"))
         {
-            out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", r.param("peer"), fixed(r.score("p50Us")),
-                fixed(r.score("p99Us")), fixed(r.score("p999Us")), fixed(r.score("maxUs")), pct(r.score("lossPct")),
-                rc == null ? "" : fixed(rc.score("p99Us") / r.score("p99Us")));
+            byPublisher.computeIfAbsent(r.param("publisher"), k -> new ArrayList<>()).add(r);
         }
+        return new ArrayList<>(byPublisher.values());
     }
 
     private void sse()
@@ -281,10 +298,14 @@ public final class Summary
         final Row rcr = find(rt, "peer", "ringcast", "ringcast");
         goal(rcr, find(rt, "peer", "disruptor-minimal", "disruptor-minimal"), "saturatedDeliveriesPerSec", 0.8,
             "routing 10,000, saturated: >= 80% of disruptor-minimal");
-        final List<Row> lat = select("LatencyBenchmark.latency");
-        final Row rcl = find(lat, "peer", "ringcast", "ringcast");
-        if (rcl != null)
+        for (final List<Row> lat : latencyByPublisher())
         {
+            final Row rcl = find(lat, "peer", "ringcast", "ringcast");
+            if (rcl == null)
+            {
+                continue;
+            }
+            final String publisher = publisherLabel(rcl.param("publisher"));
             for (final String metric : List.of("p99Us", "p999Us"))
             {
                 Row best = rcl;
@@ -295,9 +316,9 @@ public final class Summary
                         best = r;
                     }
                 }
-                out.printf("- latency %s the lowest of all peers: ringcast %s µs, lowest %s (%s µs) -> %s%n",
-                    metric.replace("Us", "").replace("p999", "p99.9"), fixed(rcl.score(metric)), best.param("peer"),
-                    fixed(best.score(metric)), best == rcl ? "MET" : "MISSED");
+                out.printf("- latency %s the lowest of all peers%s: ringcast %s µs, lowest %s (%s µs) -> %s%n",
+                    metric.replace("Us", "").replace("p999", "p99.9"), publisher, fixed(rcl.score(metric)),
+                    best.param("peer"), fixed(best.score(metric)), best == rcl ? "MET" : "MISSED");
             }
         }
         if (rc16 != null)
