@@ -14,6 +14,10 @@
 #   bench/sse-peers.sh --max-load 100     # start each run whatever the load (a shared machine never gets below 1.0)
 #   bench/sse-peers.sh --max-cpu-loop 360 # start each run once the host's fixed CPU loop takes at most 360 ms (it
 #                                         # waits up to 4 minutes, then runs and marks the run "slow host")
+#   bench/sse-peers.sh --rate-factor 0.3  # A and B at 30 % of their event rates (600 and 300 events/s): for a host
+#                                         # where both servers saturate at the full rates (a system call costing
+#                                         # 1 us or more, e.g. a guest kernel with page-table isolation); the "=="
+#                                         # lines and the summary then name the workloads A@0.3 and B@0.3
 # Each run's "==" line also carries "mem-walk N ms": 4M dependent loads through 64 MB (MemoryWalk), the host's memory
 # speed, which the CPU loop does not see; each Ringcast run ends with its heap, committed and used (RSS follows it).
 #
@@ -29,7 +33,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-only="A,B"; rounds=3; build=1; transports="native"; nchan_workers="1,2"; max_load=1.0; max_cpu_loop=0
+only="A,B"; rounds=3; build=1; transports="native"; nchan_workers="1,2"; max_load=1.0; max_cpu_loop=0; rate_factor=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift ;;
@@ -40,11 +44,15 @@ while [ $# -gt 0 ]; do
     --nchan-workers) nchan_workers="$2"; shift ;;
     --max-load) max_load="$2"; shift ;;
     --max-cpu-loop) max_cpu_loop="$2"; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --rate-factor) rate_factor="$2"; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
+if ! awk -v f="$rate_factor" 'BEGIN {exit !(f > 0 && f <= 1)}'; then
+  echo "--rate-factor must be a number in (0, 1], got '$rate_factor'" >&2; exit 2
+fi
 JAVA="${JAVA:-java}"
 RC_PORT="${RC_PORT:-18080}"     # env overrides: several runs side by side on one machine
 NCHAN_PORT="${NCHAN_PORT:-18090}"
@@ -62,10 +70,14 @@ if [ "$build" = 1 ]; then
 fi
 bench/peers/nchan/nchan.sh install >/dev/null
 
+shown() { # workload name as the log shows it: A, or A@0.3 at another rate factor (C is never scaled)
+  case "$1" in A|B) [ "$rate_factor" = 1 ] && echo "$1" || echo "$1@$rate_factor" ;; *) echo "$1" ;; esac
+}
+scaled() { awk -v r="$1" -v f="$rate_factor" 'BEGIN {printf "%d", r * f + 0.5}'; }
 workload() {
   case "$1" in
-    A) echo "--streams 1000 --topics 10 --rate 2000 --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
-    B) echo "--streams 10000 --topics 100 --rate 1000 --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
+    A) echo "--streams 1000 --topics 10 --rate $(scaled 2000) --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
+    B) echo "--streams 10000 --topics 100 --rate $(scaled 1000) --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
     C1) echo "--streams 100 --topics 1 --ramp 1000,1000,80000 --step-seconds 3 --warmup 5 --threads 2 --publishers 16 --pipeline 1" ;;
     C8) echo "--streams 100 --topics 1 --ramp 1000,1000,80000 --step-seconds 3 --warmup 5 --threads 2 --publishers 16 --pipeline 8" ;;
   esac
@@ -179,7 +191,7 @@ run_one() { # target workload-name
   local walk_ms
   walk_ms=$(mem_walk_ms)
   start_server "$target"
-  echo "== $name $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg) cpu-loop ${loop_ms} ms mem-walk ${walk_ms} ms$slow"
+  echo "== $(shown "$name") $target $(date -u +%H:%M:%SZ) load $(cut -d' ' -f1 /proc/loadavg) cpu-loop ${loop_ms} ms mem-walk ${walk_ms} ms$slow"
   case "$target" in ringcast*) echo "server: $(grep -o -m1 'transport [^,]*' "$rc_log")" ;; esac
   # shellcheck disable=SC2046
   "$JAVA" @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad \
