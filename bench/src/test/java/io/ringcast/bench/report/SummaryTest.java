@@ -1,0 +1,88 @@
+package io.ringcast.bench.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SummaryTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPrintOneLatencyTableAndOneGoalPairPerPublisher() throws IOException
+    {
+        final String out = summarise(List.of(
+            latencyRow("ringcast", "park", 60, 400, 2500),
+            latencyRow("reactor", "park", 45, 500, 2400),
+            latencyRow("ringcast", "yield", 15, 300, 1900),
+            latencyRow("reactor", "yield", 2, 900, 2000)));
+
+        assertTrue(out.contains("µs from intended send time, parking publisher"), out);
+        assertTrue(out.contains("µs from intended send time, yielding publisher"), out);
+        assertTrue(out.contains("- latency p99 the lowest of all peers, parking publisher: ringcast 400 µs, lowest " +
+            "ringcast (400 µs) -> MET"), out);
+        assertTrue(out.contains("- latency p99.9 the lowest of all peers, parking publisher: ringcast 2500 µs, lowest " +
+            "reactor (2400 µs) -> MISSED"), out);
+        assertTrue(out.contains("- latency p99 the lowest of all peers, yielding publisher: ringcast 300 µs, lowest " +
+            "ringcast (300 µs) -> MET"), out);
+        assertTrue(out.contains("- latency p99.9 the lowest of all peers, yielding publisher: ringcast 1900 µs, lowest " +
+            "ringcast (1900 µs) -> MET"), out);
+        assertEquals(2, out.split("### Latency", -1).length - 1, out);
+    }
+
+    @Test
+    void shouldReadLatencyResultsFromBeforeThePublisherParameter() throws IOException
+    {
+        final String out = summarise(List.of(latencyRow("ringcast", null, 50, 100, 1500),
+            latencyRow("submission-publisher", null, 38, 67, 1480)));
+
+        assertTrue(out.contains("µs from intended send time\n"), out);
+        assertFalse(out.contains("parking publisher") || out.contains("yielding publisher"), out);
+        assertTrue(out.contains("- latency p99 the lowest of all peers: ringcast 100 µs, lowest submission-publisher " +
+            "(67.00 µs) -> MISSED"), out);
+    }
+
+    private String summarise(final List<String> rows) throws IOException
+    {
+        final Path file = dir.resolve("latency.json");
+        Files.writeString(file, "[" + String.join(",", rows) + "]", StandardCharsets.UTF_8);
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final Summary summary = new Summary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        summary.load(file);
+        summary.print();
+        return bytes.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+    }
+
+    private static String latencyRow(
+        final String peer, final String publisher, final double p50, final double p99, final double p999)
+    {
+        final List<String> params = new ArrayList<>(List.of("\"peer\":\"" + peer + "\"", "\"subscribers\":\"16\"",
+            "\"eventsPerSec\":\"100000\"", "\"measureMs\":\"10000\""));
+        if (publisher != null)
+        {
+            params.add("\"publisher\":\"" + publisher + "\"");
+        }
+        return "{\"benchmark\":\"io.ringcast.bench.LatencyBenchmark.latency\",\"params\":{" + String.join(",", params) +
+            "},\"primaryMetric\":{\"score\":1.0,\"rawData\":[[1.0]]},\"secondaryMetrics\":{" +
+            metric("p50Us", p50) + "," + metric("p99Us", p99) + "," + metric("p999Us", p999) + "," +
+            metric("maxUs", p999 * 2) + "," + metric("lossPct", 0) + "}}";
+    }
+
+    private static String metric(final String name, final double value)
+    {
+        return "\"" + name + "\":{\"score\":" + value + ",\"rawData\":[[" + value + "]]}";
+    }
+}
