@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,7 +76,7 @@ public class LatencyBenchmark extends RigBenchmark
         rig.sink().takeHistogram();
         rig.sink().recording(!warmup);
         final StepResult r = rig.step(eventsPerSec, TimeUnit.MILLISECONDS.toNanos(warmup ? warmupMs : measureMs),
-            PublisherWait.valueOf(publisher.toUpperCase(java.util.Locale.ROOT)));
+            PublisherWait.valueOf(publisher.toUpperCase(Locale.ROOT)));
         rig.sink().recording(false);
         final Histogram h = rig.sink().takeHistogram();
         if (verbose)

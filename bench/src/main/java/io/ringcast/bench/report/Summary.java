@@ -243,7 +243,7 @@ public final class Summary
     /** @return the latency rows, one list per publisher wait ({@code park}, {@code yield}; none in older results). */
     private List<List<Row>> latencyByPublisher()
     {
-        final java.util.Map<String, List<Row>> byPublisher = new java.util.LinkedHashMap<>();
+        final Map<String, List<Row>> byPublisher = new LinkedHashMap<>();
         for (final Row r : select("LatencyBenchmark.latency"))
         {
             byPublisher.computeIfAbsent(r.param("publisher"), k -> new ArrayList<>()).add(r);
