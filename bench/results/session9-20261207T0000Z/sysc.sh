@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: [MODE=perf|tasks] [OPTS=jvm.options] sysc.sh <ringcast|nchan> <rate> [extra server args]
+# usage: [MODE=perf|tasks] [OPTS=jvm.options] [TOOL_PREFIX='nice -n -10'] sysc.sh <ringcast|nchan> <rate> [extra server args]
 # runs B-shaped load (10,000 streams, 100 topics) and, 28 s in, counts the server's system calls over 10 s (perf) or
 # prints its threads' CPU and run-queue wait (tasks.sh, same directory as /work/tmp23 then)
 set -u
@@ -15,7 +15,7 @@ else
   pid=$(WORKERS=1 bench/peers/nchan/nchan.sh start 18090); port=18090; tool=nchan
 fi
 pids=$pid; for c in $(pgrep -P $pid); do pids="$pids,$c"; done
-java @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad --target $tool --url http://127.0.0.1:$port --streams 10000 --topics 100 --rate $rate --duration 25 --warmup 15 --threads 2 --publishers 8 --server-pid $pid 2>&1 | grep -E "RESULT|server pid|waiting for|load tool CPU" > /work/tmp23/sysc-load.out &
+${TOOL_PREFIX:-} java @bench/sse-load.jvm.options -cp bench/target/benchmarks.jar io.ringcast.bench.load.SseLoad --target $tool --url http://127.0.0.1:$port --streams 10000 --topics 100 --rate $rate --duration 25 --warmup 15 --threads 2 --publishers 8 --server-pid $pid 2>&1 | grep -E "RESULT|server pid|waiting for|load tool CPU" > /work/tmp23/sysc-load.out &
 lp=$!
 sleep 28
 if [ "${MODE:-perf}" = perf ]; then perf stat -e "$EV" -p "$pids" -- sleep 10 2>&1 | grep -E 'sys_enter'
