@@ -228,6 +228,16 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * @return a new reader that drains subscriptions through one table of copies, so an event matched by many of
+     *         them is copied out of the storage once; one per consuming thread.
+     * @see EventReader
+     */
+    public EventReader reader()
+    {
+        return new EventReader(this);
+    }
+
+    /**
      * @return a new reusable batch for publishing many written events in one claim, all or none; one per publishing
      *         thread.
      * @see EventBatch

@@ -19,6 +19,8 @@ import java.util.Arrays;
  * <ul>
  *     <li>in {@link Subscription#drain} and {@link Subscription#poll}, the subscription's own copy of the stored event,
  *     valid until the next {@code drain}/{@code poll} of that subscription;</li>
+ *     <li>in {@link EventReader#drain}, the reader's copy, shared by every subscription it drains that matched the
+ *     event, valid during the handler's call only;</li>
  *     <li>in an {@link Enricher}, {@link EventIdFormatter}, {@link EventEncoder} or {@link EventStage}, the stored
  *     event itself, valid during the call only.</li>
  * </ul>
@@ -270,7 +272,7 @@ public final class Event
      */
     boolean copyTo(final long position, final Event view)
     {
-        if ((long)SEQUENCE.getAcquire(this) != position)
+        if (!isDispatchedAs(position))
         {
             return false;
         }
@@ -315,6 +317,12 @@ public final class Event
         view.payloadLength = length;
         VarHandle.loadLoadFence(); // the field reads above before the re-check
         return (long)SEQUENCE.getOpaque(this) == position;
+    }
+
+    /** Any thread: @return {@code true} when this stored event's sequence word says {@code position} (acquire). */
+    boolean isDispatchedAs(final long position)
+    {
+        return (long)SEQUENCE.getAcquire(this) == position;
     }
 
     // ------------------------------------------------------------------ reading

@@ -226,6 +226,17 @@ final class History extends HistoryIndices
         return sequence >= 0 && ring.get(sequence).copyTo(sequence, view) && sequence > gating.get();
     }
 
+    /**
+     * Any thread: {@code true} when the event at {@code sequence} is still retained: its slot is still dispatched as
+     * {@code sequence} (acquire) and publishers may not claim it yet (acquire of the gating sequence, read after). A
+     * copy that {@link #copy} validated earlier is then still that event's, so it may be delivered without copying
+     * again; {@code false} means the event was evicted (or withdrawn) since, and a reader counts a drop.
+     */
+    boolean isRetained(final long sequence)
+    {
+        return ring.get(sequence).isDispatchedAs(sequence) && sequence > gating.get();
+    }
+
     /** @return the sequence of the newest appended event, -1 before the first. */
     long head()
     {

@@ -108,8 +108,8 @@ final class ReplayCursor
         }
     }
 
-    /** Consumer: hands up to {@code limit} replayed events over, copying history events into {@code view}. */
-    int drain(final EventHandler handler, final int limit, final History history, final Event view)
+    /** Consumer: hands up to {@code limit} replayed events over, reading history events through {@code reads}. */
+    int drain(final EventHandler handler, final int limit, final History history, final ReadCache reads)
     {
         if (logPending)
         {
@@ -157,7 +157,8 @@ final class ReplayCursor
         }
         while (n < limit && next <= end)
         {
-            if (!history.copy(next, view))
+            final Event view = reads.read(history, next);
+            if (view == null)
             {
                 final long resumeAt = Math.min(history.resumeTail(), end + 1);
                 subscriber.countReplayMissed(Math.max(1, resumeAt - next));

@@ -262,7 +262,14 @@ final class Subscriber extends SubscriberHotFields
         return nowNanos - progressSinceNanos > timeoutNanos;
     }
 
+    /** Consumer: {@link Subscription#drain}, through this subscription's own copy of each event. */
     int drain(final EventHandler handler, final int limit)
+    {
+        return drain(handler, limit, ownReads());
+    }
+
+    /** Consumer: hands up to {@code limit} events over, reading each through {@code reads}. */
+    int drain(final EventHandler handler, final int limit, final ReadCache reads)
     {
         if (!registered)
         {
@@ -274,7 +281,7 @@ final class Subscriber extends SubscriberHotFields
         {
             while (true)
             {
-                n += replay.drain(handler, limit - n, engine.history(), view());
+                n += replay.drain(handler, limit - n, engine.history(), reads);
                 if (n == limit)
                 {
                     return n;
@@ -293,7 +300,7 @@ final class Subscriber extends SubscriberHotFields
         }
         while (n < limit)
         {
-            n += drainQueue(handler, limit - n);
+            n += drainQueue(handler, limit - n, reads);
             if (n == limit || listener == null || isClosed() || !rearm())
             {
                 break;
@@ -303,10 +310,10 @@ final class Subscriber extends SubscriberHotFields
     }
 
     /**
-     * Copies each queued position's event into this consumer's view and hands it over; positions whose event was
-     * evicted meanwhile are counted as drops ({@code DISCONNECT} closes). The head is released once per call.
+     * Reads each queued position's event through {@code reads} and hands it over; positions whose event was evicted
+     * meanwhile are counted as drops ({@code DISCONNECT} closes). The head is released once per call.
      */
-    private int drainQueue(final EventHandler handler, final int limit)
+    private int drainQueue(final EventHandler handler, final int limit, final ReadCache reads)
     {
         final PositionQueue queue = this.queue;
         final int available = Math.min(queue.available(), limit);
@@ -315,18 +322,18 @@ final class Subscriber extends SubscriberHotFields
             return 0;
         }
         final History history = engine.history();
-        final Event view = view();
+        final ReadCache batchReads = reads.forBatch(available);
         int taken = 0;
         int handed = 0;
         try
         {
             while (taken < available)
             {
-                final long position = queue.peek(taken++);
-                if (history.copy(position, view))
+                final Event event = batchReads.read(history, queue.peek(taken++));
+                if (event != null)
                 {
                     handed++;
-                    handler.onEvent(view);
+                    handler.onEvent(event);
                 }
                 else if (onOverwritten())
                 {
@@ -354,15 +361,16 @@ final class Subscriber extends SubscriberHotFields
         return false;
     }
 
-    private Event view()
+    /** Consumer: the subscription's own one-entry table of copies, created on first use. */
+    private ReadCache ownReads()
     {
-        Event v = view;
-        if (v == null)
+        ReadCache reads = this.ownReads;
+        if (reads == null)
         {
-            v = new Event();
-            view = v;
+            reads = new ReadCache(1);
+            this.ownReads = reads;
         }
-        return v;
+        return reads;
     }
 
     Event poll()
@@ -467,10 +475,10 @@ final class Subscriber extends SubscriberHotFields
 
 /**
  * The fields of {@link Subscriber} that the dispatcher reads for every delivery (state, key flag, filter, principal,
- * queue, listener) and the consumer for every drain (registered, replay, queue, listener, engine, view), declared
+ * queue, listener) and the consumer for every drain (registered, replay, queue, listener, engine, own copies), declared
  * first so they sit together at the start of the object, in one or two cache lines instead of spread over three.
  * None of them is written per event: {@code state} and {@code registered} change once, {@code replay} and
- * {@code view} once or twice per subscription. See {@link Subscriber} for who writes each and in which memory order.
+ * {@code ownReads} once or twice per subscription. See {@link Subscriber} for who writes each and in which memory order.
  */
 abstract class SubscriberHotFields
 {
@@ -487,8 +495,11 @@ abstract class SubscriberHotFields
     volatile boolean registered;
     /** Set for a resume by the dispatcher before {@link #registered}, then the draining thread's; {@code null} when done. */
     ReplayCursor replay;
-    /** The consumer's copy of the event it hands over; created on the first delivery, so idle costs nothing. */
-    Event view;
+    /**
+     * The consumer's own copy of the event it hands over in {@link Subscription#drain}; created on the first such
+     * delivery, so idle costs nothing (an {@link EventReader} uses its own).
+     */
+    ReadCache ownReads;
 
     SubscriberHotFields(
         final Engine engine, final Filter filter, final String principal, final SubscriptionListener listener,

@@ -58,6 +58,11 @@ public final class Subscription implements AutoCloseable
         return subscriber.drain(handler, limit);
     }
 
+    Subscriber subscriber()
+    {
+        return subscriber;
+    }
+
     /** @return the next event, or {@code null} when there is none now. Re-arms like a short {@link #drain}. */
     public Event poll()
     {

@@ -1,6 +1,8 @@
 package io.ringcast.sse;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import io.ringcast.engine.Engine;
+import io.ringcast.engine.EventReader;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.util.concurrent.Executor;
@@ -19,10 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its second drain finds nothing, which is harmless.
  *
  * <p>Also the loop's scratch {@link FrameBatch}, so a stream holds it in a final field instead of storing it per
- * drain.
+ * drain, and the loop's {@link EventReader}: every stream on the loop drains through it, so an event that reaches a
+ * hundred of the loop's streams is copied out of the engine's storage once, and a stream keeps no copy of its own.
  *
- * <p>Thread-safety: {@link #wake} from any thread (the dispatcher, a replay thread, the loop itself); {@link #run()}
- * and {@link #batch()} on the loop only. One instance per event loop, found with {@link #of}.
+ * <p>Thread-safety: {@link #wake} from any thread (the dispatcher, a replay thread, the loop itself); {@link #run()},
+ * {@link #batch()} and {@link #reader} on the loop only. One instance per event loop, found with {@link #of}.
  */
 final class ReadyStreams implements Runnable
 {
@@ -36,6 +39,8 @@ final class ReadyStreams implements Runnable
     /** 1 while a drain task is scheduled and has not started taking streams. */
     private final AtomicInteger scheduled = new AtomicInteger();
     private final FrameBatch batch = new FrameBatch();
+    private Engine readerEngine;
+    private EventReader reader;
 
     /** @param loop runs this task, on one thread; use {@link #of} for an event loop (constructor: tests). */
     ReadyStreams(final Executor loop)
@@ -64,6 +69,21 @@ final class ReadyStreams implements Runnable
     FrameBatch batch()
     {
         return batch;
+    }
+
+    /**
+     * @return the loop's reader of {@code engine}'s subscriptions, created on first use; {@code null} when the loop
+     *         already reads another engine's (a loop serves one server's engine; tests may share loops), and the
+     *         stream then drains its subscription directly. Loop only.
+     */
+    EventReader reader(final Engine engine)
+    {
+        if (reader == null)
+        {
+            reader = engine.reader();
+            readerEngine = engine;
+        }
+        return readerEngine == engine ? reader : null;
     }
 
     /** Queues {@code stream}'s drain on the loop; any thread. */

@@ -20,6 +20,7 @@ import io.ringcast.engine.CloseReason;
 import io.ringcast.engine.Engine;
 import io.ringcast.engine.Event;
 import io.ringcast.engine.EventHandler;
+import io.ringcast.engine.EventReader;
 import io.ringcast.engine.Filter;
 import io.ringcast.engine.ResumeOutcome;
 import io.ringcast.engine.SubscribeOptions;
@@ -112,6 +113,8 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
     private final String resumeId;
     private State state;
     private Subscription subscription;
+    /** The loop's reader of {@link #subscription}'s engine ({@link ReadyStreams#reader}), or {@code null}. */
+    private EventReader reader;
     private ResumedStream resumed;
     /** The loop's heartbeat task, which visits this stream once its head is written. */
     private final Heartbeats heartbeats;
@@ -188,6 +191,7 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
         {
             options.resumeAfter(resumeAfter);
         }
+        stream.reader = stream.ready.reader(engine);
         stream.subscription = engine.subscribeAsync(filter, options);
         metrics.openStreams.increment();
         return stream;
@@ -609,6 +613,12 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
         return (int)Math.max(1, Math.min(batchLimit, room / lastFrameBytes));
     }
 
+    /** Hands up to {@code limit} of the subscription's events to {@code handler}, through the loop's reader. */
+    private int drainSubscription(final EventHandler handler, final int limit)
+    {
+        return reader != null ? reader.drain(subscription, handler, limit) : subscription.drain(handler, limit);
+    }
+
     /** @return {@code true} when the drain took its whole limit: more may be waiting and no wake-up will come. */
     private boolean drainOnce()
     {
@@ -617,7 +627,7 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
         final int limit = limit();
         try
         {
-            n = resumed != null ? resumed.drain(this, limit) : subscription.drain(this, limit);
+            n = resumed != null ? resumed.drain(this, limit) : drainSubscription(this, limit);
         }
         catch (final RuntimeException e)
         {
@@ -844,7 +854,7 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
         boolean takeOne()
         {
             taken = 0;
-            return (resumed != null ? resumed.drain(this, 1) : subscription.drain(this, 1)) > 0;
+            return (resumed != null ? resumed.drain(this, 1) : drainSubscription(this, 1)) > 0;
         }
 
         /**
@@ -859,7 +869,7 @@ final class SseStream extends Heartbeats.Member implements SubscriptionListener,
                 cutOff(bound);
                 return;
             }
-            while ((resumed != null ? resumed.drain(this, batchLimit) : subscription.drain(this, batchLimit)) ==
+            while ((resumed != null ? resumed.drain(this, batchLimit) : drainSubscription(this, batchLimit)) ==
                 batchLimit)
             {
                 // bounded by the engine queue's capacity
