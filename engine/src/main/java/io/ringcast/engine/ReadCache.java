@@ -24,8 +24,8 @@ final class ReadCache
     /**
      * Events in one drain from which a table of many entries reads through its one-entry companion instead: a deep
      * batch of one subscription copies each event into one view that stays in the core's first-level cache, which
-     * costs less than spreading the batch over that many entries (measured: 16 and 256 subscribers drained 64 events
-     * at a time, NOTES 2026-12-07).
+     * costs less than spreading the batch over that many entries (measured with 16 and 256 subscribers drained 64
+     * events at a time: bench/results/NOTES-2026-12-06.md, "Tenth session").
      */
     static final int DEEP_BATCH = 8;
     private static final long NONE = -1;

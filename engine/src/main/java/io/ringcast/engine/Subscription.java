@@ -48,6 +48,7 @@ public final class Subscription implements AutoCloseable
      * @return the number handed over. Fewer than {@code limit} means the subscription is drained and re-armed: its
      *         listener's {@link SubscriptionListener#onAvailable()} will be called when more arrive. Exactly
      *         {@code limit} means more may be waiting and no wake-up will come: call again.
+     * @see EventReader#drain for a thread that drains many subscriptions: one copy of each event for all of them.
      */
     public int drain(final EventHandler handler, final int limit)
     {
