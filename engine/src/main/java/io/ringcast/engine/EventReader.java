@@ -56,7 +56,8 @@ public final class EventReader
         final Subscriber subscriber = subscription.subscriber();
         if (subscriber.engine != engine)
         {
-            throw new IllegalArgumentException("the subscription belongs to another engine; use that engine's reader()");
+            throw new IllegalArgumentException(
+                "the subscription belongs to another engine; use that engine's reader()");
         }
         return subscriber.drain(handler, limit, cache);
     }

@@ -13,8 +13,9 @@ import java.util.Arrays;
  * {@link EventReader} uses {@value EventReader#SLOTS} entries, about one drained batch of consecutive positions, and
  * reads a subscription's deep batch ({@link #DEEP_BATCH} events or more) through one entry of its own.
  *
- * <p>Bounded: at most {@code slots} views (plus one for deep batches), created on first use of their entry; each keeps a payload buffer of at
- * most {@link Engine#RETAINED_PAYLOAD_BYTES} (a larger payload is shared with the stored event, not copied).
+ * <p>Bounded: at most {@code slots} views (plus one for deep batches), created on first use of their entry; each
+ * keeps a payload buffer of at most {@link Engine#RETAINED_PAYLOAD_BYTES} (a larger payload is shared with the stored
+ * event, not copied).
  *
  * <p>Thread-safety: confined to one thread at a time (the thread that drains through it). A view it returns is
  * rewritten by a later {@link #read} of another position that maps to the same entry.

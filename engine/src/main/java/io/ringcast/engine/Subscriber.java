@@ -478,7 +478,8 @@ final class Subscriber extends SubscriberHotFields
  * queue, listener) and the consumer for every drain (registered, replay, queue, listener, engine, own copies), declared
  * first so they sit together at the start of the object, in one or two cache lines instead of spread over three.
  * None of them is written per event: {@code state} and {@code registered} change once, {@code replay} and
- * {@code ownReads} once or twice per subscription. See {@link Subscriber} for who writes each and in which memory order.
+ * {@code ownReads} once or twice per subscription. See {@link Subscriber} for who writes each and in which memory
+ * order.
  */
 abstract class SubscriberHotFields
 {
