@@ -9,9 +9,9 @@ import java.util.Arrays;
  * ({@link History#isRetained}: the slot's sequence word and the gating sequence, the same validation as a copy), so an
  * event evicted before a subscription read it is a drop for that subscription whether or not a copy exists.
  *
- * <p>A subscription's own drains use a table of one entry, which simply copies (a position is never read twice
- * there); an {@link EventReader} uses {@value EventReader#SLOTS} entries, about one drained batch of consecutive
- * positions, and reads a subscription's deep batch ({@link #DEEP_BATCH} events or more) through one entry of its own.
+ * <p>An {@link EventReader} uses {@value EventReader#SLOTS} entries, about one drained batch of consecutive positions,
+ * and reads a subscription's deep batch ({@link #DEEP_BATCH} events or more) through one {@link OwnView} of its own.
+ * (A subscription's own drains read through an {@link OwnView} only: a position is never read twice there.)
  *
  * <p>Bounded: at most {@code slots} views (plus one for deep batches), created on first use of their entry; each
  * keeps a payload buffer of at most {@link Engine#RETAINED_PAYLOAD_BYTES} (a larger payload is shared with the stored
@@ -20,10 +20,10 @@ import java.util.Arrays;
  * <p>Thread-safety: confined to one thread at a time (the thread that drains through it). A view it returns is
  * rewritten by a later {@link #read} of another position that maps to the same entry.
  */
-final class ReadCache
+final class ReadCache extends EventReads
 {
     /**
-     * Events in one drain from which a table of many entries reads through its one-entry companion instead: a deep
+     * Events in one drain from which the table reads through its one-view companion instead: a deep
      * batch of one subscription copies each event into one view that stays in the core's first-level cache, which
      * costs less than spreading the batch over that many entries (measured with 16 and 256 subscribers drained 64
      * events at a time: bench/results/NOTES-2026-12-06.md, "Tenth session").
@@ -35,8 +35,8 @@ final class ReadCache
     /** The position each view holds a validated copy of, or {@link #NONE}. */
     private final long[] positions;
     private final int mask;
-    /** One entry, for deep batches; {@code null} for a table of one entry. */
-    private final ReadCache deep;
+    /** One view, for deep batches. */
+    private final OwnView deep = new OwnView();
 
     /** @param slots a power of two. */
     ReadCache(final int slots)
@@ -49,25 +49,18 @@ final class ReadCache
         this.positions = new long[slots];
         Arrays.fill(positions, NONE);
         this.mask = slots - 1;
-        this.deep = slots == 1 ? null : new ReadCache(1);
     }
 
-    /** @return the table to read a drain of {@code events} events through: this one, or its one-entry companion. */
-    ReadCache forBatch(final int events)
+    /** @return the table for a drain of {@code events} events, or its one-view companion for a deep batch. */
+    @Override
+    EventReads forBatch(final int events)
     {
-        return events >= DEEP_BATCH && deep != null ? deep : this;
+        return events >= DEEP_BATCH ? deep : this;
     }
 
-    /**
-     * @return a view of the stored event at ring {@code position}, or {@code null} when it left the history (or was
-     *         withdrawn) before this read: the caller counts a drop.
-     */
+    @Override
     Event read(final History history, final long position)
     {
-        if (deep == null)
-        {
-            return copy(history, position);
-        }
         final int index = (int)position & mask;
         Event view = views[index];
         if (positions[index] == position)
@@ -93,26 +86,10 @@ final class ReadCache
         return null;
     }
 
-    /**
-     * A table of one entry copies every time, without the table's bookkeeping: a subscription never reads a position
-     * twice, and a deep batch reads consecutive positions (the bookkeeping cost the subscription's own drain 4-10 ns
-     * per delivery at 256 subscribers, `DrainCost` in the tenth session's NOTES).
-     */
-    private Event copy(final History history, final long position)
-    {
-        Event view = views[0];
-        if (view == null)
-        {
-            view = new Event();
-            views[0] = view;
-        }
-        return history.copy(position, view) ? view : null;
-    }
-
     /** @return the views created so far (for memory checks). */
     int viewsCreated()
     {
-        int n = deep == null ? 0 : deep.viewsCreated();
+        int n = deep.viewsCreated();
         for (final Event view : views)
         {
             if (view != null)

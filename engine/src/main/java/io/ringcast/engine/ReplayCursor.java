@@ -109,7 +109,7 @@ final class ReplayCursor
     }
 
     /** Consumer: hands up to {@code limit} replayed events over, reading history events through {@code reads}. */
-    int drain(final EventHandler handler, final int limit, final History history, final ReadCache reads)
+    int drain(final EventHandler handler, final int limit, final History history, final EventReads reads)
     {
         if (logPending)
         {

@@ -269,7 +269,7 @@ final class Subscriber extends SubscriberHotFields
     }
 
     /** Consumer: hands up to {@code limit} events over, reading each through {@code reads}. */
-    int drain(final EventHandler handler, final int limit, final ReadCache reads)
+    int drain(final EventHandler handler, final int limit, final EventReads reads)
     {
         if (!registered)
         {
@@ -313,7 +313,7 @@ final class Subscriber extends SubscriberHotFields
      * Reads each queued position's event through {@code reads} and hands it over; positions whose event was evicted
      * meanwhile are counted as drops ({@code DISCONNECT} closes). The head is released once per call.
      */
-    private int drainQueue(final EventHandler handler, final int limit, final ReadCache reads)
+    private int drainQueue(final EventHandler handler, final int limit, final EventReads reads)
     {
         final PositionQueue queue = this.queue;
         final int available = Math.min(queue.available(), limit);
@@ -322,7 +322,7 @@ final class Subscriber extends SubscriberHotFields
             return 0;
         }
         final History history = engine.history();
-        final ReadCache batchReads = reads.forBatch(available);
+        final EventReads batchReads = reads.forBatch(available);
         int taken = 0;
         int handed = 0;
         try
@@ -361,13 +361,13 @@ final class Subscriber extends SubscriberHotFields
         return false;
     }
 
-    /** Consumer: the subscription's own one-entry table of copies, created on first use. */
-    private ReadCache ownReads()
+    /** Consumer: the subscription's own view, created on first use. */
+    private OwnView ownReads()
     {
-        ReadCache reads = this.ownReads;
+        OwnView reads = this.ownReads;
         if (reads == null)
         {
-            reads = new ReadCache(1);
+            reads = new OwnView();
             this.ownReads = reads;
         }
         return reads;
@@ -500,7 +500,7 @@ abstract class SubscriberHotFields
      * The consumer's own copy of the event it hands over in {@link Subscription#drain}; created on the first such
      * delivery, so idle costs nothing (an {@link EventReader} uses its own).
      */
-    ReadCache ownReads;
+    OwnView ownReads;
 
     SubscriberHotFields(
         final Engine engine, final Filter filter, final String principal, final SubscriptionListener listener,
