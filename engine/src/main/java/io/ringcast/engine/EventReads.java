@@ -14,8 +14,12 @@ abstract class EventReads
      */
     abstract Event read(History history, long position);
 
-    /** @return what to read a drain of {@code events} events through: this, unless a deep batch is better served. */
-    EventReads forBatch(final int events)
+    /**
+     * @param limit the most events the drain takes.
+     * @param queue the queue it drains, for how many events are waiting there.
+     * @return what to read the drain through: this, unless a deep batch is better served.
+     */
+    EventReads forBatch(final int limit, final PositionQueue queue)
     {
         return this;
     }

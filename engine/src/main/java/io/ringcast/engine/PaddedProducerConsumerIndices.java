@@ -20,6 +20,8 @@ class ProducerIndexField
 {
     /** Next position the producer writes; see the subclass for its memory order. */
     long tail;
+    /** The last position accepted (producer-only, plain): positions must increase. */
+    long lastOffered = -1;
     /** The producer's cached copy of the consumer's head (producer-only, plain). */
     long headCache;
     /** Offers refused because the queue was full (producer-written, opaque; any thread reads). */
@@ -43,4 +45,10 @@ class ConsumerIndexField extends ProducerIndexPadding
     long head;
     /** The array the consumer reads: replaced by the producer when the queue grows; see the subclass. */
     long[] buffer;
+    /** The array the consumer last read (consumer-only, plain): {@code buffer} is read again only when it shows nothing new. */
+    long[] consumerBuffer;
+    /** The last entry taken (its position plus one; 0 before the first): an entry is new when it holds more. */
+    long lastTaken;
+    /** The last entry {@code peek} returned since the last advance (consumer-only, plain). */
+    long lastPeeked;
 }

@@ -10,27 +10,41 @@ import java.lang.invoke.VarHandle;
  * with {@link #INITIAL_CAPACITY} entries and doubles, up to its capacity, when the producer finds it full, so an idle
  * subscription costs a few dozen bytes instead of its whole capacity.
  *
+ * <p>The consumer never reads the producer's index. An entry holds its position plus one, and the positions offered
+ * to one queue only ever increase (the dispatcher offers each event's position once, in ring order), so an entry is
+ * there exactly when it holds more than the last one taken: an array slot that was never written holds 0, and one
+ * left from the array's previous lap holds an older position. The consumer's poll for new entries therefore reads
+ * only the line of the entry itself, which it has to read anyway, and not the producer's line, which each offer
+ * writes (measured: a consumer that checked the tail before draining cost the minimal Disruptor+Agrona design 10-30 %
+ * of its throughput routing over 10,000 subscriptions, three alternated runs; docs/BENCHMARKS.md).
+ *
  * <p>Thread-safety: one producer thread (the dispatcher) calls {@link #offer}; one consumer thread at a time calls
- * {@link #available}, {@link #peek} and {@link #advance}. Memory order, per field:
+ * {@link #peek}, {@link #holds} and {@link #advance}; {@link #size}, {@link #isEmpty}, {@link #offered},
+ * {@link #refused}, {@link #removedCount} and {@link #allocatedCapacity} may be called from any thread. Memory order,
+ * per field:
  * <ul>
- *     <li>{@code tail}: written by the producer with release after the entry (and, on growth, after the new array),
- *     read by the consumer with acquire;</li>
- *     <li>{@code head}: written by the consumer with release once per {@link #advance} (a batch), read by the producer
- *     with acquire only when its cached copy says the queue is full;</li>
- *     <li>{@code buffer}: replaced by the producer (plain store ordered by the next release of {@code tail}); the
- *     consumer reads it after its acquire of {@code tail}, so it sees an array holding every entry below that tail.
- *     Growth copies the unread entries to the same logical indices, and the producer never writes to an array it has
- *     replaced;</li>
+ *     <li>an entry: written by the producer with release (after the event it names was stored, and after the array
+ *     was published on growth), read by the consumer with acquire; the consumer never writes one;</li>
+ *     <li>{@code tail}: the producer's count of entries written, stored with release after the entry: not read on the
+ *     consumer's path, only by the empty check of the wake-up handshake ({@link #isEmpty}) and by metrics;</li>
+ *     <li>{@code head}: written by the consumer with release once per {@link #advance} (a batch), after its reads of
+ *     the entries taken; read by the producer with acquire only when its cached copy says the queue is full. The
+ *     producer writes an array slot only once {@code head} has passed the entry it held;</li>
+ *     <li>{@code buffer}: replaced by the producer with release on growth, after copying the unread entries to the
+ *     same logical indices; the consumer reads it again with acquire when its array shows no new entry, so it moves to
+ *     the new array when the producer writes there. The producer never writes to an array it has replaced;</li>
  *     <li>{@code refused}: offers refused because the queue was full; written by the producer (opaque), read by any
  *     thread. The successful offers need no counter of their own: they are {@code tail}.</li>
  * </ul>
  * The tail (with the producer's other fields, among them its own copies of the capacity and of the array reference)
- * and the consumer's head and array reference ({@code buffer}, changed only on growth) sit on separate cache lines
- * through {@link PaddedProducerConsumerIndices}: an offer reads and writes only the producer's line and the array.
+ * and the consumer's fields sit on separate cache lines through {@link PaddedProducerConsumerIndices}: an offer reads
+ * and writes only the producer's line and the array.
  */
 final class PositionQueue extends PaddedProducerConsumerIndices
 {
     static final int INITIAL_CAPACITY = 4;
+    /** {@link #peek}: no entry there. */
+    static final long NONE = -1;
     private static final long LONG_ARRAY_BASE = UnsafeApi.arrayBaseOffset(long[].class);
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -62,15 +76,24 @@ final class PositionQueue extends PaddedProducerConsumerIndices
         this.producerBuffer = initial;
         this.producerMask = initial.length - 1;
         this.buffer = initial;
+        this.consumerBuffer = initial;
     }
 
     /**
      * Producer: appends {@code position}.
      *
+     * @param position at least 0, and more than every position accepted before (what lets the consumer tell a new
+     *                 entry from an old one); a refused position may be offered again.
      * @return {@code false} when the queue holds {@code capacity} entries (counted in {@link #refused()}).
+     * @throws IllegalArgumentException when {@code position} is not more than the last one accepted.
      */
     boolean offer(final long position)
     {
+        if (position <= lastOffered)
+        {
+            throw new IllegalArgumentException(
+                "positions must increase: offered " + position + " after " + lastOffered);
+        }
         final long tail = this.tail; // plain: the producer's own fields, all on one line
         if (tail - headCache > producerMask || tail - headCache >= capacity)
         {
@@ -85,8 +108,9 @@ final class PositionQueue extends PaddedProducerConsumerIndices
                 grow(producerBuffer, headCache, tail);
             }
         }
+        lastOffered = position;
         // no bounds check (it would read the array's header line): the index is masked to the array's length
-        UnsafeApi.putLong(producerBuffer, LONG_ARRAY_BASE + ((long)((int)tail & producerMask) << 3), position);
+        UnsafeApi.putLongRelease(producerBuffer, LONG_ARRAY_BASE + ((long)((int)tail & producerMask) << 3), position + 1);
         TAIL.setRelease(this, tail + 1);
         return true;
     }
@@ -100,29 +124,70 @@ final class PositionQueue extends PaddedProducerConsumerIndices
         }
         producerBuffer = grown;
         producerMask = grown.length - 1;
-        BUFFER.setOpaque(this, grown); // published to the consumer by the release store of tail that follows
+        BUFFER.setRelease(this, grown); // after the copies: a consumer that reads it sees them
     }
 
-    /** Consumer: @return entries ready to read now (acquire of the producer's tail). */
-    int available()
-    {
-        return (int)((long)TAIL.getAcquire(this) - head);
-    }
-
-    /** Consumer, after {@link #available()}: the entry {@code index} places after the head. */
+    /**
+     * Consumer: the position {@code index} entries past the head, read in order within one drain: {@code index} is 0
+     * on the first call after {@link #advance} and one more than the previous call's on each next one.
+     *
+     * @return the position, or {@link #NONE} when the producer has not written that entry (yet).
+     */
     long peek(final int index)
     {
-        final long[] buffer = (long[])BUFFER.getOpaque(this);
-        return buffer[(int)(head + index) & (buffer.length - 1)];
+        final long after = index == 0 ? lastTaken : lastPeeked;
+        final long position = head + index;
+        long[] array = consumerBuffer;
+        long entry = UnsafeApi.getLongAcquire(array, LONG_ARRAY_BASE + ((long)((int)position & (array.length - 1)) << 3));
+        if (entry <= after)
+        {
+            final long[] published = (long[])BUFFER.getAcquire(this);
+            if (published == array)
+            {
+                return NONE;
+            }
+            array = published; // grown: it holds every entry the old array held, and the producer writes only there
+            consumerBuffer = array;
+            entry = UnsafeApi.getLongAcquire(array, LONG_ARRAY_BASE + ((long)((int)position & (array.length - 1)) << 3));
+            if (entry <= after)
+            {
+                return NONE;
+            }
+        }
+        lastPeeked = entry;
+        return entry - 1;
     }
 
-    /** Consumer: releases {@code count} read entries to the producer (one release store per batch). */
+    /**
+     * Consumer: whether at least {@code count} entries are there past the head.
+     */
+    boolean holds(final int count)
+    {
+        final long[] array = (long[])BUFFER.getAcquire(this);
+        if (count <= 0)
+        {
+            return true;
+        }
+        if (count > array.length)
+        {
+            return false;
+        }
+        final long position = head + count - 1;
+        // the entries are written in order with release, so the last one there means all before it are
+        return UnsafeApi.getLongAcquire(array, LONG_ARRAY_BASE + ((long)((int)position & (array.length - 1)) << 3)) >
+            lastTaken;
+    }
+
+    /** Consumer: takes the first {@code count} entries read by {@link #peek}, every one of them read. */
     void advance(final int count)
     {
-        HEAD.setRelease(this, head + count);
+        if (count > 0)
+        {
+            lastTaken = lastPeeked;
+            HEAD.setRelease(this, head + count);
+        }
     }
 
-    /** Consumer or any thread (approximate from a non-consumer): @return {@code true} when no entry is waiting. */
     boolean isEmpty()
     {
         return (long)TAIL.getAcquire(this) == (long)HEAD.getAcquire(this);

@@ -53,9 +53,9 @@ final class ReadCache extends EventReads
 
     /** @return the table for a drain of {@code events} events, or its one-view companion for a deep batch. */
     @Override
-    EventReads forBatch(final int events)
+    EventReads forBatch(final int limit, final PositionQueue queue)
     {
-        return events >= DEEP_BATCH ? deep : this;
+        return limit >= DEEP_BATCH && queue.holds(DEEP_BATCH) ? deep : this;
     }
 
     @Override

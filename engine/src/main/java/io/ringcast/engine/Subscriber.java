@@ -316,26 +316,31 @@ final class Subscriber extends SubscriberHotFields
     private int drainQueue(final EventHandler handler, final int limit, final EventReads reads)
     {
         final PositionQueue queue = this.queue;
-        final int available = Math.min(queue.available(), limit);
-        if (available == 0)
+        long position = queue.peek(0);
+        if (position == PositionQueue.NONE)
         {
             return 0;
         }
         final History history = engine.history();
-        final EventReads batchReads = reads.forBatch(available);
+        final EventReads batchReads = reads.forBatch(limit, queue);
         int taken = 0;
         int handed = 0;
         try
         {
-            while (taken < available)
+            while (true)
             {
-                final Event event = batchReads.read(history, queue.peek(taken++));
+                taken++;
+                final Event event = batchReads.read(history, position);
                 if (event != null)
                 {
                     handed++;
                     handler.onEvent(event);
                 }
                 else if (onOverwritten())
+                {
+                    break;
+                }
+                if (taken == limit || (position = queue.peek(taken)) == PositionQueue.NONE)
                 {
                     break;
                 }

@@ -21,8 +21,14 @@ class PositionQueueTest
         }
         assertThat(q.offer(100)).as("full at its capacity").isFalse();
         assertThat(q.allocatedCapacity()).isEqualTo(128);
-        assertThat(q.available()).isEqualTo(100);
+        assertThat(q.size()).isEqualTo(100);
+        assertThat(q.holds(100)).isTrue();
         for (int i = 0; i < 100; i++)
+        {
+            assertThat(q.peek(i)).isEqualTo(i);
+        }
+        assertThat(q.peek(100)).as("nothing past the last entry").isEqualTo(PositionQueue.NONE);
+        for (int i = 0; i < 60; i++)
         {
             assertThat(q.peek(i)).isEqualTo(i);
         }
@@ -37,6 +43,41 @@ class PositionQueueTest
         {
             assertThat(q.peek(i)).isEqualTo(60 + i);
         }
+        assertThat(q.peek(100)).isEqualTo(PositionQueue.NONE);
+    }
+
+    @Test
+    void shouldTellNewEntriesFromTheArraysPreviousLapWithoutTheTail()
+    {
+        final PositionQueue q = new PositionQueue(4);
+        long next = 0;
+        for (int lap = 0; lap < 50; lap++)
+        {
+            final int n = 1 + lap % 4;
+            assertThat(q.holds(1)).isFalse();
+            for (int i = 0; i < n; i++)
+            {
+                assertThat(q.offer(next + 3L * i)).isTrue(); // gaps, as a subscription sees positions
+            }
+            assertThat(q.holds(n)).isTrue();
+            assertThat(q.holds(n + 1)).isFalse();
+            for (int i = 0; i < n; i++)
+            {
+                assertThat(q.peek(i)).isEqualTo(next + 3L * i);
+            }
+            assertThat(q.peek(n)).as("an old entry left in the array is not new").isEqualTo(PositionQueue.NONE);
+            q.advance(n);
+            next += 3L * n;
+        }
+    }
+
+    @Test
+    void shouldRefuseAPositionThatDoesNotIncrease()
+    {
+        final PositionQueue q = new PositionQueue(8);
+        assertThat(q.offer(5)).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> q.offer(5))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positions must increase");
     }
 
     @Test
@@ -52,10 +93,9 @@ class PositionQueueTest
                 long expected = 0;
                 while (expected < total && failure.get() == null)
                 {
-                    final int n = q.available();
-                    for (int i = 0; i < n; i++)
+                    int n = 0;
+                    for (long p; (p = q.peek(n)) != PositionQueue.NONE; n++)
                     {
-                        final long p = q.peek(i);
                         if (p != expected)
                         {
                             failure.set("expected " + expected + " got " + p);

@@ -12,8 +12,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * A subscription queue growing under its consumer: the dispatcher offers six positions into a queue that starts with
- * four entries (the fifth offer replaces the array) while the consumer takes what is available. Whatever it sees is a
- * prefix of 10, 11, 12... in order.
+ * four entries (the fifth offer replaces the array) while the consumer takes what it finds in two drains, entry by
+ * entry, without reading the producer's tail (an entry is new when it holds more than the last one taken). Whatever it
+ * sees is a prefix of 10, 11, 12... in order.
  */
 @JCStressTest
 @Description("offers across a growth vs a concurrent drain: every available position is there, in order")
@@ -36,17 +37,22 @@ public class PositionQueueGrowthTest
     @Actor
     public void consumer(final II_Result r)
     {
-        final int available = queue.available();
+        int seen = 0;
         int ordered = 1;
-        for (int i = 0; i < available; i++)
+        for (int drain = 0; drain < 2; drain++)
         {
-            if (queue.peek(i) != 10 + i)
+            int taken = 0;
+            for (long p; (p = queue.peek(taken)) != PositionQueue.NONE; taken++)
             {
-                ordered = 0;
+                if (p != 10 + seen + taken)
+                {
+                    ordered = 0;
+                }
             }
+            queue.advance(taken);
+            seen += taken;
         }
-        queue.advance(available);
-        r.r1 = available;
+        r.r1 = seen;
         r.r2 = ordered;
     }
 }
