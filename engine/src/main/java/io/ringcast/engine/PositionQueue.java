@@ -163,11 +163,11 @@ final class PositionQueue extends PaddedProducerConsumerIndices
      */
     boolean holds(final int count)
     {
-        final long[] array = (long[])BUFFER.getAcquire(this);
         if (count <= 0)
         {
             return true;
         }
+        final long[] array = (long[])BUFFER.getAcquire(this);
         if (count > array.length)
         {
             return false;

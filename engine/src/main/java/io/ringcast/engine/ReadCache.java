@@ -51,7 +51,7 @@ final class ReadCache extends EventReads
         this.mask = slots - 1;
     }
 
-    /** @return the table for a drain of {@code events} events, or its one-view companion for a deep batch. */
+    /** @return the table, or its one-view companion when the drain may take a deep batch (that many events wait). */
     @Override
     EventReads forBatch(final int limit, final PositionQueue queue)
     {
