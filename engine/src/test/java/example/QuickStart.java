@@ -9,6 +9,7 @@ import io.ringcast.engine.Message;
 import io.ringcast.engine.SlowConsumerPolicy;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
+import io.ringcast.engine.Topic;
 
 import java.nio.charset.StandardCharsets;
 
@@ -31,7 +32,9 @@ public final class QuickStart
             byte[] buffer = "{\"id\":2}".getBytes(StandardCharsets.UTF_8);
             writer.payload(buffer, 0, buffer.length).publish();
 
-            engine.publish(Message.builder("billing/eu").payload("{\"invoice\":7}").build());
+            // a message built with a topic handle is routed without looking the topic's name up: for hot topics
+            Topic billing = engine.topic("billing/eu");
+            engine.publish(Message.of(billing, "{\"invoice\":7}".getBytes(StandardCharsets.UTF_8)));
 
             // a drained event is a view of the ring slot, valid during the call; event.copy() keeps one
             int received = 0;

@@ -174,6 +174,7 @@ public final class Engine implements AutoCloseable
      *
      * @param message the event.
      * @return its id (&gt;= 0), or {@link #RING_FULL} or {@link #CLOSED} when nothing was published.
+     * @throws IllegalArgumentException when the message was built with another engine's {@link Topic} handle.
      */
     public long tryPublish(final Message message)
     {
@@ -194,6 +195,7 @@ public final class Engine implements AutoCloseable
      *
      * @return its id.
      * @throws IllegalStateException when the engine is closed.
+     * @throws IllegalArgumentException when the message was built with another engine's {@link Topic} handle.
      */
     public long publish(final Message message)
     {
@@ -448,11 +450,17 @@ public final class Engine implements AutoCloseable
         }
     }
 
-    private static void requireMessage(final Message message)
+    private void requireMessage(final Message message)
     {
         if (message == null)
         {
             throw new InvalidEventException("message must not be null");
+        }
+        final Topic handle = message.topicHandle;
+        if (handle != null && handle.owner != this)
+        {
+            throw new IllegalArgumentException("the message's topic '" + handle.name + "' was resolved by another " +
+                "engine; build it with this engine's topic(name), or with the topic's name");
         }
     }
 

@@ -110,7 +110,7 @@ public final class Event
      */
     void setMessage(final Message message)
     {
-        setTopic(message.topic, null);
+        setTopic(message.topic, message.topicHandle);
         setRouting(message.type, message.audience, message.attributes);
         final byte[] payload = message.payload;
         if (this.payload != payload)

@@ -15,7 +15,7 @@ class ValidationTest
     {
         assertThatThrownBy(() -> Message.of("", new byte[0]))
             .isInstanceOf(InvalidEventException.class).hasMessageContaining("topic must not be empty");
-        assertThatThrownBy(() -> Message.of(null, new byte[0]))
+        assertThatThrownBy(() -> Message.of((String)null, new byte[0]))
             .isInstanceOf(InvalidEventException.class).hasMessageContaining("topic is required");
     }
 

@@ -7,6 +7,8 @@ import io.ringcast.engine.WaitStrategyKind;
 public final class Peers
 {
     public static final String RINGCAST = "ringcast";
+    /** Ringcast publishing messages built with topic names instead of handles: the dispatcher looks each one up. */
+    public static final String RINGCAST_NAMES = "ringcast-names";
     public static final String RINGCAST_SINGLE = "ringcast-single";
     public static final String RINGCAST_YIELDING = "ringcast-yielding";
     /** Ringcast with the in-memory history turned off: what the resume history costs (mostly GC). */
@@ -47,9 +49,11 @@ public final class Peers
             case RINGCAST_JOURNAL -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
                 io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, true);
             case RINGCAST_FOLLOWER -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
-                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, NullSink::new);
+                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, NullSink::new, true);
             case RINGCAST_CHRONICLE -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
-                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, ChronicleSink::new);
+                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, ChronicleSink::new, true);
+            case RINGCAST_NAMES -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
+                io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, null, false);
             case RINGCAST_SINGLE -> new RingcastPeer(ProducerMode.SINGLE, WaitStrategyKind.BLOCKING);
             case RINGCAST_YIELDING -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.YIELDING);
             case SUBMISSION_PUBLISHER -> new SubmissionPublisherPeer();
@@ -57,7 +61,7 @@ public final class Peers
             case REACTOR -> new ReactorPeer();
             case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
-                RINGCAST, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, RINGCAST_FOLLOWER,
+                RINGCAST, RINGCAST_NAMES, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, RINGCAST_FOLLOWER,
                 RINGCAST_CHRONICLE,
                 RINGCAST_HISTORY_PREFIX + "<events>", SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
                 DISRUPTOR_MINIMAL));

@@ -9,6 +9,7 @@ import io.ringcast.engine.Message;
 import io.ringcast.engine.ProducerMode;
 import io.ringcast.engine.SubscribeOptions;
 import io.ringcast.engine.Subscription;
+import io.ringcast.engine.Topic;
 import io.ringcast.engine.WaitStrategyKind;
 import io.ringcast.journal.Journal;
 import io.ringcast.journal.JournalConfig;
@@ -23,8 +24,10 @@ import java.util.stream.Stream;
 /**
  * Ringcast through its public API, as it ships: default ring, history and wait strategy
  * ({@link WaitStrategyKind#BLOCKING}); only the producer mode and the queue capacity are set. Publishing is
- * {@link Engine#tryPublish} of preallocated messages (a message may be published many times); the consumer drains
- * every subscription with {@link Subscription#drain}.
+ * {@link Engine#tryPublish} of preallocated messages (a message may be published many times), built with the topic's
+ * handle ({@link Engine#topic(String)}, resolved once, as a publisher to a known set of topics does) unless the peer
+ * is {@link Peers#RINGCAST_NAMES} (built with the topic's name: the dispatcher then looks the name up per event); the
+ * consumer drains every subscription with {@link Subscription#drain}.
  *
  * <p>Thread-safety: as {@link Peer}.
  */
@@ -36,6 +39,7 @@ public final class RingcastPeer implements Peer
     private final boolean journaled;
     /** Creates the journal's stand-in ({@link BenchFollower}), or {@code null} for none. */
     private final java.util.function.Supplier<BenchFollower.Sink> followerSink;
+    private final boolean topicHandles;
     private BenchFollower follower;
     private String followerDescription;
     private Journal journal;
@@ -64,22 +68,25 @@ public final class RingcastPeer implements Peer
         final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents,
         final boolean journaled)
     {
-        this(producerMode, waitStrategy, historyMaxEvents, journaled, null);
+        this(producerMode, waitStrategy, historyMaxEvents, journaled, null, true);
     }
 
     /**
      * @param followerSink instead of the journal, a {@link BenchFollower} handing every event to a sink this creates
      *                     (the journal-overhead study's stand-ins); {@code null} for none.
+     * @param topicHandles messages built with topic handles; {@code false}: with topic names.
      */
     RingcastPeer(
         final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents,
-        final boolean journaled, final java.util.function.Supplier<BenchFollower.Sink> followerSink)
+        final boolean journaled, final java.util.function.Supplier<BenchFollower.Sink> followerSink,
+        final boolean topicHandles)
     {
         this.producerMode = producerMode;
         this.waitStrategy = waitStrategy;
         this.historyMaxEvents = historyMaxEvents;
         this.journaled = journaled;
         this.followerSink = followerSink;
+        this.topicHandles = topicHandles;
     }
 
     @Override
@@ -116,9 +123,10 @@ public final class RingcastPeer implements Peer
         for (int t = 0; t < workload.topics(); t++)
         {
             final String topic = Workload.topicName(t);
+            final Topic handle = engine.topic(topic);
             for (int s = 0; s < workload.stampSlots(); s++)
             {
-                tokens[t][s] = Message.of(topic, stampBytes(s));
+                tokens[t][s] = topicHandles ? Message.of(handle, stampBytes(s)) : Message.of(topic, stampBytes(s));
             }
         }
         subscriptions = new Subscription[workload.subscribers()];
@@ -159,6 +167,7 @@ public final class RingcastPeer implements Peer
     {
         return "ringcast: producerMode=" + producerMode + " waitStrategy=" + waitStrategy + " ringSize=" +
             EngineConfig.DEFAULT_RING_SIZE + " history=" + historyMaxEvents + " events" +
+            (topicHandles ? " messages built with topic handles" : " messages built with topic names") +
             (journaled ? " journal=default settings" : "") + (follower != null ? " follower: " + followerDescription : "");
     }
 
