@@ -142,6 +142,12 @@ public final class Journal implements DurableStore
         return recoveredLastId;
     }
 
+    /** @return the settings it was opened with (validated). */
+    JournalConfig config()
+    {
+        return config;
+    }
+
     /** @return the newest id written to the operating system (survives a process crash). */
     public long writtenId()
     {

@@ -34,6 +34,8 @@ public final class JournalStoreProvider implements DurableStoreProvider
             .directory(settings.directory())
             .retentionBytes(settings.retentionBytes())
             .retention(Duration.ofMillis(settings.retentionMs()))
+            .writeInterval(Duration.ofMillis(settings.writeIntervalMs()))
+            .syncInterval(Duration.ofMillis(settings.syncIntervalMs()))
             .bufferBytes(JournalConfig.bufferBytesFor(settings.maxEventBytes())));
         try
         {

@@ -1,5 +1,6 @@
 package io.ringcast.server;
 
+import io.ringcast.engine.spi.DurableStoreProvider;
 import io.ringcast.sse.DispatcherPlacement;
 import io.ringcast.sse.InvalidSettingException;
 import io.ringcast.sse.ServerConfig;
@@ -72,6 +73,13 @@ final class CommandLine
             "10 GiB)", (c, v) -> c.retentionBytes(number("retention-bytes", v))),
         new Option("retention-ms", "MS", "journal age kept, older whole segments deleted (default 7 days)",
             (c, v) -> c.retentionMs(number("retention-ms", v))),
+        new Option("journal-write-interval-ms", "MS", "while events flow, the journal writes at least this often: " +
+            "what a kill -9 may lose of ack=memory events (default " + DurableStoreProvider.DEFAULT_WRITE_INTERVAL_MS +
+            ", at most 1000; 0 = after every batch)",
+            (c, v) -> c.journalWriteIntervalMs(number("journal-write-interval-ms", v))),
+        new Option("journal-sync-interval-ms", "MS", "written journal data is synced at least this often: what power " +
+            "loss may lose of ack=memory events (default " + DurableStoreProvider.DEFAULT_SYNC_INTERVAL_MS +
+            "; 0 = after every write)", (c, v) -> c.journalSyncIntervalMs(number("journal-sync-interval-ms", v))),
         new Option("consumers", "LIST", "named durable consumers, NAME[:SEEK] comma-separated; SEEK = beginning " +
             "(default), latest, after:ID, time:EPOCH_MS", CommandLine::consumers),
         new Option("history-size", "EVENTS", "events kept in memory for Last-Event-ID resume (default 49152)",

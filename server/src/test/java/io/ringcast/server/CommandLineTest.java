@@ -55,6 +55,24 @@ class CommandLineTest
     }
 
     @Test
+    void shouldReadTheJournalsWriteAndSyncIntervals()
+    {
+        final ServerConfig defaults = CommandLine.parse(new String[0], Map.of());
+        assertEquals(5, defaults.journalWriteIntervalMs());
+        assertEquals(1000, defaults.journalSyncIntervalMs());
+        final ServerConfig c = CommandLine.parse(new String[] {"--journal-write-interval-ms", "0"},
+            Map.of("RINGCAST_JOURNAL_SYNC_INTERVAL_MS", "100"));
+        assertEquals(0, c.journalWriteIntervalMs());
+        assertEquals(100, c.journalSyncIntervalMs());
+        c.validate();
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> CommandLine.parse(new String[] {"--journal-write-interval-ms=2000"}, Map.of()).validate());
+        assertTrue(e.getMessage().contains("journal-write-interval-ms must be in [0, 1000], got 2000"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> CommandLine.parse(new String[] {"--journal-sync-interval-ms", "-1"}, Map.of()).validate());
+    }
+
+    @Test
     void shouldPlaceTheDispatcher()
     {
         final ServerConfig auto = CommandLine.parse(new String[0], Map.of());

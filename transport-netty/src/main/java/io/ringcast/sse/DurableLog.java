@@ -109,7 +109,8 @@ final class DurableLog implements AutoCloseable
                 provider.checkSeek(seek);
             }
             final DurableStore store = provider.open(new DurableStoreProvider.Settings(config.dataDir(),
-                config.retentionBytes(), config.retentionMs(), config.consumers(), config.maxEventBytes()));
+                config.retentionBytes(), config.retentionMs(), config.consumers(), config.maxEventBytes(),
+                config.journalWriteIntervalMs(), config.journalSyncIntervalMs()));
             LOG.info("{} in {}: newest id {}", provider.name(), config.dataDir().toAbsolutePath(),
                 store.recoveredLastId());
             return store;

@@ -2,6 +2,7 @@ package io.ringcast.sse;
 
 import io.ringcast.engine.EngineConfig;
 import io.ringcast.engine.WaitStrategyKind;
+import io.ringcast.engine.spi.DurableStoreProvider;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -88,6 +89,8 @@ public final class ServerConfig
     private final Map<String, String> consumers = new LinkedHashMap<>();
     private long retentionBytes = DEFAULT_RETENTION_BYTES;
     private long retentionMs = DEFAULT_RETENTION_MS;
+    private long journalWriteIntervalMs = DurableStoreProvider.DEFAULT_WRITE_INTERVAL_MS;
+    private long journalSyncIntervalMs = DurableStoreProvider.DEFAULT_SYNC_INTERVAL_MS;
 
     /** The journal keeps at most this many bytes of segments by default (10 GiB). */
     public static final long DEFAULT_RETENTION_BYTES = 10L << 30;
@@ -150,6 +153,38 @@ public final class ServerConfig
     public long retentionMs()
     {
         return retentionMs;
+    }
+
+    /**
+     * @param ms while events flow, the journal writes what it was handed at least this often (default 5, at most
+     *           1000): a {@code kill -9} loses at most this window of memory-acknowledged events. 0 wakes the writer
+     *           after every dispatcher batch (more wake-ups, each competing with the event loops for a core).
+     */
+    public ServerConfig journalWriteIntervalMs(final long ms)
+    {
+        this.journalWriteIntervalMs = ms;
+        return this;
+    }
+
+    public long journalWriteIntervalMs()
+    {
+        return journalWriteIntervalMs;
+    }
+
+    /**
+     * @param ms written journal data is synced to the device at least this often (default 1000): power loss loses at
+     *           most this window of memory-acknowledged events. 0 syncs after every write. Durable acknowledgements
+     *           sync at once whatever this says.
+     */
+    public ServerConfig journalSyncIntervalMs(final long ms)
+    {
+        this.journalSyncIntervalMs = ms;
+        return this;
+    }
+
+    public long journalSyncIntervalMs()
+    {
+        return journalSyncIntervalMs;
     }
 
     /** @param address the address to listen on; a non-loopback address requires a JWT key. Default 127.0.0.1. */
@@ -681,6 +716,8 @@ public final class ServerConfig
         engineCheck("history-size", () -> EngineConfig.checkHistoryMaxEvents("history-size", historySize));
         range("retention-bytes", retentionBytes, 64L << 20, Long.MAX_VALUE);
         range("retention-ms", retentionMs, 1000, Long.MAX_VALUE);
+        range("journal-write-interval-ms", journalWriteIntervalMs, 0, 1000);
+        range("journal-sync-interval-ms", journalSyncIntervalMs, 0, 3_600_000);
         for (final Map.Entry<String, String> c : consumers.entrySet())
         {
             if (!c.getKey().matches("[a-z0-9_]{1,48}"))

@@ -13,9 +13,15 @@ import java.util.Map;
  */
 public interface DurableStoreProvider
 {
+    /** The default of {@link Settings#writeIntervalMs()}. */
+    long DEFAULT_WRITE_INTERVAL_MS = 5;
+    /** The default of {@link Settings#syncIntervalMs()}. */
+    long DEFAULT_SYNC_INTERVAL_MS = 1000;
+
     /** What to open. Immutable. */
     record Settings(
-        Path directory, long retentionBytes, long retentionMs, Map<String, String> consumers, int maxEventBytes)
+        Path directory, long retentionBytes, long retentionMs, Map<String, String> consumers, int maxEventBytes,
+        long writeIntervalMs, long syncIntervalMs)
     {
         /**
          * @param directory      where the segments live (created if needed).
@@ -25,10 +31,23 @@ public interface DurableStoreProvider
          *                       {@code latest}, {@code after:<id>}, {@code time:<epoch ms>}), in order.
          * @param maxEventBytes  the largest payload of one event the transport accepts: the store sizes its buffers
          *                       to take every such event.
+         * @param writeIntervalMs while events flow, the store hands them to the operating system at least this often
+         *                        (what a {@code kill -9} may lose of memory-acknowledged events); 0: after every batch.
+         * @param syncIntervalMs  written data reaches the device at least this often (what power loss may lose of
+         *                        them); 0: after every write. Durable acknowledgements never wait for either.
          */
         public Settings
         {
             consumers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(consumers));
+        }
+
+        /** Settings with the store's default write (5 ms) and sync (1 s) intervals. */
+        public Settings(
+            final Path directory, final long retentionBytes, final long retentionMs, final Map<String, String> consumers,
+            final int maxEventBytes)
+        {
+            this(directory, retentionBytes, retentionMs, consumers, maxEventBytes, DEFAULT_WRITE_INTERVAL_MS,
+                DEFAULT_SYNC_INTERVAL_MS);
         }
     }
 
