@@ -1,5 +1,7 @@
 package io.ringcast.journal;
 
+import io.ringcast.engine.spi.DurableStoreProvider;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,8 +22,9 @@ public final class JournalConfig
     private static final int RECORD_OVERHEAD_BYTES = 64 << 10;
 
     private int bufferBytes = DEFAULT_BUFFER_BYTES;
-    private Duration syncInterval = Duration.ofSeconds(1);
-    private Duration writeInterval = Duration.ofMillis(5);
+    // the defaults a transport opening the journal through the SPI also names (its flags' help)
+    private Duration syncInterval = Duration.ofMillis(DurableStoreProvider.DEFAULT_SYNC_INTERVAL_MS);
+    private Duration writeInterval = Duration.ofMillis(DurableStoreProvider.DEFAULT_WRITE_INTERVAL_MS);
     private Duration retryInterval = Duration.ofSeconds(1);
 
     /** @param directory where segment files live; created when missing. Required. */
