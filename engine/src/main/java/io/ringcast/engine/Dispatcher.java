@@ -109,6 +109,11 @@ final class Dispatcher
     /** One dispatched event: the stages, then dispatch; at the end of a batch, {@link #endBatch()}. */
     void onEvent(final Event event, final long sequence, final boolean endOfBatch)
     {
+        final Message source = event.source;
+        if (source != null)
+        {
+            event.expandSource(source);
+        }
         final long id = idBase + sequence;
         event.id = id;
         if (event.local)

@@ -363,7 +363,7 @@ public final class Engine implements AutoCloseable
             return sequence;
         }
         final Event slot = ring.get(sequence);
-        slot.setMessage(message);
+        slot.setSource(message);
         slot.stamp(0, timestampMs, origin, originSequence, false);
         ring.publish(sequence);
         return idBase + sequence;
@@ -382,8 +382,8 @@ public final class Engine implements AutoCloseable
     /** Publisher: a local event; the dispatcher stamps its id and time (once per batch, see {@link Event#timestampMs()}). */
     private static void write(final Event slot, final Message message)
     {
-        slot.setMessage(message);
-        slot.stamp(0, 0, null, 0, true);
+        slot.setSource(message);
+        slot.setLocal();
     }
 
     private long claim(final int n)
