@@ -154,14 +154,7 @@ public final class Event
     void expandSource(final Message message)
     {
         setMessage(message);
-        if (encoded != null)
-        {
-            encoded = null;
-        }
-        if (formattedId != null)
-        {
-            formattedId = null;
-        }
+        clearDerived();
     }
 
     /** Publisher, in a claimed slot: the writer's fields ({@link #setWritten(Topic, String, String, Attributes, byte[], int, int)}). */
@@ -245,6 +238,12 @@ public final class Event
         }
         this.originSequence = originSequence;
         this.local = local;
+        clearDerived();
+    }
+
+    /** Clears what the dispatcher's stages compute per event (the encoded frame, the formatted id), stores only if set. */
+    private void clearDerived()
+    {
         if (encoded != null)
         {
             encoded = null;
