@@ -77,9 +77,9 @@ public final class Event
     long originSequence;
     boolean local;
     /**
-     * Stored events: the message its publisher handed over by reference ({@link #setSource}), whose fields the
-     * dispatcher copies in ({@link #expandSource}); {@code null} for written events. Kept after the expansion (clearing
-     * it would be one more reference store per event), dropped with a large event's references ({@link #release}).
+     * Stored events: the message its publisher handed over by reference ({@link #setSource}) until the dispatcher has
+     * copied its fields in ({@link #expandSource}), {@code null} otherwise: the message itself is not retained past
+     * its dispatch (storing {@code null} costs G1 no card mark).
      */
     Message source;
     Object encoded;
@@ -155,6 +155,7 @@ public final class Event
     {
         setMessage(message);
         clearDerived();
+        source = null;
     }
 
     /** Publisher, in a claimed slot: the writer's fields ({@link #setWritten(Topic, String, String, Attributes, byte[], int, int)}). */
@@ -174,10 +175,6 @@ public final class Event
         final Topic handle, final String type, final String audience, final Attributes attributes,
         final byte[] source, final int offset, final int length)
     {
-        if (this.source != null)
-        {
-            this.source = null; // a written event: nothing for the dispatcher to expand
-        }
         setTopic(handle.name, handle);
         setRouting(type, audience, attributes);
         final byte[] buffer = length <= Engine.RETAINED_PAYLOAD_BYTES ? ownBuffer(length) : new byte[length];
@@ -298,7 +295,6 @@ public final class Event
 
     private void release(final int retainedBufferBytes)
     {
-        source = null;
         payload = NO_BYTES;
         payloadLength = 0;
         encoded = null;

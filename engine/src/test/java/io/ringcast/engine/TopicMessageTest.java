@@ -1,5 +1,6 @@
 package io.ringcast.engine;
 
+import io.ringcast.test.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,6 +61,33 @@ class TopicMessageTest
             assertThat(message.topicHandle()).isSameAs(topic);
             assertThat(message.payload()).isSameAs(payload);
             assertThat(Message.of("news", payload).topicHandle()).isNull();
+        }
+    }
+
+    @Test
+    void shouldNotRetainAPublishedMessageOnceDispatchedWhileItsEventStaysInTheHistory()
+    {
+        try (Engine engine = Engine.start(new EngineConfig()))
+        {
+            final Subscription s = engine.subscribe(Filter.topic("news"));
+            final byte[] payload = "kept by the event".getBytes(StandardCharsets.UTF_8);
+            Message message = Message.of(engine.topic("news"), payload);
+            final java.lang.ref.WeakReference<Message> published = new java.lang.ref.WeakReference<>(message);
+            final long id = engine.publish(message);
+            message = null;
+            final List<Event> events = new ArrayList<>();
+            drainUntil(s, events, 1);
+            // the slot took the message by reference; the dispatcher copied its fields and let go of it
+            Await.until(() ->
+            {
+                System.gc();
+                return published.get() == null;
+            }, () -> "the slot still holds the message object");
+            final Subscription resumed = engine.subscribe(Filter.topic("news"), SubscribeOptions.defaults().resumeAfter(id - 1));
+            final List<Event> replayed = new ArrayList<>();
+            drainUntil(resumed, replayed, 1);
+            assertThat(replayed.get(0).payloadAsString()).isEqualTo("kept by the event");
+            assertThat(replayed.get(0).topic()).isEqualTo("news");
         }
     }
 
