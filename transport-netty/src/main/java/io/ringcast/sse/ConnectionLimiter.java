@@ -2,10 +2,10 @@ package io.ringcast.sse;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gets the {@link StreamRefusal} form a browser's {@code EventSource} retries; an HTTP/2 connection (negotiated by
  * ALPN, or a prior-knowledge preface) gets a server preface and a {@code GOAWAY} with {@code ENHANCE_YOUR_CALM} and
  * no stream processed, so the client may retry; anything else gets {@code 503 too_many_connections} with JSON. The
- * connection then closes; one that sends nothing is closed after {@value #SILENT_CLOSE_MS} ms. With TLS, the
+ * server then ends its output and discards the client's further bytes until the client closes; every refused
+ * connection, answered or silent, is closed {@value #SILENT_CLOSE_MS} ms after it connected at the latest. With TLS, the
  * handshake of a refused connection completes but the protocol choice behind never sees it (a failed handshake is
  * passed on, to be counted).
  *
@@ -122,10 +123,32 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * Writes the answer, then ends the output only (with TLS a {@code close_notify} first, then FIN) and goes on
+     * reading and discarding what the client still sends, until it closes (the channel then closes) or
+     * {@value #SILENT_CLOSE_MS} ms after it connected: closing a socket whose input is not all read makes the kernel
+     * send a reset and drop what it had not yet sent, so a client that wrote more than its first packet could lose the
+     * answer (the lingering close HTTP servers do).
+     */
     private static void refuse(final ChannelHandlerContext ctx, final byte[] answer)
     {
-        ctx.channel().config().setAutoRead(false);
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(written -> endOutput(ctx));
+    }
+
+    private static void endOutput(final ChannelHandlerContext ctx)
+    {
+        if (!(ctx.channel() instanceof DuplexChannel duplex))
+        {
+            ctx.close();
+            return;
+        }
+        final SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null)
+        {
+            duplex.shutdownOutput();
+            return;
+        }
+        tls.closeOutbound().addListener(notified -> duplex.shutdownOutput());
     }
 
     /** With TLS, a refused connection's handshake ends here: HTTP/2 is refused at once, HTTP/1.1 on its request. */
