@@ -109,10 +109,9 @@ final class Dispatcher
     /** One dispatched event: the stages, then dispatch; at the end of a batch, {@link #endBatch()}. */
     void onEvent(final Event event, final long sequence, final boolean endOfBatch)
     {
-        final Message source = event.source;
-        if (source != null)
+        if (event.source != null)
         {
-            event.expandSource(source);
+            event.clearDerived(); // published by reference: the publisher did not touch what the stages compute
         }
         final long id = idBase + sequence;
         event.id = id;

@@ -242,7 +242,7 @@ public final class Filter
         {
             return false;
         }
-        final String topic = event.topic;
+        final String topic = event.topic();
         if (topics != null && !containsTopic(topic))
         {
             return false;
@@ -254,15 +254,15 @@ public final class Filter
                 return false;
             }
         }
-        if (audience != null && !audience.equals(event.audience))
+        if (audience != null && !audience.equals(event.audience()))
         {
             return false;
         }
-        if (type != null && !type.equals(event.type))
+        if (type != null && !type.equals(event.type()))
         {
             return false;
         }
-        final Attributes attributes = event.attributes;
+        final Attributes attributes = event.attributes();
         for (int i = 0; i < attributeKeyValues.length; i += 2)
         {
             if (!attributeKeyValues[i + 1].equals(attributes.get(attributeKeyValues[i])))

@@ -102,13 +102,23 @@ final class Subscriber extends SubscriberHotFields
     /** Dispatcher, for an event found under this subscriber's index key: the filter and the private-event rule hold. */
     boolean acceptsIndexed(final Event e)
     {
-        return (keyImpliesFilter || filter.matches(e)) && (e.audience == null || e.audience.equals(principal));
+        if (!keyImpliesFilter && !filter.matches(e))
+        {
+            return false;
+        }
+        final String audience = e.audience();
+        return audience == null || audience.equals(principal);
     }
 
     /** Any thread (replay): the filter and the private-event rule both hold. */
     boolean accepts(final Event e)
     {
-        return filter.matches(e) && (e.audience == null || e.audience.equals(principal));
+        if (!filter.matches(e))
+        {
+            return false;
+        }
+        final String audience = e.audience();
+        return audience == null || audience.equals(principal);
     }
 
     /**

@@ -106,7 +106,7 @@ final class SubscriptionIndex
     /** Hands every candidate list for {@code event} to the dispatcher. */
     void dispatch(final Event event, final long sequence, final Dispatcher dispatcher)
     {
-        final Topic handle = event.topicHandle;
+        final Topic handle = event.topicHandle();
         if (handle != null)
         {
             if (handle.cachedVersion != version)
@@ -124,16 +124,18 @@ final class SubscriptionIndex
         }
         else
         {
-            final SubscriberList exact = byTopic.get(event.topic);
+            final String topic = event.topic();
+            final SubscriberList exact = byTopic.get(topic);
             if (exact != null)
             {
                 dispatcher.dispatchTo(exact, event, sequence);
             }
-            byPrefix.dispatch(event.topic, dispatcher, event, sequence);
+            byPrefix.dispatch(topic, dispatcher, event, sequence);
         }
-        if (event.audience != null)
+        final String audience = event.audience();
+        if (audience != null)
         {
-            final SubscriberList audienceList = byAudience.get(event.audience);
+            final SubscriberList audienceList = byAudience.get(audience);
             if (audienceList != null)
             {
                 dispatcher.dispatchTo(audienceList, event, sequence);

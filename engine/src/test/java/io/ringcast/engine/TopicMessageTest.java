@@ -65,29 +65,77 @@ class TopicMessageTest
     }
 
     @Test
-    void shouldNotRetainAPublishedMessageOnceDispatchedWhileItsEventStaysInTheHistory()
+    void shouldHoldAPublishedMessageAsItsEventsContentUntilTheSlotIsReused()
     {
-        try (Engine engine = Engine.start(new EngineConfig()))
+        try (Engine engine = Engine.start(new EngineConfig().ringSize(16).historyMaxEvents(16)))
         {
-            final Subscription s = engine.subscribe(Filter.topic("news"));
-            final byte[] payload = "kept by the event".getBytes(StandardCharsets.UTF_8);
-            Message message = Message.of(engine.topic("news"), payload);
-            final java.lang.ref.WeakReference<Message> published = new java.lang.ref.WeakReference<>(message);
-            final long id = engine.publish(message);
-            message = null;
-            final List<Event> events = new ArrayList<>();
-            drainUntil(s, events, 1);
-            // the slot took the message by reference; the dispatcher copied its fields and let go of it
+            final java.lang.ref.WeakReference<Message> published = publishAndResume(engine);
+            // once the storage has gone round, the slot holds another event and lets go of the message
+            final EventWriter writer = engine.writer().topic(engine.topic("other")).payload(new byte[] {1});
+            for (int i = 0; i < 64; i++)
+            {
+                writer.publish();
+            }
             Await.until(() ->
             {
                 System.gc();
                 return published.get() == null;
-            }, () -> "the slot still holds the message object");
-            final Subscription resumed = engine.subscribe(Filter.topic("news"), SubscribeOptions.defaults().resumeAfter(id - 1));
-            final List<Event> replayed = new ArrayList<>();
-            drainUntil(resumed, replayed, 1);
-            assertThat(replayed.get(0).payloadAsString()).isEqualTo("kept by the event");
-            assertThat(replayed.get(0).topic()).isEqualTo("news");
+            }, () -> "a reused slot still holds the message object");
+        }
+    }
+
+    /** Publishes a message, reads it live and by resume, and keeps nothing that references it. */
+    private static java.lang.ref.WeakReference<Message> publishAndResume(final Engine engine)
+    {
+        final byte[] payload = "kept by the event".getBytes(StandardCharsets.UTF_8);
+        final Message message = Message.builder(engine.topic("news")).type("headline").payload(payload).build();
+        try (Subscription s = engine.subscribe(Filter.topic("news")))
+        {
+            final long id = engine.publish(message);
+            drainUntil(s, new ArrayList<>(), 1);
+            // the message is the stored event's content: a resume reads it where it lies
+            try (Subscription resumed =
+                     engine.subscribe(Filter.topic("news"), SubscribeOptions.defaults().resumeAfter(id - 1)))
+            {
+                final List<Event> replayed = new ArrayList<>();
+                drainUntil(resumed, replayed, 1);
+                assertThat(replayed.get(0).payloadAsString()).isEqualTo("kept by the event");
+                assertThat(replayed.get(0).type()).isEqualTo("headline");
+                assertThat(replayed.get(0).id()).isEqualTo(id);
+            }
+        }
+        return new java.lang.ref.WeakReference<>(message);
+    }
+
+    @Test
+    void shouldGiveAViewTheContentOfEachEventWhetherPublishedByReferenceOrWritten()
+    {
+        try (Engine engine = Engine.start(new EngineConfig()))
+        {
+            final Topic topic = engine.topic("mixed");
+            final Subscription s = engine.subscribe(Filter.topic("mixed"));
+            final EventWriter writer = engine.writer().topic(topic).type("written")
+                .attributes(Attributes.of("k", "w"));
+            for (int round = 0; round < 3; round++)
+            {
+                engine.publish(Message.builder(topic).type("message").attributes(Attributes.of("k", "m"))
+                    .payload(("m" + round).getBytes(StandardCharsets.UTF_8)).build());
+                writer.payload(("w" + round).getBytes(StandardCharsets.UTF_8)).publish();
+                engine.publish(Message.builder(topic).audience("somebody").payload(new byte[] {9}).build());
+            }
+            // one view, filled alternately by reference and from a written slot's own fields: read inside the call
+            final List<String> seen = new ArrayList<>();
+            Await.until(() ->
+            {
+                s.drain(e -> seen.add(e.type() + ":" + e.attributes().get("k") + ":" + e.payloadAsString() + ":" +
+                    e.payloadLength() + ":" + e.topic() + ":" + e.audience()), 16);
+                return seen.size() >= 6;
+            }, () -> "expected 6 events, got " + seen);
+            assertThat(seen).containsExactly(
+                "message:m:m0:2:mixed:null", "written:w:w0:2:mixed:null",
+                "message:m:m1:2:mixed:null", "written:w:w1:2:mixed:null",
+                "message:m:m2:2:mixed:null", "written:w:w2:2:mixed:null");
+            assertThat(s.matched()).isEqualTo(6);
         }
     }
 

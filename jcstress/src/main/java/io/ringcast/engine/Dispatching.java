@@ -21,6 +21,16 @@ final class Dispatching
         return writer;
     }
 
+    /** Publishes {@code message} by reference at {@code position} of {@code ring} and appends it to {@code history}. */
+    static void dispatch(final RingBuffer<Event> ring, final History history, final Message message, final long position)
+    {
+        final Event slot = ring.get(position);
+        slot.setSource(message);
+        slot.stamp(100 + position, 1, "n", 100 + position, true);
+        slot.publishAs(position);
+        history.append(position, slot);
+    }
+
     /** Writes {@code writer}'s event at {@code position} of {@code ring} and appends it to {@code history}. */
     static void dispatch(final RingBuffer<Event> ring, final History history, final EventWriter writer, final long position)
     {
