@@ -244,6 +244,7 @@ final class Dispatcher
         final int size = list.size;
         long queued = 0;
         long refused = 0;
+        final String audience = event.audience(); // once per list, not once per subscriber
         for (int i = 0; i < size; i++)
         {
             final Subscriber s = items[i];
@@ -252,7 +253,7 @@ final class Dispatcher
                 pendingRemovals.add(s);
                 continue;
             }
-            if (!s.acceptsIndexed(event))
+            if (!s.acceptsIndexed(event, audience))
             {
                 continue;
             }

@@ -24,6 +24,11 @@ class ProducerIndexField
     long lastOffered = -1;
     /** The producer's cached copy of the consumer's head (producer-only, plain). */
     long headCache;
+    /**
+     * The tail at which an offer must look at the consumer's head again: {@code headCache} plus the smaller of the
+     * capacity and the array's length (producer-only, plain), one comparison per offer.
+     */
+    long producerLimit;
     /** Offers refused because the queue was full (producer-written, opaque; any thread reads). */
     long refused;
     /** The producer's own reference to the current array (producer-only, plain): an offer reads only this line. */

@@ -75,6 +75,7 @@ final class PositionQueue extends PaddedProducerConsumerIndices
             new long[Math.min(INITIAL_CAPACITY, Integer.highestOneBit(Math.max(1, capacity - 1)) << 1)];
         this.producerBuffer = initial;
         this.producerMask = initial.length - 1;
+        this.producerLimit = Math.min(capacity, initial.length);
         this.buffer = initial;
         this.consumerBuffer = initial;
     }
@@ -95,23 +96,38 @@ final class PositionQueue extends PaddedProducerConsumerIndices
                 "positions must increase: offered " + position + " after " + lastOffered);
         }
         final long tail = this.tail; // plain: the producer's own fields, all on one line
-        if (tail - headCache > producerMask || tail - headCache >= capacity)
+        if (tail >= producerLimit && !makeRoom(tail))
         {
-            headCache = (long)HEAD.getAcquire(this);
-            if (tail - headCache >= capacity)
-            {
-                REFUSED.setOpaque(this, refused + 1);
-                return false;
-            }
-            if (tail - headCache > producerMask)
-            {
-                grow(producerBuffer, headCache, tail);
-            }
+            REFUSED.setOpaque(this, refused + 1);
+            return false;
         }
         lastOffered = position;
         // no bounds check (it would read the array's header line): the index is masked to the array's length
         UnsafeApi.putLongRelease(producerBuffer, LONG_ARRAY_BASE + ((long)((int)tail & producerMask) << 3), position + 1);
         TAIL.setRelease(this, tail + 1);
+        return true;
+    }
+
+    /**
+     * Producer, when the tail reached the limit its cached head allows: reads the consumer's head again and grows the
+     * array when that is what holds the offer back.
+     *
+     * @return {@code false} when the queue holds {@code capacity} entries.
+     */
+    private boolean makeRoom(final long tail)
+    {
+        final long head = (long)HEAD.getAcquire(this);
+        headCache = head;
+        if (tail - head >= capacity)
+        {
+            producerLimit = head + Math.min(capacity, producerMask + 1);
+            return false;
+        }
+        if (tail - head > producerMask)
+        {
+            grow(producerBuffer, head, tail);
+        }
+        producerLimit = head + Math.min(capacity, producerMask + 1);
         return true;
     }
 

@@ -99,14 +99,17 @@ final class Subscriber extends SubscriberHotFields
 
     // ---------------------------------------------------------------- dispatcher side
 
-    /** Dispatcher, for an event found under this subscriber's index key: the filter and the private-event rule hold. */
-    boolean acceptsIndexed(final Event e)
+    /**
+     * Dispatcher, for an event found under this subscriber's index key: the filter and the private-event rule hold.
+     *
+     * @param audience the event's audience ({@link Event#audience()}), read once for the whole candidate list.
+     */
+    boolean acceptsIndexed(final Event e, final String audience)
     {
         if (!keyImpliesFilter && !filter.matches(e))
         {
             return false;
         }
-        final String audience = e.audience();
         return audience == null || audience.equals(principal);
     }
 
