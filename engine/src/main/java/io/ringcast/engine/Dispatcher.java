@@ -28,6 +28,13 @@ final class Dispatcher
     private static final int COMMAND_DRAIN_LIMIT = 4096;
     /** The abandonment check (a clock read) runs on the 1st, 65th, 129th... drop of a subscriber, not on each. */
     private static final long ABANDON_CHECK_MASK = 63;
+    /**
+     * The most events in one run ({@link #flushRun}): enough to load each subscriber's fields once per many events,
+     * few enough that a run's slots are still retained when it is offered.
+     */
+    static final int RUN_LIMIT = 64;
+    /** Lists with fewer subscribers are offered each event at once: a run saves nothing there. */
+    static final int RUN_MIN_SUBSCRIBERS = 3;
     private static final VarHandle DELIVERED;
     private static final VarHandle DROPPED;
     private static final VarHandle EVALUATIONS;
@@ -67,6 +74,22 @@ final class Dispatcher
     private final long housekeepingNanos;
     private final Consumer<Command> commandApplier = this::apply;
 
+    /**
+     * A run: consecutive events whose one candidate list is {@link #runList}, offered together by {@link #flushRun}
+     * (per subscriber, every event of the run, so a subscriber's fields and queue are loaded once per run, not once per
+     * event). Runs keep ring order: any other event flushes the run first, and every batch's end does.
+     */
+    private SubscriberList runList;
+    private final long[] runSequences = new long[RUN_LIMIT];
+    private final Event[] runEvents = new Event[RUN_LIMIT];
+    private final String[] runAudiences = new String[RUN_LIMIT];
+    private int runLength;
+    /** Some event of the run is private: each subscriber's acting user is checked per event. */
+    private boolean runHasAudience;
+    /** The current event's first candidate list, held until the index has named them all. */
+    private SubscriberList firstCandidate;
+    private int candidates;
+
     private Subscriber[] touched = new Subscriber[64];
     private int touchedCount;
     private long batch;
@@ -78,6 +101,8 @@ final class Dispatcher
     /** The next local event reads the clock: set at the end of each batch (dispatcher-only). */
     private boolean clockDue = true;
     private long lastSequence = -1;
+    /** The last sequence through {@link #onEvent} (dispatcher-only, plain); {@code lastSequence} once offered. */
+    private long seenSequence = -1;
     private long delivered;
     private long dropped;
     private long filterEvaluations;
@@ -169,11 +194,39 @@ final class Dispatcher
             }
         }
         index.dispatch(event, sequence, this);
+        seenSequence = sequence;
+        if (candidates == 1 && firstCandidate.size < RUN_MIN_SUBSCRIBERS)
+        {
+            // a list of one or two (routing): nothing to share between its events' offers
+            flushRun();
+            offer(firstCandidate, event, sequence);
+            firstCandidate = null;
+        }
+        else if (candidates == 1)
+        {
+            final SubscriberList list = firstCandidate;
+            if (list != runList || runLength == RUN_LIMIT)
+            {
+                flushRun();
+                runList = list;
+            }
+            final String audience = event.audience();
+            runHasAudience |= audience != null;
+            runEvents[runLength] = event;
+            runAudiences[runLength] = audience;
+            runSequences[runLength++] = sequence;
+            firstCandidate = null;
+        }
+        candidates = 0;
         if (pendingRemovals.size != 0)
         {
             applyRemovals();
         }
-        LAST_SEQUENCE.setOpaque(this, sequence); // also the dispatched count: sequences start at 0, none skipped
+        if (runLength == 0)
+        {
+            // also the dispatched count: sequences start at 0, none skipped; with a run pending, flushRun stores it
+            LAST_SEQUENCE.setOpaque(this, sequence);
+        }
         if (endOfBatch)
         {
             endBatch();
@@ -235,10 +288,115 @@ final class Dispatcher
     }
 
     /**
+     * The index names one candidate list of the event being dispatched. The first is held: an event whose only list
+     * it is joins the run ({@link #onEvent}); a second one flushes the run and offers the event to both at once.
+     */
+    void dispatchTo(final SubscriberList list, final Event event, final long sequence)
+    {
+        if (candidates++ == 0)
+        {
+            firstCandidate = list;
+            return;
+        }
+        if (candidates == 2)
+        {
+            flushRun();
+            offer(firstCandidate, event, sequence);
+            firstCandidate = null;
+        }
+        offer(list, event, sequence);
+    }
+
+    /**
+     * Offers the run's events to every subscriber of its list, each subscriber every event its filter accepts, in ring
+     * order; then stores the dispatched position (what {@link #lastSequence()} says was offered).
+     */
+    private void flushRun()
+    {
+        final int length = runLength;
+        if (length == 0)
+        {
+            return;
+        }
+        final SubscriberList list = runList;
+        final Subscriber[] items = list.items;
+        final int size = list.size;
+        final long[] sequences = runSequences;
+        final Event[] events = runEvents;
+        final String[] audiences = runAudiences;
+        long queued = 0;
+        long refused = 0;
+        for (int i = 0; i < size; i++)
+        {
+            final Subscriber s = items[i];
+            if (s.isClosed())
+            {
+                pendingRemovals.add(s);
+                continue;
+            }
+            boolean queuedAny = false;
+            if (s.keyImpliesFilter && !runHasAudience)
+            {
+                // every event of the run is this subscriber's: offered in one call
+                final int accepted = s.queue.offer(sequences, length);
+                queued += accepted;
+                queuedAny = accepted != 0;
+                refused += length - accepted;
+                for (int k = accepted; k < length && !s.isClosed(); k++)
+                {
+                    onOverflow(s);
+                }
+            }
+            else for (int k = 0; k < length; k++)
+            {
+                if (!s.acceptsIndexed(events[k], audiences[k]))
+                {
+                    continue;
+                }
+                if (s.offer(sequences[k]))
+                {
+                    queued++;
+                    queuedAny = true;
+                }
+                else
+                {
+                    refused++;
+                    onOverflow(s);
+                    if (s.isClosed())
+                    {
+                        break;
+                    }
+                }
+            }
+            if (queuedAny && s.listener != null && s.touchedBatch != batch)
+            {
+                s.touchedBatch = batch;
+                addTouched(s);
+            }
+        }
+        EVALUATIONS.setOpaque(this, filterEvaluations + (long)size * length);
+        if (queued != 0)
+        {
+            DELIVERED.setOpaque(this, delivered + queued);
+        }
+        if (refused != 0)
+        {
+            DROPPED.setOpaque(this, dropped + refused);
+        }
+        runLength = 0;
+        runHasAudience = false;
+        if (pendingRemovals.size != 0)
+        {
+            applyRemovals();
+        }
+        LAST_SEQUENCE.setOpaque(this, seenSequence);
+    }
+
+    /**
      * Offers {@code event} to every subscriber in {@code list} whose filter accepts it. The engine-wide counters are
      * summed in locals and stored once per list (opaque), not once per delivery.
      */
-    void dispatchTo(final SubscriberList list, final Event event, final long sequence)
+    private void offer(final SubscriberList list, final Event event, final long sequence)
     {
         final Subscriber[] items = list.items;
         final int size = list.size;
@@ -332,6 +490,7 @@ final class Dispatcher
 
     private void endBatch()
     {
+        flushRun(); // before the history's gating release: a run's slots stay as they are until then
         clockDue = true;
         history.endBatch();
         if (follower != null)
@@ -372,6 +531,7 @@ final class Dispatcher
      */
     int onIdle()
     {
+        flushRun(); // a batch whose last event failed did not reach its end
         history.evictFollowed();
         stagesIdle();
         final int applied = processCommands();
@@ -500,6 +660,7 @@ final class Dispatcher
     /** The runner stops: pending commands, then every subscription closed ({@code ENGINE_CLOSED}), stages told. */
     void onShutdown()
     {
+        flushRun();
         processCommands();
         final List<Subscriber> all = new ArrayList<>();
         index.forEach(all::add);

@@ -109,6 +109,52 @@ final class PositionQueue extends PaddedProducerConsumerIndices
     }
 
     /**
+     * Producer: appends {@code positions[0..count)} in order, as many as fit; the rest are refused (counted in
+     * {@link #refused()}), as {@link #offer(long)} would refuse each of them. The producer's fields are read once and
+     * the tail stored once per stretch of free entries, not once per position.
+     *
+     * @param positions increasing, the first more than every position accepted before.
+     * @return how many were appended: the first that many of {@code positions}.
+     * @throws IllegalArgumentException when {@code positions[0]} is not more than the last one accepted.
+     */
+    int offer(final long[] positions, final int count)
+    {
+        if (count == 0)
+        {
+            return 0;
+        }
+        if (positions[0] <= lastOffered)
+        {
+            throw new IllegalArgumentException(
+                "positions must increase: offered " + positions[0] + " after " + lastOffered);
+        }
+        long tail = this.tail;
+        int accepted = 0;
+        while (accepted < count && (tail < producerLimit || makeRoom(tail)))
+        {
+            final int stretch = (int)Math.min(producerLimit - tail, count - accepted);
+            final long[] buffer = producerBuffer;
+            final int mask = producerMask;
+            for (int i = 0; i < stretch; i++)
+            {
+                UnsafeApi.putLongRelease(buffer, LONG_ARRAY_BASE + ((long)((int)tail & mask) << 3),
+                    positions[accepted++] + 1);
+                tail++;
+            }
+            TAIL.setRelease(this, tail);
+        }
+        if (accepted != 0)
+        {
+            lastOffered = positions[accepted - 1];
+        }
+        if (accepted != count)
+        {
+            REFUSED.setOpaque(this, refused + (count - accepted));
+        }
+        return accepted;
+    }
+
+    /**
      * Producer, when the tail reached the limit its cached head allows: reads the consumer's head again and grows the
      * array when that is what holds the offer back.
      *
