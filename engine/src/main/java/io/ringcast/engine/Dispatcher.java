@@ -27,7 +27,7 @@ final class Dispatcher
 {
     private static final int COMMAND_DRAIN_LIMIT = 4096;
     /** The abandonment check (a clock read) runs on the 1st, 65th, 129th... drop of a subscriber, not on each. */
-    private static final long ABANDON_CHECK_MASK = 63;
+    private static final int ABANDON_CHECK_SHIFT = 6;
     /**
      * The most events in one run ({@link #flushRun}): enough to load each subscriber's fields once per many events,
      * few enough that a run's slots are still retained when it is offered.
@@ -193,6 +193,8 @@ final class Dispatcher
                 engine.onError("stage", t);
             }
         }
+        candidates = 0;
+        firstCandidate = null;
         index.dispatch(event, sequence, this);
         seenSequence = sequence;
         if (candidates == 1 && firstCandidate.size < RUN_MIN_SUBSCRIBERS)
@@ -338,13 +340,14 @@ final class Dispatcher
             if (s.keyImpliesFilter && !runHasAudience)
             {
                 // every event of the run is this subscriber's: offered in one call
+                final long dropsBefore = s.queueFullDrops();
                 final int accepted = s.queue.offer(sequences, length);
                 queued += accepted;
                 queuedAny = accepted != 0;
-                refused += length - accepted;
-                for (int k = accepted; k < length && !s.isClosed(); k++)
+                if (accepted != length)
                 {
-                    onOverflow(s);
+                    refused += length - accepted;
+                    onOverflow(s, dropsBefore);
                 }
             }
             else for (int k = 0; k < length; k++)
@@ -441,13 +444,24 @@ final class Dispatcher
         }
     }
 
+    /** One offer to {@code s} was refused. */
     private void onOverflow(final Subscriber s)
+    {
+        onOverflow(s, s.queueFullDrops() - 1);
+    }
+
+    /**
+     * Offers to {@code s} were refused since its count of refusals was {@code dropsBefore}: the slow-consumer policy,
+     * and the abandonment check when the count passed the 1st, 65th, 129th... refusal.
+     */
+    private void onOverflow(final Subscriber s, final long dropsBefore)
     {
         if (s.policy == SlowConsumerPolicy.DISCONNECT && s.dropped() >= s.disconnectAfterDrops)
         {
             closeAndRemove(s, CloseReason.SLOW_CONSUMER);
         }
-        else if (abandonTimeoutNanos > 0 && (s.queueFullDrops() & ABANDON_CHECK_MASK) == 1 &&
+        else if (abandonTimeoutNanos > 0 &&
+            ((s.queueFullDrops() - 1) >>> ABANDON_CHECK_SHIFT) != ((dropsBefore - 1) >>> ABANDON_CHECK_SHIFT) &&
             s.abandoned(System.nanoTime(), abandonTimeoutNanos))
         {
             closeAndRemove(s, CloseReason.ABANDONED);

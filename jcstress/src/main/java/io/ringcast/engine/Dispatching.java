@@ -26,9 +26,7 @@ final class Dispatching
     {
         final Event slot = ring.get(position);
         slot.setSource(message);
-        slot.stamp(100 + position, 1, "n", 100 + position, true);
-        slot.publishAs(position);
-        history.append(position, slot);
+        stampAndAppend(history, slot, position);
     }
 
     /** Writes {@code writer}'s event at {@code position} of {@code ring} and appends it to {@code history}. */
@@ -36,6 +34,12 @@ final class Dispatching
     {
         final Event slot = ring.get(position);
         slot.setWritten(writer);
+        stampAndAppend(history, slot, position);
+    }
+
+    /** The dispatcher's part: stamps id {@code 100 + position}, sets the sequence word, appends to the history. */
+    private static void stampAndAppend(final History history, final Event slot, final long position)
+    {
         slot.stamp(100 + position, 1, "n", 100 + position, true);
         slot.publishAs(position);
         history.append(position, slot);

@@ -37,6 +37,15 @@ public class PositionQueueGrowthTest
     @Actor
     public void consumer(final II_Result r)
     {
+        takeInTwoDrains(queue, r);
+    }
+
+    /**
+     * The consumer of the queue growth tests: two drains, entry by entry; {@code r1} the entries taken, {@code r2} 1
+     * when they were 10, 11, 12... in order.
+     */
+    static void takeInTwoDrains(final PositionQueue queue, final II_Result r)
+    {
         int seen = 0;
         int ordered = 1;
         for (int drain = 0; drain < 2; drain++)

@@ -36,22 +36,6 @@ public class PositionQueueRunGrowthTest
     @Actor
     public void consumer(final II_Result r)
     {
-        int seen = 0;
-        int ordered = 1;
-        for (int drain = 0; drain < 2; drain++)
-        {
-            int taken = 0;
-            for (long p; (p = queue.peek(taken)) != PositionQueue.NONE; taken++)
-            {
-                if (p != 10 + seen + taken)
-                {
-                    ordered = 0;
-                }
-            }
-            queue.advance(taken);
-            seen += taken;
-        }
-        r.r1 = seen;
-        r.r2 = ordered;
+        PositionQueueGrowthTest.takeInTwoDrains(queue, r);
     }
 }
