@@ -489,19 +489,26 @@ public final class Event extends EventStampFields
     }
 
     /**
-     * @return a read-only view of the payload, valid as long as this event is (see the class comment); reused, so
-     *         no allocation after the first call on a view.
+     * @return a read-only view of the payload, valid as long as this event is (see the class comment). For an event
+     *         published as a {@link Message}, the message's own view, shared by every reader and created by the first
+     *         (one allocation per message, which the convenient path allocates anyway); for an event written in place,
+     *         this view's reused buffer (no allocation after the first call on a view).
      */
     public DirectBuffer payloadBuffer()
     {
+        final Message message = source;
+        if (message != null)
+        {
+            return message.payloadView(); // immutable, shared by every view of every event carrying the message
+        }
         UnsafeBuffer view = payloadView;
         if (view == null)
         {
             view = new UnsafeBuffer(NO_BYTES);
             payloadView = view;
         }
-        final byte[] payload = payloadArray();
-        final int payloadLength = payloadLength();
+        final byte[] payload = this.payload;
+        final int payloadLength = this.payloadLength;
         if (view.byteArray() != payload || view.capacity() != payloadLength)
         {
             view.wrap(payload, 0, payloadLength); // a subscription's view reuses its buffer: usually wrapped already

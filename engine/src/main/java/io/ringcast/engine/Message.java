@@ -1,5 +1,10 @@
 package io.ringcast.engine;
 
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,10 +27,27 @@ import java.nio.charset.StandardCharsets;
  * without hashing the topic name, as an {@link EventWriter}'s event is, and may be published only to the engine that
  * resolved the handle. It still shares its payload array instead of copying it: for a payload built once per event this
  * is the cheapest way to publish (one allocation, the message, and no copy).
+ *
+ * <p>Thread-safety: immutable once built, apart from one read-only view of the payload that the first reader creates
+ * ({@link Event#payloadBuffer()} on an event carrying this message) and every later reader shares: it is stored with
+ * release and read with acquire, so a reader on any thread sees it whole.
  */
 public final class Message
 {
     private static final byte[] NO_BYTES = new byte[0];
+    private static final VarHandle PAYLOAD_VIEW;
+
+    static
+    {
+        try
+        {
+            PAYLOAD_VIEW = MethodHandles.lookup().findVarHandle(Message.class, "payloadView", UnsafeBuffer.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final String topic;
     /** The handle the message was built with, or {@code null}: lets the dispatcher skip the topic lookup. */
@@ -36,6 +58,9 @@ public final class Message
     final byte[] payload;
     /** Heap estimate of an event carrying this message, computed once here rather than on the dispatcher. */
     final int footprintBytes;
+    /** The shared read-only view of {@link #payload}, created by the first reader; see the class comment. */
+    @SuppressWarnings("unused") // through PAYLOAD_VIEW
+    private UnsafeBuffer payloadView;
 
     private Message(final Builder b)
     {
@@ -124,6 +149,24 @@ public final class Message
     public byte[] payload()
     {
         return payload;
+    }
+
+    /**
+     * Any thread: a view of the payload that every event carrying this message hands out, so a delivery does not wrap a
+     * buffer of its own (measured: rewrapping a view for each delivery cost a broadcast consumer about 2 ns of its
+     * 5-8; bench/results/NOTES-2026-12-06.md, "Fourteenth session"). Created on first use (a racing creator's copy is
+     * dropped), about 48 bytes.
+     */
+    DirectBuffer payloadView()
+    {
+        final UnsafeBuffer view = (UnsafeBuffer)PAYLOAD_VIEW.getAcquire(this);
+        if (view != null)
+        {
+            return view;
+        }
+        final UnsafeBuffer created = new UnsafeBuffer(payload);
+        final UnsafeBuffer witness = (UnsafeBuffer)PAYLOAD_VIEW.compareAndExchangeRelease(this, null, created);
+        return witness != null ? witness : created;
     }
 
     /** Collects the fields of a {@link Message}. Not thread-safe; use one builder per thread. */

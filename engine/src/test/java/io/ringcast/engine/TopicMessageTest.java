@@ -128,14 +128,39 @@ class TopicMessageTest
             Await.until(() ->
             {
                 s.drain(e -> seen.add(e.type() + ":" + e.attributes().get("k") + ":" + e.payloadAsString() + ":" +
-                    e.payloadLength() + ":" + e.topic() + ":" + e.audience()), 16);
+                    e.payloadLength() + ":" + e.topic() + ":" + e.audience() + ":" +
+                    e.payloadBuffer().getStringWithoutLengthAscii(0, e.payloadBuffer().capacity())), 16);
                 return seen.size() >= 6;
             }, () -> "expected 6 events, got " + seen);
             assertThat(seen).containsExactly(
-                "message:m:m0:2:mixed:null", "written:w:w0:2:mixed:null",
-                "message:m:m1:2:mixed:null", "written:w:w1:2:mixed:null",
-                "message:m:m2:2:mixed:null", "written:w:w2:2:mixed:null");
+                "message:m:m0:2:mixed:null:m0", "written:w:w0:2:mixed:null:w0",
+                "message:m:m1:2:mixed:null:m1", "written:w:w1:2:mixed:null:w1",
+                "message:m:m2:2:mixed:null:m2", "written:w:w2:2:mixed:null:w2");
             assertThat(s.matched()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void shouldHandEveryReaderOfAPublishedMessageTheMessagesOnePayloadView()
+    {
+        try (Engine engine = Engine.start(new EngineConfig()))
+        {
+            final Topic topic = engine.topic("shared");
+            final Subscription first = engine.subscribe(Filter.topic("shared"));
+            final Subscription second = engine.subscribe(Filter.topic("shared"));
+            final Message message = Message.of(topic, new byte[] {7, 8, 9});
+            engine.publish(message);
+            engine.publish(message); // published twice: two events, one message, one view
+            final List<org.agrona.DirectBuffer> views = new ArrayList<>();
+            Await.until(() ->
+            {
+                first.drain(e -> views.add(e.payloadBuffer()), 4);
+                second.drain(e -> views.add(e.payloadBuffer()), 4);
+                return views.size() >= 4;
+            }, () -> "expected 4 deliveries, got " + views.size());
+            assertThat(views).hasSize(4).allSatisfy(view -> assertThat(view).isSameAs(message.payloadView()));
+            assertThat(message.payloadView().capacity()).isEqualTo(3);
+            assertThat(message.payloadView().getByte(2)).isEqualTo((byte)9);
         }
     }
 
