@@ -60,7 +60,6 @@ final class Dispatcher
 
     private final Engine engine;
     private final long idBase;
-    private final String nodeId;
     private final Enricher[] enrichers;
     private final EventEncoder encoder;
     private final EventIdFormatter idFormatter;
@@ -118,7 +117,6 @@ final class Dispatcher
     {
         this.engine = engine;
         this.idBase = idBase;
-        this.nodeId = config.nodeId();
         this.enrichers = config.enrichers().toArray(new Enricher[0]);
         this.encoder = config.encoder();
         this.idFormatter = config.idFormatter();
@@ -134,20 +132,12 @@ final class Dispatcher
     /** One dispatched event: the stages, then dispatch; at the end of a batch, {@link #endBatch()}. */
     void onEvent(final Event event, final long sequence, final boolean endOfBatch)
     {
-        if (event.source != null)
-        {
-            event.clearDerived(); // published by reference: the publisher did not touch what the stages compute
-        }
+        event.clearDerived(); // what the stages computed for the slot's previous event: no publisher touches it
         final long id = idBase + sequence;
         event.id = id;
-        if (event.local)
+        if (event.isLocal())
         {
-            event.timestampMs = batchTime();
-            if (event.origin != nodeId)
-            {
-                event.origin = nodeId; // only on a change: a reference store into a long-lived slot pays a barrier
-            }
-            event.originSequence = id;
+            event.timestampMs = batchTime(); // origin and origin sequence follow: this node, the id (Event#extras)
         }
 
         for (final Enricher enricher : enrichers)
@@ -173,7 +163,7 @@ final class Dispatcher
         {
             try
             {
-                event.encoded = encoder.encode(event);
+                event.setEncoded(encoder.encode(event));
             }
             catch (final Throwable t)
             {

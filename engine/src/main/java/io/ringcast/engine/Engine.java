@@ -115,7 +115,7 @@ public final class Engine implements AutoCloseable
             config.dispatchDriver(), config.producerMode() == ProducerMode.MULTI);
         this.ring = RingBuffer.create(
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
-            Event::new,
+            () -> new Event(config.nodeId()),
             History.storageSlots(config.ringSize(), config.historyMaxEvents()),
             waitStrategy);
         this.ringSize = config.ringSize();
@@ -260,7 +260,7 @@ public final class Engine implements AutoCloseable
         }
         final Event slot = ring.get(sequence);
         slot.setWritten(writer);
-        slot.stamp(0, 0, null, 0, true);
+        slot.setLocal();
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -271,7 +271,7 @@ public final class Engine implements AutoCloseable
         final long sequence = claimWaiting(1);
         final Event slot = ring.get(sequence);
         slot.setWritten(writer);
-        slot.stamp(0, 0, null, 0, true);
+        slot.setLocal();
         ring.publish(sequence);
         return idBase + sequence;
     }
@@ -301,7 +301,7 @@ public final class Engine implements AutoCloseable
         {
             final Event slot = ring.get(seq);
             batch.writeInto(slot, (int)(seq - lo));
-            slot.stamp(0, 0, null, 0, true);
+            slot.setLocal();
         }
         ring.publish(lo, hi);
         return idBase + lo;
@@ -364,7 +364,7 @@ public final class Engine implements AutoCloseable
         }
         final Event slot = ring.get(sequence);
         slot.setSource(message);
-        slot.stamp(0, timestampMs, origin, originSequence, false);
+        slot.stamp(0, timestampMs, origin, originSequence);
         ring.publish(sequence);
         return idBase + sequence;
     }

@@ -40,6 +40,12 @@ public final class Event extends EventStampFields
 {
     /** Sequence word of a slot that has never held an event. */
     static final long EMPTY = Long.MIN_VALUE;
+    /** {@link EventStampFields#extras}: relayed from another node; {@link #origin} and {@link #originSequence} hold its stamps. */
+    static final int RELAYED = 1;
+    /** {@link EventStampFields#extras}: {@link #encoded} holds what the configured encoder produced. */
+    static final int ENCODED = 2;
+    /** {@link EventStampFields#extras}: {@link #formattedId} holds what the configured formatter produced. */
+    static final int FORMATTED = 4;
     private static final byte[] NO_BYTES = new byte[0];
     private static final VarHandle SEQUENCE;
 
@@ -72,10 +78,27 @@ public final class Event extends EventStampFields
     /** Heap estimate for history accounting; see {@link #footprintBytes()}. */
     int footprintBytes;
     private UnsafeBuffer payloadView;
+    /** The origin of a relayed event (with {@link #RELAYED}). */
+    String origin;
+    /** The id a relayed event had on its origin (with {@link #RELAYED}). */
+    long originSequence;
+    /** The encoder's result (with {@link #ENCODED}); cleared with the bit, so a slot does not keep an old frame alive. */
+    Object encoded;
+    /** The formatter's result (with {@link #FORMATTED}); cleared with the bit. */
+    String formattedId;
+    /** This node's id: the origin of a local event, fixed per instance (the slots and views of one engine share it). */
+    final String localOrigin;
 
-    /** A ring slot or a subscription's view: empty until written. */
+    /** A detached copy's or a test's instance: empty until written, its local origin unknown. */
     Event()
     {
+        this(null);
+    }
+
+    /** A ring slot or a reader's view of one engine: empty until written. @param localOrigin the engine's node id. */
+    Event(final String localOrigin)
+    {
+        this.localOrigin = localOrigin;
     }
 
     /** See {@link EventLog#restore}. */
@@ -84,7 +107,7 @@ public final class Event extends EventStampFields
     {
         final Event e = new Event();
         e.setMessage(message);
-        e.stamp(id, timestampMs, origin, originSequence, false);
+        e.stamp(id, timestampMs, origin, originSequence);
         e.footprintBytes = message.footprintBytes;
         return e;
     }
@@ -123,12 +146,16 @@ public final class Event extends EventStampFields
         source = message; // always changes (a new message per event, or the same one many slots later)
     }
 
-    /** Publisher, after {@link #setSource}: a local event (the dispatcher stamps id, time and origin). */
+    /**
+     * Publisher, after {@link #setSource} or {@link #setWritten}: a local event; the dispatcher stamps its id and time,
+     * and its origin is this node ({@link #localOrigin}). Writes only the stamps' line; the dispatcher drops what its
+     * stages computed for the slot's previous event ({@link #clearDerived}).
+     */
     void setLocal()
     {
-        if (!local)
+        if (extras != 0)
         {
-            local = true;
+            extras = 0;
         }
     }
 
@@ -216,22 +243,38 @@ public final class Event extends EventStampFields
             (audience == null ? 0 : audience.length()) + attributes.footprintBytes();
     }
 
-    /** Publisher or dispatcher: id, time and origin; clears what the dispatcher computes per event. */
-    void stamp(final long id, final long timestampMs, final String origin, final long originSequence, final boolean local)
+    /**
+     * Publisher (a relayed event) or a log's restore: id, time, origin and the id on the origin; clears what the
+     * dispatcher's stages computed for the slot's previous event.
+     */
+    void stamp(final long id, final long timestampMs, final String origin, final long originSequence)
     {
         this.id = id;
         this.timestampMs = timestampMs;
-        if (!local && this.origin != origin)
+        if (this.origin != origin)
         {
-            this.origin = origin; // a local event's origin is this node, stored by the dispatcher
+            this.origin = origin;
         }
         this.originSequence = originSequence;
-        this.local = local;
-        clearDerived();
+        extras = RELAYED; // the dispatcher drops the previous event's encoded form and formatted id (clearDerived)
     }
 
-    /** Clears what the dispatcher's stages compute per event (the encoded frame, the formatted id), stores only if set. */
+    /**
+     * Dispatcher, before the stages: drops what they computed for the slot's previous event (stores only where
+     * something is left).
+     */
     void clearDerived()
+    {
+        clearOptionalStamps();
+        final int extras = this.extras;
+        if ((extras & ~RELAYED) != 0)
+        {
+            this.extras = extras & RELAYED;
+        }
+    }
+
+    /** Drops the encoded form and the formatted id (stores only where set). */
+    private void clearOptionalStamps()
     {
         if (encoded != null)
         {
@@ -240,6 +283,16 @@ public final class Event extends EventStampFields
         if (formattedId != null)
         {
             formattedId = null;
+        }
+    }
+
+    /** Dispatcher thread, before the event is shared: the configured encoder's result, {@code null} for none. */
+    void setEncoded(final Object encoded)
+    {
+        if (encoded != null)
+        {
+            this.encoded = encoded;
+            extras |= ENCODED;
         }
     }
 
@@ -290,8 +343,8 @@ public final class Event extends EventStampFields
         source = null;
         payload = NO_BYTES;
         payloadLength = 0;
-        encoded = null;
-        formattedId = null;
+        clearOptionalStamps();
+        extras &= RELAYED;
         if (ownBuffer.length > retainedBufferBytes)
         {
             ownBuffer = NO_BYTES;
@@ -319,22 +372,10 @@ public final class Event extends EventStampFields
         {
             view.source = message;
         }
-        final String origin = this.origin;
-        if (view.origin != origin)
+        final int extras = this.extras;
+        if ((extras | view.extras) != 0)
         {
-            view.origin = origin;
-        }
-        view.originSequence = originSequence;
-        view.local = local;
-        final Object encoded = this.encoded;
-        if (view.encoded != encoded)
-        {
-            view.encoded = encoded;
-        }
-        final String formattedId = this.formattedId;
-        if (view.formattedId != formattedId)
-        {
-            view.formattedId = formattedId;
+            copyOptionalStampsTo(view, extras);
         }
         if (message == null)
         {
@@ -342,6 +383,30 @@ public final class Event extends EventStampFields
         }
         VarHandle.loadLoadFence(); // the field reads above before the re-check
         return (long)SEQUENCE.getOpaque(this) == position;
+    }
+
+    /** {@link #copyTo}, for an event with optional stamps or a view that held some: the flagged ones, by reference. */
+    private void copyOptionalStampsTo(final Event view, final int extras)
+    {
+        view.extras = extras;
+        if ((extras & RELAYED) != 0)
+        {
+            if (view.origin != origin)
+            {
+                view.origin = origin;
+            }
+            view.originSequence = originSequence;
+        }
+        final Object encoded = (extras & ENCODED) != 0 ? this.encoded : null;
+        if (view.encoded != encoded)
+        {
+            view.encoded = encoded;
+        }
+        final String formattedId = (extras & FORMATTED) != 0 ? this.formattedId : null;
+        if (view.formattedId != formattedId)
+        {
+            view.formattedId = formattedId;
+        }
     }
 
     /** {@link #copyTo}, for an event whose content is in its own fields: those fields. */
@@ -380,7 +445,7 @@ public final class Event extends EventStampFields
     /** @return a detached, immutable copy that may be kept and shared (allocates). */
     public Event copy()
     {
-        final Event e = new Event();
+        final Event e = new Event(localOrigin);
         e.id = id;
         e.timestampMs = timestampMs;
         e.source = source; // immutable: shared
@@ -390,11 +455,11 @@ public final class Event extends EventStampFields
         e.attributes = attributes;
         e.payload = source != null ? NO_BYTES : Arrays.copyOf(payload, payloadLength);
         e.payloadLength = source != null ? 0 : payloadLength;
+        e.extras = extras;
         e.origin = origin;
         e.originSequence = originSequence;
-        e.local = local;
-        e.encoded = encoded;
-        e.formattedId = formattedId;
+        e.encoded = encoded();
+        e.formattedId = formattedId();
         e.footprintBytes = footprintBytes;
         return e;
     }
@@ -411,14 +476,20 @@ public final class Event extends EventStampFields
      */
     public String idString()
     {
-        final String formatted = formattedId;
+        final String formatted = formattedId();
         return formatted != null ? formatted : EventIds.format(id);
     }
 
     /** @return {@code true} when an {@link EventIdFormatter} gave this event its {@link #idString()}. */
     public boolean hasFormattedId()
     {
-        return formattedId != null;
+        return (extras & FORMATTED) != 0;
+    }
+
+    /** @return the formatter's result, or {@code null}. */
+    private String formattedId()
+    {
+        return (extras & FORMATTED) != 0 ? formattedId : null;
     }
 
     /**
@@ -551,19 +622,19 @@ public final class Event extends EventStampFields
     /** @return the node id of the replica where the event was first published. */
     public String origin()
     {
-        return origin;
+        return (extras & RELAYED) != 0 ? origin : localOrigin;
     }
 
     /** @return the id the event had on its origin node; equal to {@link #id()} for local events. */
     public long originSequence()
     {
-        return originSequence;
+        return (extras & RELAYED) != 0 ? originSequence : id;
     }
 
     /** @return {@code true} when the event was published on this node, {@code false} when relayed from another. */
     public boolean isLocal()
     {
-        return local;
+        return (extras & RELAYED) == 0;
     }
 
     /**
@@ -572,7 +643,7 @@ public final class Event extends EventStampFields
      */
     public Object encoded()
     {
-        return encoded;
+        return (extras & ENCODED) != 0 ? encoded : null;
     }
 
     /** @return an estimate of the heap this event retains, for history accounting. */
@@ -583,7 +654,7 @@ public final class Event extends EventStampFields
         {
             return footprintBytes;
         }
-        final String formatted = formattedId;
+        final String formatted = formattedId();
         return formatted == null ? message.footprintBytes : message.footprintBytes + 40 + formatted.length();
     }
 
@@ -595,6 +666,7 @@ public final class Event extends EventStampFields
             footprintBytes += 40 + id.length(); // by reference: footprintBytes() adds it
         }
         formattedId = id;
+        extras |= FORMATTED;
     }
 
     /** Dispatcher thread, before the event is shared: replaces the routing attributes after enrichment. */
@@ -612,25 +684,32 @@ public final class Event extends EventStampFields
         final String audience = audience();
         return "Event{id=" + id + ", topic='" + topic() + '\'' + (type == null ? "" : ", type='" + type + '\'') +
             (audience == null ? "" : ", audience='" + audience + '\'') + ", attributes=" + attributes() +
-            ", payload=" + payloadLength() + "B, origin='" + origin + "'}";
+            ", payload=" + payloadLength() + "B, origin='" + origin() + "'}";
     }
 }
 
 /**
  * The fields of an {@link Event} that the publisher and the dispatcher write and every delivery reads, per event:
  * declared in a superclass so that the JVM lays them out first, together (a class's own fields follow its
- * superclass's), in about one cache line, instead of interleaved with the content fields by size. A delivery of an event
- * held by reference then reads these and nothing else of the slot. Measured: 256 subscribers drained on one thread
- * 82 / 62 / 95M against 57 / 45 / 37M deliveries/s, three alternated pairs (bench/results/NOTES-2026-12-06.md,
- * "Thirteenth session").
+ * superclass's), in 32 bytes after the object header, instead of interleaved with the content fields by size. A delivery
+ * of a local event held by reference then reads these and nothing else of the slot. Measured: 256 subscribers drained
+ * on one thread 82 / 62 / 95M against 57 / 45 / 37M deliveries/s, three alternated pairs; the optional stamps moved out
+ * behind {@code extras}, 108-117M against 124-127M with three threads on two cores (bench/results/NOTES-2026-12-06.md,
+ * "Thirteenth session", "Fourteenth session").
  */
 abstract class EventStampFields
 {
+    /**
+     * Which of the optional stamps this event has ({@link Event#RELAYED}, {@link Event#ENCODED},
+     * {@link Event#FORMATTED}); 0 for a local event with neither an encoded form nor a formatted id, whose copy then
+     * reads and writes nothing beyond this line. The optional stamps themselves are the event's own fields, read only
+     * when their bit is set.
+     */
+    int extras;
     /** Stored events: the ring sequence this slot was last dispatched as, or {@link Event#EMPTY}; see {@link Event}. */
     long sequence = Event.EMPTY;
     long id;
     long timestampMs;
-    long originSequence;
     /**
      * The event's content by reference: the immutable message its publisher handed over ({@link Event#setSource}),
      * whose topic, handle, type, audience, attributes, payload and footprint are this event's; {@code null} when the
@@ -638,8 +717,4 @@ abstract class EventStampFields
      * {@link Event#materialize}). A reader's view copies this one reference instead of those eight fields.
      */
     Message source;
-    String origin;
-    Object encoded;
-    String formattedId;
-    boolean local;
 }

@@ -237,6 +237,12 @@ final class History extends HistoryIndices
         return ring.get(sequence).isDispatchedAs(sequence) && sequence > gating.get();
     }
 
+    /** @return a new view for a reader of this history's events: it knows their local origin (the engine's node id). */
+    Event newView()
+    {
+        return new Event(ring.get(0).localOrigin);
+    }
+
     /** @return the sequence of the newest appended event, -1 before the first. */
     long head()
     {

@@ -15,7 +15,7 @@ final class OwnView extends EventReads
         Event v = view;
         if (v == null)
         {
-            v = new Event();
+            v = history.newView();
             view = v;
         }
         return history.copy(position, v) ? v : null;

@@ -74,7 +74,7 @@ final class ReadCache extends EventReads
         }
         if (view == null)
         {
-            view = new Event();
+            view = history.newView();
             views[index] = view;
         }
         positions[index] = NONE; // the copy below overwrites the view: it holds no validated event until it succeeds

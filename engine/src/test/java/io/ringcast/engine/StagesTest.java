@@ -100,6 +100,71 @@ class StagesTest
     }
 
     @Test
+    void shouldGiveOneViewEachEventsOwnOriginEncodingAndIdWhateverTheEventBeforeIt()
+    {
+        // the optional stamps (relayed origin, encoded form, formatted id) are copied only when an event or the view
+        // has some: one view, read inside the handler, goes from none to each and back
+        final EventEncoder encoder = e -> "enc".equals(e.type()) ? "frame-" + e.payloadAsString() : null;
+        final EventIdFormatter formatter = e -> "fmt".equals(e.type()) ? "x" + e.id() : null;
+        try (Engine engine = Engine.start(new EngineConfig().nodeId("a").encoder(encoder).idFormatter(formatter)))
+        {
+            final Subscription s = engine.subscribe(Filter.all());
+            final long plain = engine.publish(msg("t", "p1"));
+            final long relayed = engine.tryPublishFromReplica(
+                Message.builder("t").type("enc").payload("r1").build(), "b", 42, 1234);
+            final long encoded = engine.publish(Message.builder("t").type("enc").payload("e1").build());
+            final long formatted = engine.publish(Message.builder("t").type("fmt").payload("f1").build());
+            final long plainAgain = engine.publish(msg("t", "p2"));
+            final long relayedPlain = engine.tryPublishFromReplica(msg("t", "r2"), "c", 7, 99);
+            final long written = engine.writer().topic(engine.topic("t")).payload(new byte[] {'w'}).publish();
+            final List<String> seen = new ArrayList<>();
+            Await.until(() ->
+            {
+                s.drain(e -> seen.add(e.payloadAsString() + " local=" + e.isLocal() + " origin=" + e.origin() + ":" +
+                    e.originSequence() + " encoded=" + e.encoded() + " id=" + e.idString() + " formatted=" +
+                    e.hasFormattedId()), 16);
+                return seen.size() >= 7;
+            }, () -> "expected 7 events, got " + seen);
+            assertThat(seen).containsExactly(
+                "p1 local=true origin=a:" + plain + " encoded=null id=" + plain + " formatted=false",
+                "r1 local=false origin=b:42 encoded=frame-r1 id=" + relayed + " formatted=false",
+                "e1 local=true origin=a:" + encoded + " encoded=frame-e1 id=" + encoded + " formatted=false",
+                "f1 local=true origin=a:" + formatted + " encoded=null id=x" + formatted + " formatted=true",
+                "p2 local=true origin=a:" + plainAgain + " encoded=null id=" + plainAgain + " formatted=false",
+                "r2 local=false origin=c:7 encoded=null id=" + relayedPlain + " formatted=false",
+                "w local=true origin=a:" + written + " encoded=null id=" + written + " formatted=false");
+        }
+    }
+
+    @Test
+    void shouldNotShowASlotsPreviousOriginEncodingOrIdOnTheEventThatReusesIt()
+    {
+        final EventEncoder encoder = e -> "enc".equals(e.type()) ? "frame" : null;
+        final EventIdFormatter formatter = e -> "fmt".equals(e.type()) ? "x" + e.id() : null;
+        try (Engine engine = Engine.start(new EngineConfig().nodeId("a").ringSize(16).historyMaxEvents(16)
+            .encoder(encoder).idFormatter(formatter)))
+        {
+            final Subscription s = engine.subscribe(Filter.all());
+            final List<Event> got = new ArrayList<>();
+            for (int i = 0; i < 200; i++) // the storage holds 32: each slot is reused by events of every kind
+            {
+                final int kind = (i + i / 32) % 4;
+                final long id = kind == 1
+                    ? engine.tryPublishFromReplica(msg("t", "r"), "b", 1000 + i, 5)
+                    : engine.publish(Message.builder("t").type(kind == 2 ? "enc" : kind == 3 ? "fmt" : null).build());
+                drainUntil(s, got, i + 1);
+                final Event e = got.get(i);
+                assertThat(e.id()).isEqualTo(id);
+                assertThat(e.isLocal()).as("local, event %d", i).isEqualTo(kind != 1);
+                assertThat(e.origin()).as("origin, event %d", i).isEqualTo(kind == 1 ? "b" : "a");
+                assertThat(e.originSequence()).as("origin sequence, event %d", i).isEqualTo(kind == 1 ? 1000 + i : id);
+                assertThat(e.encoded()).as("encoded, event %d", i).isEqualTo(kind == 2 ? "frame" : null);
+                assertThat(e.idString()).as("id, event %d", i).isEqualTo(kind == 3 ? "x" + id : Long.toString(id));
+            }
+        }
+    }
+
+    @Test
     void shouldShowStagesLocalAndRelayedEventsAndSurviveAThrowingStage()
     {
         final List<Event> seen = new ArrayList<>();

@@ -40,7 +40,9 @@ final class Dispatching
     /** The dispatcher's part: stamps id {@code 100 + position}, sets the sequence word, appends to the history. */
     private static void stampAndAppend(final History history, final Event slot, final long position)
     {
-        slot.stamp(100 + position, 1, "n", 100 + position, true);
+        slot.setLocal();
+        slot.id = 100 + position;
+        slot.timestampMs = 1;
         slot.publishAs(position);
         history.append(position, slot);
     }

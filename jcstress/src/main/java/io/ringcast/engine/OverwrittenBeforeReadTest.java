@@ -84,6 +84,6 @@ public class OverwrittenBeforeReadTest
         history.endBatch();     // gating release: slot 0 may now be claimed for position 8
         final Event slot = ring.get(8);
         slot.setWritten(rewrite);
-        slot.stamp(108, 2, "n", 108, true);
+        slot.stamp(108, 2, "n", 108); // as a relayed event: every stamp rewritten
     }
 }

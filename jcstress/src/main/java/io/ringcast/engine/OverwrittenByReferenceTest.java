@@ -65,8 +65,8 @@ public class OverwrittenByReferenceTest
         history.endBatch();                          // gating release: slot 0 may now be claimed for position 8
         final Event slot = ring.get(8);
         slot.setSource(NEW);                         // a publisher by reference
-        slot.stamp(108, 2, "n", 108, true);
+        slot.stamp(108, 2, "n", 108); // as a relayed event: every stamp rewritten
         slot.setWritten(written);                    // and one that writes (as the next claim of a slot might)
-        slot.stamp(108, 2, "n", 108, true);
+        slot.stamp(108, 2, "n", 108); // as a relayed event: every stamp rewritten
     }
 }
