@@ -323,8 +323,11 @@ final class Subscriber extends SubscriberHotFields
     }
 
     /**
-     * Reads each queued position's event through {@code reads} and hands it over; positions whose event was evicted
-     * meanwhile are counted as drops ({@code DISCONNECT} closes). The head is released once per call.
+     * Reads each queued position's event through {@code reads} and hands it over, until {@code limit} are handed or
+     * the queue is empty; positions whose event was evicted meanwhile are counted as drops ({@code DISCONNECT}
+     * closes) and do not count toward {@code limit}, so a call that hands over fewer than {@code limit} has emptied the
+     * queue (a consumer that fell behind skips every stale position in one call instead of returning 0 and idling
+     * while more go stale). At most the queue's array is read per call: the head is released once per call.
      */
     private int drainQueue(final EventHandler handler, final int limit, final EventReads reads)
     {
@@ -353,7 +356,7 @@ final class Subscriber extends SubscriberHotFields
                 {
                     break;
                 }
-                if (taken == limit || (position = queue.peek(taken)) == PositionQueue.NONE)
+                if (handed == limit || (position = queue.peek(taken)) == PositionQueue.NONE)
                 {
                     break;
                 }

@@ -43,7 +43,9 @@ public final class Subscription implements AutoCloseable
     }
 
     /**
-     * Hands up to {@code limit} events to {@code handler}, on the calling thread.
+     * Hands up to {@code limit} events to {@code handler}, on the calling thread. Queued events that left the history
+     * before this call read them are skipped and counted in {@link #dropped()} (a {@code DISCONNECT} subscription
+     * closes instead); they do not count toward {@code limit}.
      *
      * @return the number handed over. Fewer than {@code limit} means the subscription is drained and re-armed: its
      *         listener's {@link SubscriptionListener#onAvailable()} will be called when more arrive. Exactly

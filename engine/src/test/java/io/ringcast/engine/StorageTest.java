@@ -52,6 +52,30 @@ class StorageTest
     }
 
     @Test
+    void shouldSkipEveryStalePositionInOneDrainSoThatFewerThanTheLimitMeansEmpty()
+    {
+        // storage = 32 slots, 16 retained behind the dispatcher: of 100 queued positions, the first 84 were evicted
+        try (Engine engine = Engine.start(new EngineConfig().ringSize(16).historyMaxEvents(0)))
+        {
+            final Subscription slow = engine.subscribe(Filter.all(), SubscribeOptions.defaults().queueCapacity(1024));
+            for (int i = 0; i < 100; i++)
+            {
+                engine.publish(msg("t", Integer.toString(i)));
+            }
+            Await.until(() -> slow.matched() == 100, () -> "not dispatched: " + slow);
+
+            final List<String> got = new ArrayList<>();
+            assertThat(slow.drain(e -> got.add(e.payloadAsString()), 10)).isEqualTo(10); // not 0: the stale are skipped
+            assertThat(got).hasSize(10).startsWith("84").endsWith("93");
+            assertThat(slow.dropped()).isEqualTo(84);
+            assertThat(slow.drain(e -> got.add(e.payloadAsString()), 100)).isEqualTo(6);
+            assertThat(got).hasSize(16).endsWith("99");
+            assertThat(slow.drain(e -> got.add(e.payloadAsString()), 100)).isZero();
+            assertThat(slow.delivered() + slow.dropped()).isEqualTo(100);
+        }
+    }
+
+    @Test
     void shouldCloseADisconnectSubscriptionWhoseQueuedEventWasEvicted()
     {
         try (Engine engine = Engine.start(new EngineConfig().ringSize(16).historyMaxEvents(0)))
