@@ -74,6 +74,41 @@ class DispatchRunTest
         }
     }
 
+    @Test
+    void shouldAbandonASubscriberWhoseRefusalsComeInRuns() throws InterruptedException
+    {
+        // refusals are counted a run at a time (up to 64 at once): the abandonment check must still run when the count
+        // passes the 1st, 65th, 129th... refusal, not only when it lands on one of them
+        try (Engine engine = Engine.start(new EngineConfig().dispatchDriver(() -> { }).abandonTimeoutMs(50)))
+        {
+            final Subscription stalled = engine.subscribeAsync(Filter.topic("t"),
+                SubscribeOptions.defaults().queueCapacity(4).policy(SlowConsumerPolicy.DROP_NEWEST));
+            final Subscription draining = engine.subscribeAsync(Filter.topic("t"), SubscribeOptions.defaults());
+            final Subscription other = engine.subscribeAsync(Filter.topic("t"), SubscribeOptions.defaults());
+            dispatchAll(engine);
+            final Topic t = engine.topic("t");
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            int batches = 0;
+            while (!stalled.isClosed() && System.nanoTime() < deadline)
+            {
+                for (int i = 0; i < 50; i++) // one run of 50 per batch: 4 + 46 refused, then 50 refused per batch
+                {
+                    engine.tryPublish(Message.of(t, new byte[] {(byte)i}));
+                }
+                dispatchAll(engine);
+                drain(draining);
+                drain(other);
+                batches++;
+                Thread.sleep(20);
+            }
+            assertThat(stalled.isClosed()).as("abandoned after %d batches", batches).isTrue();
+            assertThat(stalled.closeReason()).isEqualTo(CloseReason.ABANDONED);
+            assertThat(stalled.dropped()).isGreaterThan(64); // passed the 65th refusal inside a run at least once
+            assertThat(draining.isClosed()).isFalse();
+            assertThat(draining.delivered()).isEqualTo(50L * batches);
+        }
+    }
+
     private static void dispatchAll(final Engine engine)
     {
         while (engine.dispatch())
