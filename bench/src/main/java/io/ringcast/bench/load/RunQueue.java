@@ -3,6 +3,7 @@ package io.ringcast.bench.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +46,43 @@ final class RunQueue
             return -1;
         }
         return any ? total : -1;
+    }
+
+    /**
+     * Adds each thread's run-queue wait so far into {@code byName}, keyed by the thread's name ({@code comm}, digits
+     * folded to {@code #} so that a pool's threads add up: {@code GC Thread#0} and {@code GC Thread#1} are one key).
+     *
+     * @param pid a process id.
+     */
+    static void addWaitNsByThreadName(final String pid, final Map<String, Long> byName)
+    {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", pid, "task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                final long wait = taskWaitNs(task.resolve("schedstat"));
+                if (wait >= 0)
+                {
+                    byName.merge(threadName(task), wait, Long::sum);
+                }
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            // the process ended, or no /proc: nothing added
+        }
+    }
+
+    private static String threadName(final Path task)
+    {
+        try
+        {
+            return Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return "?";
+        }
     }
 
     private static long taskWaitNs(final Path schedstat)

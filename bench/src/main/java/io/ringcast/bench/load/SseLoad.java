@@ -13,8 +13,10 @@ import org.HdrHistogram.Histogram;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -200,6 +202,7 @@ public final class SseLoad implements StreamReader.Events
         Thread.sleep(options.warmupS() * 1000L - serverLeadMs);
         final long serverCpuStart = serverCpuNs();
         final long serverWaitStart = serverRunQueueWaitNs();
+        final Map<String, Long> serverWaitByThreadStart = serverRunQueueWaitByThreadName();
         final long toolWaitStart = RunQueue.waitNs("self");
         final long serverWallStart = System.nanoTime();
         Thread.sleep(serverLeadMs);
@@ -219,6 +222,7 @@ public final class SseLoad implements StreamReader.Events
         final long cpu = processCpuNs() - cpuStart;
         final long serverCpu = serverCpuNs() - serverCpuStart;
         final long serverWait = serverRunQueueWaitNs() - serverWaitStart;
+        final Map<String, Long> serverWaitByThread = serverRunQueueWaitByThreadName();
         final long toolWait = RunQueue.waitNs("self") - toolWaitStart;
         final long serverWall = System.nanoTime() - serverWallStart;
         final long[] gcEnd = gcCountAndMillis();
@@ -249,6 +253,11 @@ public final class SseLoad implements StreamReader.Events
             System.out.printf(Locale.ROOT, "waiting for a CPU (run queue, all threads) over the same span: load tool " +
                 "%.0f ms/s, server %.0f ms/s%n", toolWait / 1e6 / (serverWall / 1e9),
                 options.serverPid() > 0 ? serverWait / 1e6 / (serverWall / 1e9) : Double.NaN);
+            if (options.serverPid() > 0)
+            {
+                System.out.println("server threads waiting most for a CPU, ms/s: " +
+                    topWaits(serverWaitByThreadStart, serverWaitByThread, serverWall, 5));
+            }
         }
         Thread.sleep(options.drainMs());
     }
@@ -280,6 +289,35 @@ public final class SseLoad implements StreamReader.Events
             }
         }
         return ticks * 10_000_000L;
+    }
+
+    /** @return run-queue wait so far of {@code --server-pid}'s and its children's threads, by thread name. */
+    private Map<String, Long> serverRunQueueWaitByThreadName()
+    {
+        final Map<String, Long> byName = new HashMap<>();
+        if (options.serverPid() > 0)
+        {
+            for (final String process : ProcessTree.of(options.serverPid()))
+            {
+                RunQueue.addWaitNsByThreadName(process, byName);
+            }
+        }
+        return byName;
+    }
+
+    /** @return the {@code n} thread names whose wait grew most between the snapshots, as "name 12.3, ...". */
+    private static String topWaits(final Map<String, Long> before, final Map<String, Long> after, final long wallNs,
+        final int n)
+    {
+        final StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+            .filter(e -> e.getValue() > 0)
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(n)
+            .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                .append(String.format(Locale.ROOT, "%.1f", e.getValue() / 1e6 / (wallNs / 1e9))));
+        return out.length() == 0 ? "none" : out.toString();
     }
 
     /** @return run-queue wait of {@code --server-pid} and its child processes' threads ({@link RunQueue}), or 0. */
