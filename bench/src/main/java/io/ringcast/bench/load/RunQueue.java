@@ -56,14 +56,29 @@ final class RunQueue
      */
     static void addWaitNsByThreadName(final String pid, final Map<String, Long> byName)
     {
+        addByThreadName(pid, WAIT_NS, byName);
+    }
+
+    /** The fields of {@code schedstat}: time on a CPU (ns), time waiting on a run queue (ns), timeslices run. */
+    static final int CPU_NS = 0;
+    static final int WAIT_NS = 1;
+    static final int TIMESLICES = 2;
+
+    /**
+     * As {@link #addWaitNsByThreadName}, for any of the three {@code schedstat} fields.
+     *
+     * @param field {@link #CPU_NS}, {@link #WAIT_NS} or {@link #TIMESLICES}.
+     */
+    static void addByThreadName(final String pid, final int field, final Map<String, Long> byName)
+    {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", pid, "task")))
         {
             for (final Path task : (Iterable<Path>)tasks::iterator)
             {
-                final long wait = taskWaitNs(task.resolve("schedstat"));
-                if (wait >= 0)
+                final long value = taskField(task.resolve("schedstat"), field);
+                if (value >= 0)
                 {
-                    byName.merge(threadName(task), wait, Long::sum);
+                    byName.merge(threadName(task), value, Long::sum);
                 }
             }
         }
@@ -87,10 +102,15 @@ final class RunQueue
 
     private static long taskWaitNs(final Path schedstat)
     {
+        return taskField(schedstat, WAIT_NS);
+    }
+
+    private static long taskField(final Path schedstat, final int field)
+    {
         try
         {
             final String[] fields = Files.readString(schedstat).trim().split(" ");
-            return Long.parseLong(fields[1]);
+            return Long.parseLong(fields[field]);
         }
         catch (final IOException | RuntimeException e)
         {

@@ -203,6 +203,8 @@ public final class SseLoad implements StreamReader.Events
         final long serverCpuStart = serverCpuNs();
         final long serverWaitStart = serverRunQueueWaitNs();
         final Map<String, Long> serverWaitByThreadStart = serverRunQueueWaitByThreadName();
+        final Map<String, Long> serverCpuByThreadStart = serverByThreadName(RunQueue.CPU_NS);
+        final Map<String, Long> serverSlicesByThreadStart = serverByThreadName(RunQueue.TIMESLICES);
         final long toolWaitStart = RunQueue.waitNs("self");
         final long serverWallStart = System.nanoTime();
         Thread.sleep(serverLeadMs);
@@ -223,6 +225,8 @@ public final class SseLoad implements StreamReader.Events
         final long serverCpu = serverCpuNs() - serverCpuStart;
         final long serverWait = serverRunQueueWaitNs() - serverWaitStart;
         final Map<String, Long> serverWaitByThread = serverRunQueueWaitByThreadName();
+        final Map<String, Long> serverCpuByThread = serverByThreadName(RunQueue.CPU_NS);
+        final Map<String, Long> serverSlicesByThread = serverByThreadName(RunQueue.TIMESLICES);
         final long toolWait = RunQueue.waitNs("self") - toolWaitStart;
         final long serverWall = System.nanoTime() - serverWallStart;
         final long[] gcEnd = gcCountAndMillis();
@@ -257,6 +261,10 @@ public final class SseLoad implements StreamReader.Events
             {
                 System.out.println("server threads waiting most for a CPU, ms/s: " +
                     topWaits(serverWaitByThreadStart, serverWaitByThread, serverWall, 5));
+                System.out.println("server threads using most CPU, ms/s: " +
+                    topWaits(serverCpuByThreadStart, serverCpuByThread, serverWall, 5));
+                System.out.println("server threads scheduled in most often, timeslices/s: " +
+                    topWaits(serverSlicesByThreadStart, serverSlicesByThread, serverWall / 1_000_000, 5));
             }
         }
         Thread.sleep(options.drainMs());
@@ -294,12 +302,18 @@ public final class SseLoad implements StreamReader.Events
     /** @return run-queue wait so far of {@code --server-pid}'s and its children's threads, by thread name. */
     private Map<String, Long> serverRunQueueWaitByThreadName()
     {
+        return serverByThreadName(RunQueue.WAIT_NS);
+    }
+
+    /** @return a {@code schedstat} field ({@link RunQueue#CPU_NS}...) so far of the server's threads, by name. */
+    private Map<String, Long> serverByThreadName(final int field)
+    {
         final Map<String, Long> byName = new HashMap<>();
         if (options.serverPid() > 0)
         {
             for (final String process : ProcessTree.of(options.serverPid()))
             {
-                RunQueue.addWaitNsByThreadName(process, byName);
+                RunQueue.addByThreadName(process, field, byName);
             }
         }
         return byName;
