@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3)
 public class BroadcastBenchmark extends RigBenchmark
 {
-    @Param({"ringcast", "ringcast-no-history", "ringcast-journal", "submission-publisher", "sharing-bus", "reactor", "disruptor-minimal"})
+    @Param({"ringcast", "ringcast-no-history", "ringcast-journal", "submission-publisher", "sharing-bus", "reactor",
+        "disruptor-minimal-blocking", "disruptor-minimal"})
     public String peer;
 
     @Param({"16", "1", "256"})

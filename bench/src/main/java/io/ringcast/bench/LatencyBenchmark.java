@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 public class LatencyBenchmark extends RigBenchmark
 {
     @Param({"ringcast", "ringcast-yielding", "ringcast-no-history", "submission-publisher", "sharing-bus", "reactor",
-        "disruptor-minimal"})
+        "disruptor-minimal-blocking", "disruptor-minimal"})
     public String peer;
 
     @Param({"16"})

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3)
 public class RoutingBenchmark extends RigBenchmark
 {
-    @Param({"ringcast", "ringcast-names", "ringcast-journal", "submission-publisher", "sharing-bus", "reactor", "disruptor-minimal"})
+    @Param({"ringcast", "ringcast-names", "ringcast-journal", "submission-publisher", "sharing-bus", "reactor",
+        "disruptor-minimal-blocking", "disruptor-minimal"})
     public String peer;
 
     @Param({"10000"})

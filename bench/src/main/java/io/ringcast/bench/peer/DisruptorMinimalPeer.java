@@ -21,12 +21,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The smallest correct build of Ringcast's shape, and nothing else: a multi-producer Disruptor ring of the engine's
  * default size, one {@link EventHandler} that looks the event's topic up in a {@code topic -> subscribers} hash index
  * and try-offers into each subscriber's Agrona {@link OneToOneConcurrentArrayQueue}, counting drops. No history, no
- * enrichment, no commands, no wake-ups, no ids. The dispatcher waits with the benchmark's {@link Idle} policy.
+ * enrichment, no commands, no wake-ups, no ids. The dispatcher waits with the benchmark's {@link Idle} policy
+ * ({@code disruptor-minimal}), or with one of Disruptor's own wait strategies: {@code BlockingWaitStrategy}
+ * ({@code disruptor-minimal-blocking}, the counterpart of Ringcast's default {@code BLOCKING}: the dispatcher sleeps
+ * until a publisher signals) or {@code YieldingWaitStrategy} ({@code disruptor-minimal-yielding}, of
+ * {@code YIELDING}). The engine issue compares Ringcast with this design "with the same wait strategy".
  *
  * <p>Thread-safety: as {@link Peer}.
  */
@@ -46,12 +51,33 @@ public final class DisruptorMinimalPeer implements Peer
         }
     }
 
+    private final String name;
+    private final Supplier<WaitStrategy> waitStrategy;
+    private final String waitDescription;
     private RingBuffer<Slot> ring;
     private BatchEventProcessor<Slot> processor;
     private Thread thread;
     private Sub[] subs;
     private BenchEvent[][] tokens;
     private Consumer<BenchEvent> handoff;
+
+    /** The dispatcher waits with the benchmark's common {@link Idle} policy. */
+    public DisruptorMinimalPeer()
+    {
+        this("disruptor-minimal", IdleWaitStrategy::new, Idle.describe());
+    }
+
+    /**
+     * @param name            the peer's name in reports.
+     * @param waitStrategy    creates the ring's wait strategy (the dispatcher's waiting, and what a publish signals).
+     * @param waitDescription how the dispatcher waits, for reports.
+     */
+    public DisruptorMinimalPeer(final String name, final Supplier<WaitStrategy> waitStrategy, final String waitDescription)
+    {
+        this.name = name;
+        this.waitStrategy = waitStrategy;
+        this.waitDescription = waitDescription;
+    }
 
     @Override
     public void start(final Workload workload, final Sink sink)
@@ -68,10 +94,10 @@ public final class DisruptorMinimalPeer implements Peer
         byTopic.forEach((topic, list) -> index.put(topic, list.toArray(new Sub[0])));
         handoff = e -> sink.accept(e.stamp);
 
-        ring = RingBuffer.create(ProducerType.MULTI, Slot::new, EngineConfig.DEFAULT_RING_SIZE, new IdleWaitStrategy());
+        ring = RingBuffer.create(ProducerType.MULTI, Slot::new, EngineConfig.DEFAULT_RING_SIZE, waitStrategy.get());
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new Dispatch(index));
         ring.addGatingSequences(processor.getSequence());
-        thread = new Thread(processor, "disruptor-minimal-dispatcher");
+        thread = new Thread(processor, name + "-dispatcher");
         thread.setDaemon(true);
         thread.start();
     }
@@ -118,8 +144,8 @@ public final class DisruptorMinimalPeer implements Peer
     @Override
     public String describe()
     {
-        return "disruptor-minimal: MULTI ring of " + EngineConfig.DEFAULT_RING_SIZE + ", HashMap topic index, " +
-            "OneToOneConcurrentArrayQueue per subscriber, dispatcher idle: " + Idle.describe();
+        return name + ": MULTI ring of " + EngineConfig.DEFAULT_RING_SIZE + ", HashMap topic index, " +
+            "OneToOneConcurrentArrayQueue per subscriber, dispatcher idle: " + waitDescription;
     }
 
     @Override

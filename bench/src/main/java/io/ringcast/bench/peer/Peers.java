@@ -25,6 +25,10 @@ public final class Peers
     public static final String SHARING_BUS = "sharing-bus";
     public static final String REACTOR = "reactor";
     public static final String DISRUPTOR_MINIMAL = "disruptor-minimal";
+    /** The minimal design with Disruptor's {@code BlockingWaitStrategy}: the counterpart of Ringcast's default. */
+    public static final String DISRUPTOR_MINIMAL_BLOCKING = "disruptor-minimal-blocking";
+    /** The minimal design with Disruptor's {@code YieldingWaitStrategy}: the counterpart of {@code ringcast-yielding}. */
+    public static final String DISRUPTOR_MINIMAL_YIELDING = "disruptor-minimal-yielding";
 
     private Peers()
     {
@@ -60,11 +64,17 @@ public final class Peers
             case SHARING_BUS -> new SharingBusPeer();
             case REACTOR -> new ReactorPeer();
             case DISRUPTOR_MINIMAL -> new DisruptorMinimalPeer();
+            case DISRUPTOR_MINIMAL_BLOCKING -> new DisruptorMinimalPeer(DISRUPTOR_MINIMAL_BLOCKING,
+                com.lmax.disruptor.BlockingWaitStrategy::new,
+                "Disruptor's BlockingWaitStrategy (a lock and a condition; every publish signals it)");
+            case DISRUPTOR_MINIMAL_YIELDING -> new DisruptorMinimalPeer(DISRUPTOR_MINIMAL_YIELDING,
+                com.lmax.disruptor.YieldingWaitStrategy::new,
+                "Disruptor's YieldingWaitStrategy (spin 100 times, then Thread.yield() until an event arrives)");
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
                 RINGCAST, RINGCAST_NAMES, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, RINGCAST_FOLLOWER,
                 RINGCAST_CHRONICLE,
                 RINGCAST_HISTORY_PREFIX + "<events>", SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
-                DISRUPTOR_MINIMAL));
+                DISRUPTOR_MINIMAL, DISRUPTOR_MINIMAL_BLOCKING, DISRUPTOR_MINIMAL_YIELDING));
         };
     }
 }

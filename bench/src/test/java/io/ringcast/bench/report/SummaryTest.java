@@ -55,9 +55,32 @@ class SummaryTest
             "(67.00 µs) -> MISSED"), out);
     }
 
+    @Test
+    void shouldJudgeTheSaturatedGoalAgainstTheMinimalDesignWithTheSameWaitStrategy() throws IOException
+    {
+        final String out = summarise(List.of(
+            broadcastRow("ringcast", 16, 50e6, 20.0),
+            broadcastRow("disruptor-minimal-blocking", 16, 40e6, 25.0),
+            broadcastRow("disruptor-minimal", 16, 170e6, 51.0),
+            broadcastRow("ringcast", 256, 120e6, 12.0),
+            broadcastRow("disruptor-minimal-blocking", 256, 200e6, 95.0)));
+
+        assertTrue(out.contains("- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait " +
+            "strategy): 1.25x -> MET"), out);
+        assertTrue(out.contains("- broadcast 16, saturated delivered share: never lower than " +
+            "disruptor-minimal-blocking's: 20.000% against 25.000% -> MISSED"), out);
+        assertTrue(out.contains("- (information) broadcast 16, saturated, against disruptor-minimal (the harness's " +
+            "back-off wait): 0.29x, delivered share 20.000% against 51.000%"), out);
+        assertTrue(out.contains("- broadcast 256, saturated: >= 80% of disruptor-minimal-blocking (the same wait " +
+            "strategy): 0.60x -> MISSED"), out);
+        assertFalse(out.contains("(information) broadcast 256"), out);
+        assertTrue(out.contains("- broadcast 1, saturated: >= 80% of disruptor-minimal-blocking (the same wait " +
+            "strategy): not measured in this run"), out);
+    }
+
     private String summarise(final List<String> rows) throws IOException
     {
-        final Path file = dir.resolve("latency.json");
+        final Path file = dir.resolve("results.json");
         Files.writeString(file, "[" + String.join(",", rows) + "]", StandardCharsets.UTF_8);
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final Summary summary = new Summary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -79,6 +102,16 @@ class SummaryTest
             "},\"primaryMetric\":{\"score\":1.0,\"rawData\":[[1.0]]},\"secondaryMetrics\":{" +
             metric("p50Us", p50) + "," + metric("p99Us", p99) + "," + metric("p999Us", p999) + "," +
             metric("maxUs", p999 * 2) + "," + metric("lossPct", 0) + "}}";
+    }
+
+    private static String broadcastRow(
+        final String peer, final int subscribers, final double saturatedDeliveriesPerSec, final double deliveredPct)
+    {
+        return "{\"benchmark\":\"io.ringcast.bench.BroadcastBenchmark.broadcast\",\"params\":{\"peer\":\"" + peer +
+            "\",\"subscribers\":\"" + subscribers + "\",\"stepMs\":\"400\"},\"primaryMetric\":{\"score\":1.0," +
+            "\"rawData\":[[1.0]]},\"secondaryMetrics\":{" + metric("saturatedDeliveriesPerSec", saturatedDeliveriesPerSec) +
+            "," + metric("saturatedDeliveredPct", deliveredPct) + "," + metric("losslessEventsPerSec", 1e6) + "," +
+            metric("losslessDeliveriesPerSec", 1e6 * subscribers) + "}}";
     }
 
     private static String metric(final String name, final double value)
