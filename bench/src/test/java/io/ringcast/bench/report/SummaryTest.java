@@ -30,16 +30,15 @@ class SummaryTest
             latencyRow("ringcast", "yield", 15, 300, 1900),
             latencyRow("reactor", "yield", 2, 900, 2000)));
 
-        assertTrue(out.contains("µs from intended send time, parking publisher"), out);
-        assertTrue(out.contains("µs from intended send time, yielding publisher"), out);
-        assertTrue(out.contains("- latency p99 the lowest of all peers, parking publisher: ringcast 400 µs, lowest " +
-            "ringcast (400 µs) -> MET"), out);
-        assertTrue(out.contains("- latency p99.9 the lowest of all peers, parking publisher: ringcast 2500 µs, lowest " +
-            "reactor (2400 µs) -> MISSED"), out);
-        assertTrue(out.contains("- latency p99 the lowest of all peers, yielding publisher: ringcast 300 µs, lowest " +
-            "ringcast (300 µs) -> MET"), out);
-        assertTrue(out.contains("- latency p99.9 the lowest of all peers, yielding publisher: ringcast 1900 µs, lowest " +
-            "ringcast (1900 µs) -> MET"), out);
+        assertContainsAll(out,
+            "µs from intended send time, parking publisher",
+            "µs from intended send time, yielding publisher",
+            "- latency p99 the lowest of all peers, parking publisher: ringcast 400 µs, lowest ringcast (400 µs) -> MET",
+            "- latency p99.9 the lowest of all peers, parking publisher: ringcast 2500 µs, lowest reactor (2400 µs) " +
+                "-> MISSED",
+            "- latency p99 the lowest of all peers, yielding publisher: ringcast 300 µs, lowest ringcast (300 µs) -> MET",
+            "- latency p99.9 the lowest of all peers, yielding publisher: ringcast 1900 µs, lowest ringcast (1900 µs) " +
+                "-> MET");
         assertEquals(2, out.split("### Latency", -1).length - 1, out);
     }
 
@@ -65,17 +64,24 @@ class SummaryTest
             broadcastRow("ringcast", 256, 120e6, 12.0),
             broadcastRow("disruptor-minimal-blocking", 256, 200e6, 95.0)));
 
-        assertTrue(out.contains("- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait " +
-            "strategy): 1.25x -> MET"), out);
-        assertTrue(out.contains("- broadcast 16, saturated delivered share: never lower than " +
-            "disruptor-minimal-blocking's: 20.000% against 25.000% -> MISSED"), out);
-        assertTrue(out.contains("- (information) broadcast 16, saturated, against disruptor-minimal (the harness's " +
-            "back-off wait): 0.29x, delivered share 20.000% against 51.000%"), out);
-        assertTrue(out.contains("- broadcast 256, saturated: >= 80% of disruptor-minimal-blocking (the same wait " +
-            "strategy): 0.60x -> MISSED"), out);
+        assertContainsAll(out,
+            "- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 1.25x -> MET",
+            "- broadcast 16, saturated delivered share: never lower than disruptor-minimal-blocking's: 20.000% " +
+                "against 25.000% -> MISSED",
+            "- (information) broadcast 16, saturated, against disruptor-minimal (the harness's back-off wait): 0.29x, " +
+                "delivered share 20.000% against 51.000%",
+            "- broadcast 256, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 0.60x -> MISSED",
+            "- broadcast 1, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): not measured in " +
+                "this run");
         assertFalse(out.contains("(information) broadcast 256"), out);
-        assertTrue(out.contains("- broadcast 1, saturated: >= 80% of disruptor-minimal-blocking (the same wait " +
-            "strategy): not measured in this run"), out);
+    }
+
+    private static void assertContainsAll(final String out, final String... lines)
+    {
+        for (final String line : lines)
+        {
+            assertTrue(out.contains(line), () -> "missing: " + line + "\n" + out);
+        }
     }
 
     private String summarise(final List<String> rows) throws IOException
