@@ -10,12 +10,18 @@ import java.util.stream.Stream;
  * How long a process's threads waited for a CPU: the second field of {@code /proc/<pid>/task/<tid>/schedstat}, the
  * time each thread spent runnable on a run queue but not running (Linux, {@code CONFIG_SCHED_INFO}), summed over the
  * threads alive at the time of the call. Load tool and server share the machine's cores; this is how much each was
- * held back by the other (and by everything else) between two calls.
+ * held back by the other (and by everything else) between two calls. Per thread name, also the other two fields:
+ * time on a CPU and timeslices run ({@link #addByThreadName}).
  *
  * <p>Threads: stateless; any thread.
  */
 final class RunQueue
 {
+    /** The fields of {@code schedstat}: time on a CPU (ns), time waiting on a run queue (ns), timeslices run. */
+    static final int CPU_NS = 0;
+    static final int WAIT_NS = 1;
+    static final int TIMESLICES = 2;
+
     private RunQueue()
     {
     }
@@ -58,11 +64,6 @@ final class RunQueue
     {
         addByThreadName(pid, WAIT_NS, byName);
     }
-
-    /** The fields of {@code schedstat}: time on a CPU (ns), time waiting on a run queue (ns), timeslices run. */
-    static final int CPU_NS = 0;
-    static final int WAIT_NS = 1;
-    static final int TIMESLICES = 2;
 
     /**
      * As {@link #addWaitNsByThreadName}, for any of the three {@code schedstat} fields.

@@ -260,11 +260,11 @@ public final class SseLoad implements StreamReader.Events
             if (options.serverPid() > 0)
             {
                 System.out.println("server threads waiting most for a CPU, ms/s: " +
-                    topWaits(serverWaitByThreadStart, serverWaitByThread, serverWall, 5));
+                    topPerSecond(serverWaitByThreadStart, serverWaitByThread, serverWall, 1e6, 5));
                 System.out.println("server threads using most CPU, ms/s: " +
-                    topWaits(serverCpuByThreadStart, serverCpuByThread, serverWall, 5));
+                    topPerSecond(serverCpuByThreadStart, serverCpuByThread, serverWall, 1e6, 5));
                 System.out.println("server threads scheduled in most often, timeslices/s: " +
-                    topWaits(serverSlicesByThreadStart, serverSlicesByThread, serverWall / 1_000_000, 5));
+                    topPerSecond(serverSlicesByThreadStart, serverSlicesByThread, serverWall, 1, 5));
             }
         }
         Thread.sleep(options.drainMs());
@@ -319,9 +319,13 @@ public final class SseLoad implements StreamReader.Events
         return byName;
     }
 
-    /** @return the {@code n} thread names whose wait grew most between the snapshots, as "name 12.3, ...". */
-    private static String topWaits(final Map<String, Long> before, final Map<String, Long> after, final long wallNs,
-        final int n)
+    /**
+     * @param unit what one reported unit is in the maps' values (1e6: nanoseconds reported as ms; 1: counts as such).
+     * @return the {@code n} thread names whose value grew most between the snapshots, per second of {@code wallNs},
+     *         as "name 12.3, ...".
+     */
+    private static String topPerSecond(final Map<String, Long> before, final Map<String, Long> after, final long wallNs,
+        final double unit, final int n)
     {
         final StringBuilder out = new StringBuilder();
         after.entrySet().stream()
@@ -330,7 +334,7 @@ public final class SseLoad implements StreamReader.Events
             .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
             .limit(n)
             .forEach(e -> out.append(out.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
-                .append(String.format(Locale.ROOT, "%.1f", e.getValue() / 1e6 / (wallNs / 1e9))));
+                .append(String.format(Locale.ROOT, "%.1f", e.getValue() / unit / (wallNs / 1e9))));
         return out.length() == 0 ? "none" : out.toString();
     }
 
