@@ -64,7 +64,7 @@ public final class DisruptorMinimalPeer implements Peer
     /** The dispatcher waits with the benchmark's common {@link Idle} policy. */
     public DisruptorMinimalPeer()
     {
-        this("disruptor-minimal", IdleWaitStrategy::new, Idle.describe());
+        this(Peers.DISRUPTOR_MINIMAL, IdleWaitStrategy::new, Idle.describe());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.ringcast.bench.report;
 
+import io.ringcast.bench.peer.Peers;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +28,9 @@ public final class Summary
         "ringcast", "ringcast-single", "ringcast-yielding", "disruptor-minimal-blocking", "disruptor-minimal",
         "disruptor-minimal-yielding", "submission-publisher", "sharing-bus", "reactor");
     /** The minimal design with the wait strategy of Ringcast's default ({@code BLOCKING}): the engine issue's reference. */
-    static final String SAME_WAIT_MINIMAL = "disruptor-minimal-blocking";
+    static final String SAME_WAIT_MINIMAL = Peers.DISRUPTOR_MINIMAL_BLOCKING;
     /** The minimal design with the harness's common back-off wait: reported beside the goal. */
-    static final String BACKOFF_MINIMAL = "disruptor-minimal";
+    static final String BACKOFF_MINIMAL = Peers.DISRUPTOR_MINIMAL;
 
     private final List<Row> rows = new ArrayList<>();
     private final PrintStream out;
