@@ -213,6 +213,10 @@ class BrowserTest
                     final String answer = oneShot(limited, "POST /publish HTTP/1.1\r\nHost: x\r\n" +
                         "Connection: close\r\nContent-Type: application/json\r\nContent-Length: " + body.length() +
                         "\r\n\r\n" + body);
+                    if (answer.startsWith("HTTP/1.1 503") && answer.contains("too_many_connections"))
+                    {
+                        return false; // a closed filler's connection is not released yet: the table is still full
+                    }
                     assertTrue(answer.startsWith("HTTP/1.1 202"), answer);
                     final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
                     while (System.nanoTime() - deadline < 0 && (Long)js("return window.limited.messages.length;") < 1)
