@@ -3,29 +3,36 @@
 # (-rf json) per workload into an output directory and printing a Markdown summary (each peer's figures and
 # Ringcast's ratio to it, then the goals).
 #
-#   bench/run.sh            # quick profile, fits a 2-core machine in about 10 minutes
+#   bench/run.sh            # quick profile, about 20 minutes on a 2-core machine
 #   bench/run.sh --full     # longer steps, more iterations and two forks: for real hardware (about 1 hour)
 #   bench/run.sh --only broadcast,latency   # a subset: broadcast routing latency producers publish-drain sse
+#   bench/run.sh --rounds 3 # broadcast, routing and latency (the goals' workloads) 3 times over, each round running
+#                           # every peer once: a host whose speed swings between minutes then spreads each peer's
+#                           # searches over the run's phases; the summary pools the rounds (medians of all searches)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run.sh   # another JVM
 #
-# Output: bench/results/<UTC timestamp>/{machine.txt,<workload>.json,<workload>.log,summary.md}
+# Output: bench/results/<UTC timestamp>/{machine.txt,<workload>.json,<workload>.log,summary.md}; rounds after the
+# first write <workload>-r<N>.json and .log
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 profile=quick
 only=""
 out=""
+rounds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) profile=quick ;;
     --full) profile=full ;;
     --only) only="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --rounds) rounds="$2"; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
+case "$rounds" in [1-9]) ;; *) echo "--rounds must be 1 to 9, got '$rounds'" >&2; exit 2 ;; esac
 JAVA="${JAVA:-java}"
 out="${out:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
@@ -69,16 +76,20 @@ jmh() {
   echo "   $(grep -cE '^# Run complete' "$out/$name.log" || true) run(s) complete, $(grep -c '<failure>' "$out/$name.log" || true) failure(s); log: $out/$name.log"
 }
 
-if wanted broadcast; then
-  jmh broadcast-16 'io.ringcast.bench.BroadcastBenchmark' -p subscribers=16 -p stepMs=$STEP $HEAD -prof gc
-  jmh broadcast-1-256 'io.ringcast.bench.BroadcastBenchmark' -p subscribers=1,256 -p stepMs=$STEP $TPUT -prof gc
-fi
-if wanted routing; then
-  jmh routing 'io.ringcast.bench.RoutingBenchmark' -p stepMs=$STEP $TPUT -prof gc
-fi
-if wanted latency; then
-  jmh latency 'io.ringcast.bench.LatencyBenchmark' $LAT
-fi
+for round in $(seq "$rounds"); do
+  r=""; [ "$round" = 1 ] || r="-r$round"
+  [ "$rounds" = 1 ] || echo "== round $round of $rounds"
+  if wanted broadcast; then
+    jmh broadcast-16$r 'io.ringcast.bench.BroadcastBenchmark' -p subscribers=16 -p stepMs=$STEP $HEAD -prof gc
+    jmh broadcast-1-256$r 'io.ringcast.bench.BroadcastBenchmark' -p subscribers=1,256 -p stepMs=$STEP $TPUT -prof gc
+  fi
+  if wanted routing; then
+    jmh routing$r 'io.ringcast.bench.RoutingBenchmark' -p stepMs=$STEP $TPUT -prof gc
+  fi
+  if wanted latency; then
+    jmh latency$r 'io.ringcast.bench.LatencyBenchmark' $LAT
+  fi
+done
 if wanted producers; then
   jmh producers-1 'io.ringcast.bench.ProducersBenchmark' -p producers=1 -p stepMs=$STEP $ONE
   jmh producers-2 'io.ringcast.bench.ProducersBenchmark' -p producers=2 -p peer=$PEERS5 -p stepMs=$STEP $ONE

@@ -18,6 +18,8 @@
 #                                         # where both servers saturate at the full rates (a system call costing
 #                                         # 1 us or more, e.g. a guest kernel with page-table isolation); the "=="
 #                                         # lines and the summary then name the workloads A@0.3 and B@0.3
+#   bench/sse-peers.sh --tool-threads 1   # the load tool reads every stream on one event loop instead of 2 (A and B;
+#                                         # its publisher keeps its own loop): fewer runnable threads than cores
 # Each run's "==" line also carries "mem-walk N ms": 4M dependent loads through 64 MB (MemoryWalk), the host's memory
 # speed, which the CPU loop does not see; each Ringcast run ends with its heap, committed and used (RSS follows it).
 #
@@ -33,7 +35,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-only="A,B"; rounds=3; build=1; transports="native"; nchan_workers="1,2"; max_load=1.0; max_cpu_loop=0; rate_factor=1
+only="A,B"; rounds=3; build=1; transports="native"; nchan_workers="1,2"; max_load=1.0; max_cpu_loop=0; rate_factor=1; tool_threads=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only="$2"; shift ;;
@@ -45,7 +47,8 @@ while [ $# -gt 0 ]; do
     --max-load) max_load="$2"; shift ;;
     --max-cpu-loop) max_cpu_loop="$2"; shift ;;
     --rate-factor) rate_factor="$2"; shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    --tool-threads) tool_threads="$2"; shift ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -53,6 +56,7 @@ done
 if ! awk -v f="$rate_factor" 'BEGIN {exit !(f > 0 && f <= 1)}'; then
   echo "--rate-factor must be a number in (0, 1], got '$rate_factor'" >&2; exit 2
 fi
+case "$tool_threads" in 1|2|3|4) ;; *) echo "--tool-threads must be 1 to 4, got '$tool_threads'" >&2; exit 2 ;; esac
 JAVA="${JAVA:-java}"
 RC_PORT="${RC_PORT:-18080}"     # env overrides: several runs side by side on one machine
 NCHAN_PORT="${NCHAN_PORT:-18090}"
@@ -76,8 +80,8 @@ shown() { # workload name as the log shows it: A, or A@0.3 at another rate facto
 scaled() { awk -v r="$1" -v f="$rate_factor" 'BEGIN {printf "%d", r * f + 0.5}'; }
 workload() {
   case "$1" in
-    A) echo "--streams 1000 --topics 10 --rate $(scaled 2000) --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
-    B) echo "--streams 10000 --topics 100 --rate $(scaled 1000) --duration 30 --warmup 20 --threads 2 --publishers 8" ;;
+    A) echo "--streams 1000 --topics 10 --rate $(scaled 2000) --duration 30 --warmup 20 --threads $tool_threads --publishers 8" ;;
+    B) echo "--streams 10000 --topics 100 --rate $(scaled 1000) --duration 30 --warmup 20 --threads $tool_threads --publishers 8" ;;
     C1) echo "--streams 100 --topics 1 --ramp 1000,1000,80000 --step-seconds 3 --warmup 5 --threads 2 --publishers 16 --pipeline 1" ;;
     C8) echo "--streams 100 --topics 1 --ramp 1000,1000,80000 --step-seconds 3 --warmup 5 --threads 2 --publishers 16 --pipeline 8" ;;
   esac

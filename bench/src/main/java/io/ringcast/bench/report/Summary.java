@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,12 @@ import java.util.Set;
 /**
  * Reads JMH JSON result files ({@code -rf json}) written by the Ringcast benchmarks and prints Markdown tables: each
  * peer's figures and Ringcast's ratio to it, then the issue's goals checked against them.
+ *
+ * <p>Results of the same benchmark with the same parameters in several files (the rounds of {@code bench/run.sh
+ * --rounds N}, each running every peer once, so that a peer's searches are spread over the run's phases instead of
+ * falling in one) are one row: their iterations are pooled. Every figure is the <b>median</b> of the row's iterations,
+ * shown with their range; ratios are ratios of medians. On a host whose speed swings between minutes a mean follows
+ * one slow iteration and a ratio of two single runs follows the phase each fell in.
  *
  * <pre>{@code java -cp bench/target/benchmarks.jar io.ringcast.bench.report.Summary results/*.json}</pre>
  *
@@ -56,11 +63,25 @@ public final class Summary
     }
 
     /**
-     * One JMH result: benchmark method, parameters, metric name to its per-iteration values (all forks). Scores are
-     * recomputed from the raw values: JMH sums auxiliary "events" counters over iterations, we want their mean.
+     * One JMH result: benchmark method, parameters, metric name to its per-iteration values (all forks, all files).
+     * Scores are recomputed from the raw values: JMH sums auxiliary "events" counters over iterations, we want their
+     * median.
      */
     record Row(String benchmark, Map<String, String> params, Map<String, double[]> metrics)
     {
+        /** @return the iterations this row pools. */
+        int iterations()
+        {
+            final double[] primary = metrics.get("primary");
+            return primary == null ? 0 : primary.length;
+        }
+
+        /** Appends another result's iterations of every metric both have (a metric only one has keeps its own). */
+        void pool(final Row other)
+        {
+            other.metrics.forEach((name, values) -> metrics.merge(name, values, Summary::concat));
+        }
+
         String param(final String name)
         {
             return params.getOrDefault(name, "");
@@ -73,12 +94,7 @@ public final class Summary
 
         double score(final String metric)
         {
-            return Stats.mean(metrics.get(metric));
-        }
-
-        double error(final String metric)
-        {
-            return Stats.error999(metrics.get(metric));
+            return Stats.median(metrics.get(metric));
         }
     }
 
@@ -114,8 +130,36 @@ public final class Summary
             {
                 sm.forEach((k, v) -> metrics.put((String)k, metric((Map<String, Object>)v)));
             }
-            rows.add(new Row(shortName, params, metrics));
+            final Row row = new Row(shortName, params, metrics);
+            final Row same = find(shortName, params);
+            if (same == null)
+            {
+                rows.add(row);
+            }
+            else
+            {
+                same.pool(row);
+            }
         }
+    }
+
+    private Row find(final String benchmark, final Map<String, String> params)
+    {
+        for (final Row r : rows)
+        {
+            if (r.benchmark.equals(benchmark) && r.params.equals(params))
+            {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static double[] concat(final double[] a, final double[] b)
+    {
+        final double[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     private static double[] metric(final Map<String, Object> m)
@@ -193,8 +237,9 @@ public final class Summary
             out.println("### " + title + " — " + groupBy + " = " + g);
             out.println();
             out.println("| peer | lossless events/s | lossless deliveries/s | saturated deliveries/s | saturated delivered " +
-                "| B/delivery (all threads) | B/delivery (-prof gc) | Ringcast ÷ peer, lossless | Ringcast ÷ peer, saturated |");
-            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                "| B/delivery (all threads) | B/delivery (-prof gc) | Ringcast ÷ peer, lossless | Ringcast ÷ peer, saturated " +
+                "| searches |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             final Row rc = find(selected, groupBy, g, "ringcast");
             for (final Row r : selected)
             {
@@ -202,16 +247,17 @@ public final class Summary
                 {
                     continue;
                 }
-                out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
                     r.param("peer"),
-                    withError(r, "losslessEventsPerSec"),
+                    withRange(r, "losslessEventsPerSec"),
                     si(r.score("losslessDeliveriesPerSec")),
-                    withError(r, "saturatedDeliveriesPerSec"),
+                    withRange(r, "saturatedDeliveriesPerSec"),
                     pct(r.score("saturatedDeliveredPct")),
                     fixed(r.score("allocBytesPerDelivery")),
-                    fixed(Stats.mean(Stats.divide(r.values("gc.alloc.rate.norm"), r.values("deliveries")))),
+                    fixed(Stats.median(Stats.divide(r.values("gc.alloc.rate.norm"), r.values("deliveries")))),
                     ratio(rc, r, "losslessEventsPerSec"),
-                    ratio(rc, r, "saturatedDeliveriesPerSec"));
+                    ratio(rc, r, "saturatedDeliveriesPerSec"),
+                    r.iterations());
             }
         }
     }
@@ -228,14 +274,14 @@ public final class Summary
                 " ms measured, µs from intended send time" +
                 publisherLabel(publisher));
             out.println();
-            out.println("| peer | p50 µs | p99 µs | p99.9 µs | max µs | lost | Ringcast p99 ÷ peer p99 |");
-            out.println("|---|---:|---:|---:|---:|---:|---:|");
+            out.println("| peer | p50 µs | p99 µs | p99.9 µs | max µs | lost | Ringcast p99 ÷ peer p99 | runs |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
             final Row rc = find(selected, "peer", "ringcast", "ringcast");
             for (final Row r : selected)
             {
-                out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", r.param("peer"), fixed(r.score("p50Us")),
+                out.printf("| %s | %s | %s | %s | %s | %s | %s | %d |%n", r.param("peer"), fixed(r.score("p50Us")),
                     fixed(r.score("p99Us")), fixed(r.score("p999Us")), fixed(r.score("maxUs")), pct(r.score("lossPct")),
-                    rc == null ? "" : fixed(rc.score("p99Us") / r.score("p99Us")));
+                    rc == null ? "" : fixed(rc.score("p99Us") / r.score("p99Us")), r.iterations());
             }
         }
     }
@@ -280,7 +326,7 @@ public final class Summary
         {
             final double streams = Double.parseDouble(r.param("streams"));
             out.printf("| %s | %s | %s | %s | %s | %s |%n", r.benchmark.substring(r.benchmark.indexOf('.') + 1),
-                r.param("streams"), r.param("payloadBytes"), withError(r, "primary"),
+                r.param("streams"), r.param("payloadBytes"), withRange(r, "primary"),
                 fixed(r.score("primary") / streams), si(r.score("gc.alloc.rate.norm")));
         }
     }
@@ -400,11 +446,14 @@ public final class Summary
         return Double.isNaN(r) || Double.isInfinite(r) ? "n/a" : String.format("%.2fx", r);
     }
 
-    private static String withError(final Row r, final String metric)
+    /** @return the median, and when the iterations differ their range: {@code 1.20M (0.90M–1.50M)}. */
+    private static String withRange(final Row r, final String metric)
     {
-        final double s = r.score(metric);
-        final double e = r.error(metric);
-        return Double.isNaN(e) ? si(s) : si(s) + " ± " + si(e);
+        final double[] v = r.values(metric);
+        final String median = si(Stats.median(v));
+        final String min = si(Stats.min(v));
+        final String max = si(Stats.max(v));
+        return min.equals(max) ? median : median + " (" + min + "–" + max + ")";
     }
 
     static String si(final double v)

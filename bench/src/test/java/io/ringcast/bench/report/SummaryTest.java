@@ -76,6 +76,24 @@ class SummaryTest
         assertFalse(out.contains("(information) broadcast 256"), out);
     }
 
+    @Test
+    void shouldPoolTheRoundsOfOneWorkloadAndJudgeOnTheMediansOfAllTheirSearches() throws IOException
+    {
+        final String out = summariseFiles(
+            List.of(broadcastRow("ringcast", 16, 50e6, 20.0), broadcastRow("disruptor-minimal-blocking", 16, 60e6, 30.0)),
+            List.of(broadcastRow("ringcast", 16, 10e6, 5.0), broadcastRow("disruptor-minimal-blocking", 16, 62e6, 31.0)),
+            List.of(broadcastRow("ringcast", 16, 58e6, 40.0), broadcastRow("disruptor-minimal-blocking", 16, 20e6, 10.0)));
+
+        assertContainsAll(out,
+            "| ringcast | 1.00M | 16.00M | 50.00M (10.00M–58.00M) | 20.000% | n/a | n/a |  |  | 3 |",
+            "| disruptor-minimal-blocking | 1.00M | 16.00M | 60.00M (20.00M–62.00M) | 30.000% | n/a | n/a | 1.00x | " +
+                "0.83x | 3 |",
+            "- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 0.83x -> MET",
+            "- broadcast 16, saturated delivered share: never lower than disruptor-minimal-blocking's: 20.000% " +
+                "against 30.000% -> MISSED");
+        assertEquals(1, out.split("\\| ringcast \\|", -1).length - 1, out);
+    }
+
     private static void assertContainsAll(final String out, final String... lines)
     {
         for (final String line : lines)
@@ -86,11 +104,21 @@ class SummaryTest
 
     private String summarise(final List<String> rows) throws IOException
     {
-        final Path file = dir.resolve("results.json");
-        Files.writeString(file, "[" + String.join(",", rows) + "]", StandardCharsets.UTF_8);
+        return summariseFiles(rows);
+    }
+
+    /** One JSON file per list of rows, as bench/run.sh writes one per workload and round. */
+    @SafeVarargs
+    private String summariseFiles(final List<String>... files) throws IOException
+    {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final Summary summary = new Summary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        summary.load(file);
+        for (int i = 0; i < files.length; i++)
+        {
+            final Path file = dir.resolve("results-" + i + ".json");
+            Files.writeString(file, "[" + String.join(",", files[i]) + "]", StandardCharsets.UTF_8);
+            summary.load(file);
+        }
         summary.print();
         return bytes.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
     }
