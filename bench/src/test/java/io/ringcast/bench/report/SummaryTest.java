@@ -65,12 +65,12 @@ class SummaryTest
             broadcastRow("disruptor-minimal-blocking", 256, 200e6, 95.0)));
 
         assertContainsAll(out,
-            "- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 1.25x -> MET",
+            "- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 1.250x -> MET",
             "- broadcast 16, saturated delivered share: never lower than disruptor-minimal-blocking's: 20.000% " +
                 "against 25.000% -> MISSED",
             "- (information) broadcast 16, saturated, against disruptor-minimal (the harness's back-off wait): 0.29x, " +
                 "delivered share 20.000% against 51.000%",
-            "- broadcast 256, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 0.60x -> MISSED",
+            "- broadcast 256, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 0.600x -> MISSED",
             "- broadcast 1, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): not measured in " +
                 "this run");
         assertFalse(out.contains("(information) broadcast 256"), out);
@@ -88,10 +88,18 @@ class SummaryTest
             "| ringcast | 1.00M | 16.00M | 50.00M (10.00M–58.00M) | 20.000% | n/a | n/a |  |  | 3 |",
             "| disruptor-minimal-blocking | 1.00M | 16.00M | 60.00M (20.00M–62.00M) | 30.000% | n/a | n/a | 1.00x | " +
                 "0.83x | 3 |",
-            "- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 0.83x -> MET",
+            "- broadcast 16, saturated: >= 80% of disruptor-minimal-blocking (the same wait strategy): 0.833x -> MET",
             "- broadcast 16, saturated delivered share: never lower than disruptor-minimal-blocking's: 20.000% " +
                 "against 30.000% -> MISSED");
         assertEquals(1, out.split("\\| ringcast \\|", -1).length - 1, out);
+    }
+
+    @Test
+    void shouldCompareDeliveredSharesAtThePrecisionTheTablesPrint()
+    {
+        assertTrue(Summary.notLower(99.9996, 100.0));
+        assertTrue(Summary.notLower(42.0, 41.9));
+        assertFalse(Summary.notLower(99.998, 100.0));
     }
 
     private static void assertContainsAll(final String out, final String... lines)
