@@ -131,7 +131,7 @@ public final class Summary
                 sm.forEach((k, v) -> metrics.put((String)k, metric((Map<String, Object>)v)));
             }
             final Row row = new Row(shortName, params, metrics);
-            final Row same = find(shortName, params);
+            final Row same = rowOf(shortName, params);
             if (same == null)
             {
                 rows.add(row);
@@ -143,7 +143,8 @@ public final class Summary
         }
     }
 
-    private Row find(final String benchmark, final Map<String, String> params)
+    /** @return the row already loaded for this benchmark and these parameters (an earlier round), or null. */
+    private Row rowOf(final String benchmark, final Map<String, String> params)
     {
         for (final Row r : rows)
         {

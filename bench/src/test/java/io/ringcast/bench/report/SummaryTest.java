@@ -79,7 +79,7 @@ class SummaryTest
     @Test
     void shouldPoolTheRoundsOfOneWorkloadAndJudgeOnTheMediansOfAllTheirSearches() throws IOException
     {
-        final String out = summariseFiles(
+        final String out = summarise(
             List.of(broadcastRow("ringcast", 16, 50e6, 20.0), broadcastRow("disruptor-minimal-blocking", 16, 60e6, 30.0)),
             List.of(broadcastRow("ringcast", 16, 10e6, 5.0), broadcastRow("disruptor-minimal-blocking", 16, 62e6, 31.0)),
             List.of(broadcastRow("ringcast", 16, 58e6, 40.0), broadcastRow("disruptor-minimal-blocking", 16, 20e6, 10.0)));
@@ -110,14 +110,9 @@ class SummaryTest
         }
     }
 
-    private String summarise(final List<String> rows) throws IOException
-    {
-        return summariseFiles(rows);
-    }
-
     /** One JSON file per list of rows, as bench/run.sh writes one per workload and round. */
     @SafeVarargs
-    private String summariseFiles(final List<String>... files) throws IOException
+    private String summarise(final List<String>... files) throws IOException
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final Summary summary = new Summary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
