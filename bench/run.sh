@@ -56,8 +56,13 @@ cat "$out/machine.txt"
 # fork of a JMH invocation runs beside the JMH host JVM's own start-up, and its p99.9 came out 3-5x that of the same
 # peer measured later in the invocation (bench/results/NOTES-2026-12-06.md, "Eighth session"), a penalty that always
 # fell on the first peer listed.
+# Broadcast and routing warm up with two searches, each with its saturated step: after one, Ringcast's first measured
+# routing search was below its others in most suites, and with two its routing median was 5.10M against 3.58M
+# deliveries/s (18 searches each, six alternated pairs, 18:38-18:45 UTC 2026-12-07) while the blocking minimal
+# design's did not move (5.88M against 6.58M, 3 pairs of 6 each way) (bench/results/NOTES-2026-12-06.md, "Sixteenth
+# session").
 if [ "$profile" = quick ]; then
-  STEP=400; TPUT="-wi 1 -i 3 -f 1"; HEAD="-wi 1 -i 5 -f 1"; ONE="-wi 1 -i 2 -f 1"
+  STEP=400; TPUT="-wi 2 -i 3 -f 1"; HEAD="-wi 2 -i 5 -f 1"; ONE="-wi 1 -i 2 -f 1"
   LAT="-p warmupMs=3000 -p measureMs=10000 -f 1 -wf 1"; SSE="-wi 2 -w 1 -i 5 -r 1 -f 1"
 else
   STEP=1000; TPUT="-wi 2 -i 5 -f 2"; HEAD="-wi 2 -i 5 -f 2"; ONE="-wi 2 -i 5 -f 2"
