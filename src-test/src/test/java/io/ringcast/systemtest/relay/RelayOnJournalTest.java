@@ -124,18 +124,25 @@ class RelayOnJournalTest
             waited = threads.getCurrentThreadAllocatedBytes() - before;
         }
         assertEquals(0, waited, "bytes allocated by 10,000 waits for a durable id, in the last of 20 rounds");
+        // waits that park until the commit: rounds of 200 until one runs on warm code (one CI run at 67f0998 saw
+        // 2,888 B in the first round, the parking path's first calls); a warm round must allocate nothing
         final long[] ids = new long[200];
-        for (int i = 0; i < ids.length; i++)
+        long pendingWaits = -1;
+        for (int round = 0; round < 5 && (pendingWaits < 0 || pendingWaits >= 1024); round++)
         {
-            ids[i] = publish(i + 1, 100);
+            for (int i = 0; i < ids.length; i++)
+            {
+                ids[i] = publish(round * ids.length + i + 1, 100);
+            }
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (final long id : ids)
+            {
+                assertTrue(durable.awaitDurable(id, 10, TimeUnit.SECONDS));
+            }
+            pendingWaits = threads.getCurrentThreadAllocatedBytes() - before;
         }
-        final long before = threads.getCurrentThreadAllocatedBytes();
-        for (final long id : ids)
-        {
-            assertTrue(durable.awaitDurable(id, 10, TimeUnit.SECONDS));
-        }
-        final long pendingWaits = threads.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(pendingWaits < 1024, "waits that park until the commit allocate nothing: " + pendingWaits + " B");
+        assertTrue(pendingWaits < 1024,
+            "200 waits that park until the commit allocate nothing, in the last of 5 rounds: " + pendingWaits + " B");
         assertFalse(durable.lostWithin(first, ids[ids.length - 1]));
 
         // PostgreSQL down: the wait gives up at its timeout and says why; the disk still confirms
