@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 1)
 public class LatencyBenchmark extends RigBenchmark
 {
-    @Param({"ringcast", "ringcast-yielding", "ringcast-no-history", "submission-publisher", "sharing-bus", "reactor",
+    @Param({"ringcast", "ringcast-yielding", "ringcast-inline", "ringcast-no-history", "submission-publisher", "sharing-bus",
+        "reactor",
         "disruptor-minimal-blocking", "disruptor-minimal"})
     public String peer;
 

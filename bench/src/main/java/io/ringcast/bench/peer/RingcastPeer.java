@@ -40,6 +40,8 @@ public final class RingcastPeer implements Peer
     /** Creates the journal's stand-in ({@link BenchFollower}), or {@code null} for none. */
     private final java.util.function.Supplier<BenchFollower.Sink> followerSink;
     private final boolean topicHandles;
+    /** The dispatcher runs on the publishing thread ({@link EngineConfig#dispatchDriver}): one dispatch per offer. */
+    private final boolean inline;
     private BenchFollower follower;
     private String followerDescription;
     private Journal journal;
@@ -68,18 +70,21 @@ public final class RingcastPeer implements Peer
         final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents,
         final boolean journaled)
     {
-        this(producerMode, waitStrategy, historyMaxEvents, journaled, null, true);
+        this(producerMode, waitStrategy, historyMaxEvents, journaled, null, true, false);
     }
 
     /**
      * @param followerSink instead of the journal, a {@link BenchFollower} handing every event to a sink this creates
      *                     (the journal-overhead study's stand-ins); {@code null} for none.
      * @param topicHandles messages built with topic handles; {@code false}: with topic names.
+     * @param inline       no dispatcher thread: the engine is configured with a {@link io.ringcast.engine.DispatchDriver}
+     *                     and the publishing thread calls {@link Engine#dispatch()} after each publish (two threads, as
+     *                     SubmissionPublisher and Reactor have); one publisher only.
      */
     RingcastPeer(
         final ProducerMode producerMode, final WaitStrategyKind waitStrategy, final int historyMaxEvents,
         final boolean journaled, final java.util.function.Supplier<BenchFollower.Sink> followerSink,
-        final boolean topicHandles)
+        final boolean topicHandles, final boolean inline)
     {
         this.producerMode = producerMode;
         this.waitStrategy = waitStrategy;
@@ -87,17 +92,27 @@ public final class RingcastPeer implements Peer
         this.journaled = journaled;
         this.followerSink = followerSink;
         this.topicHandles = topicHandles;
+        this.inline = inline;
     }
 
     @Override
     public void start(final Workload workload, final Sink sink)
     {
+        if (inline && workload.producers() > 1)
+        {
+            throw new IllegalArgumentException("the inline dispatcher runs on the one publishing thread; " +
+                workload.producers() + " publishers were asked for");
+        }
         if (producerMode == ProducerMode.SINGLE && workload.producers() > 1)
         {
             throw new IllegalArgumentException("a SINGLE producer ring cannot take " + workload.producers() + " publishers");
         }
         final EngineConfig config = new EngineConfig().producerMode(producerMode).waitStrategy(waitStrategy)
             .historyMaxEvents(historyMaxEvents).nodeId("bench");
+        if (inline)
+        {
+            config.dispatchDriver(() -> { }); // the publisher dispatches after every offer: no wake-up to deliver
+        }
         if (journaled)
         {
             try
@@ -132,9 +147,20 @@ public final class RingcastPeer implements Peer
         subscriptions = new Subscription[workload.subscribers()];
         for (int i = 0; i < subscriptions.length; i++)
         {
-            subscriptions[i] = engine.subscribe(
-                Filter.topic(Workload.topicName(i % workload.topics())),
-                SubscribeOptions.defaults().queueCapacity(workload.queueCapacity()));
+            final Filter filter = Filter.topic(Workload.topicName(i % workload.topics()));
+            final SubscribeOptions options = SubscribeOptions.defaults().queueCapacity(workload.queueCapacity());
+            // inline, this thread is the dispatcher's: it applies the subscription itself instead of waiting for it
+            subscriptions[i] = inline ? engine.subscribeAsync(filter, options) : engine.subscribe(filter, options);
+        }
+        if (inline)
+        {
+            for (final Subscription s : subscriptions)
+            {
+                while (!s.isRegistered())
+                {
+                    engine.dispatch();
+                }
+            }
         }
         handler = e -> sink.accept(stampOf(e));
     }
@@ -142,7 +168,15 @@ public final class RingcastPeer implements Peer
     @Override
     public boolean offer(final int topic, final int stamp)
     {
-        return engine.tryPublish(tokens[topic][stamp]) >= 0;
+        final boolean accepted = engine.tryPublish(tokens[topic][stamp]) >= 0;
+        if (inline)
+        {
+            while (engine.dispatch())
+            {
+                // more arrived meanwhile (commands): dispatch again
+            }
+        }
+        return accepted;
     }
 
     @Override
@@ -165,7 +199,8 @@ public final class RingcastPeer implements Peer
     @Override
     public String describe()
     {
-        return "ringcast: producerMode=" + producerMode + " waitStrategy=" + waitStrategy + " ringSize=" +
+        return "ringcast: producerMode=" + producerMode +
+            (inline ? " dispatcher=inline on the publishing thread" : " waitStrategy=" + waitStrategy) + " ringSize=" +
             EngineConfig.DEFAULT_RING_SIZE + " history=" + historyMaxEvents + " events" +
             (topicHandles ? " messages built with topic handles" : " messages built with topic names") +
             (journaled ? " journal=default settings" : "") + (follower != null ? " follower: " + followerDescription : "");

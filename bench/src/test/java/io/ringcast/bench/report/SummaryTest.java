@@ -43,6 +43,22 @@ class SummaryTest
     }
 
     @Test
+    void shouldPrintTheInlineDispatcherBesideTheLatencyGoalForInformation() throws IOException
+    {
+        final String out = summarise(List.of(
+            latencyRow("ringcast", "park", 60, 900, 4000),
+            latencyRow("ringcast-inline", "park", 45, 300, 2000),
+            latencyRow("reactor", "park", 45, 400, 2400)));
+
+        assertContainsAll(out,
+            "- latency p99 the lowest of all peers, parking publisher: ringcast 900 µs, lowest reactor (400 µs) -> MISSED",
+            "- (information) latency p99, parking publisher, with the dispatcher on the publishing thread: " +
+                "ringcast-inline 300 µs, lower than every other peer's",
+            "- (information) latency p99.9, parking publisher, with the dispatcher on the publishing thread: " +
+                "ringcast-inline 2000 µs, lower than every other peer's");
+    }
+
+    @Test
     void shouldReadLatencyResultsFromBeforeThePublisherParameter() throws IOException
     {
         final String out = summarise(List.of(latencyRow("ringcast", null, 50, 100, 1500),
