@@ -43,8 +43,32 @@ final class DispatcherWaitStrategy implements WaitStrategy
      * 1M events/s the idle dispatcher used 46-75 % of a core against 78-80 % (bench/results/NOTES-2026-12-06.md,
      * "Fifteenth session").
      */
-    private static final int SPIN_TRIES = 20;
-    private static final int YIELD_TRIES = 20;
+    static final int SPIN_TRIES = 20;
+    /**
+     * Yields after the spins, before parking ({@link WaitStrategyKind#BLOCKING}), unless the last
+     * {@link #LONG_PARKS_TO_SKIP} parks each outlasted {@link #SHORT_PARK_NS} with no idle period ended by the yields
+     * between them: then idle periods park right after the spins until a park ends within {@link #SHORT_PARK_NS}
+     * (with no yield running meanwhile, a short park is the one way back).
+     */
+    static final int YIELD_TRIES = 20;
+    /**
+     * A park that ended within this was one the yields would probably have covered. 20 yields take about 20 µs where a
+     * system call costs about 1 µs (a guest kernel with page-table isolation), 5-7 µs elsewhere. A publisher whose
+     * events come closer than that (one by one, or a yielding publisher) keeps the yields and is not woken by
+     * {@code unpark}; one whose events come in bursts further apart (a parking publisher, a request-driven server)
+     * stops paying 20 yields per idle period that end in a park anyway. Measured with fixed-rate {@code Probe} steps
+     * at 16 subscribers and a parking publisher, three alternated pairs: the idle dispatcher's CPU per event fell from
+     * 35-40 to 6.5-9.1 µs at 10,000 events/s and from 4.7-4.9 to 3.4-3.5 µs at 100,000; latency percentiles in
+     * alternated runs moved with the host, not with the change (bench/results/NOTES-2026-12-06.md, "Seventeenth
+     * session").
+     */
+    static final long SHORT_PARK_NS = 20_000;
+    /**
+     * Long parks in a row before the yields are skipped: two, so that one gap in a stream of closely spaced events (a
+     * yielding publisher descheduled once) does not turn its next idle periods into parks and wake-ups; an idle period
+     * that the yields ended (work found while yielding) starts the count again.
+     */
+    static final int LONG_PARKS_TO_SKIP = 2;
 
     private static final VarHandle PARKED;
 
@@ -70,6 +94,13 @@ final class DispatcherWaitStrategy implements WaitStrategy
     private volatile boolean parked;
     private volatile boolean commandPending;
     private volatile Thread waiter;
+    /**
+     * Dispatcher thread only: consecutive parks that outlasted {@link #SHORT_PARK_NS}; reset by a short park and by an
+     * idle period that the yields ended (work found while yielding).
+     */
+    private int longParks;
+    /** Dispatcher thread only: the current idle period reached the yields and has not parked. */
+    private boolean periodYielded;
 
     /**
      * @param kind                  the idle policy.
@@ -91,10 +122,18 @@ final class DispatcherWaitStrategy implements WaitStrategy
         this.parked = driver != null; // a driven dispatcher starts idle: the first publish wakes it
     }
 
-    /** Driver thread: a dispatch is running; publishes need not wake the driver until {@link #driverIdle}. */
+    /**
+     * Driver thread: a dispatch is running; publishes need not wake the driver until {@link #driverIdle}. A driver woken
+     * by a publish finds the flag already cleared by that publish's compare-and-set, and stores nothing: only the
+     * driver thread sets the flag, so a {@code false} read here stays {@code false} until its own next
+     * {@link #driverIdle} (no fenced store per dispatch).
+     */
     void driverBusy()
     {
-        parked = false;
+        if (parked)
+        {
+            parked = false;
+        }
     }
 
     /**
@@ -109,7 +148,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     boolean driverIdle(final long nextSequence, final RingBuffer<?> ring)
     {
-        parked = true;
+        PARKED.setRelease(this, true); // the fence below orders it before the reads: one fence, not a volatile store's too
         VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
         if (ring.getCursor() >= nextSequence || commandPending)
         {
@@ -132,7 +171,8 @@ final class DispatcherWaitStrategy implements WaitStrategy
 
     /**
      * Own-thread runner, after a duty cycle that found nothing to do (Agrona's {@code IdleStrategy} role): spins, then
-     * yields, then, for {@link WaitStrategyKind#BLOCKING}, parks until a publish or a command signals or the
+     * yields (for {@link WaitStrategyKind#BLOCKING} unless the last parks were long: {@link #YIELD_TRIES}), then, for
+     * {@link WaitStrategyKind#BLOCKING}, parks until a publish or a command signals or the
      * housekeeping interval passes. {@link WaitStrategyKind#YIELDING} and {@link WaitStrategyKind#BUSY_SPIN} never park.
      *
      * @param idleCycles   consecutive idle cycles so far (0 after a cycle that did work).
@@ -142,18 +182,28 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     int idle(final int idleCycles, final long nextSequence, final RingBuffer<?> ring)
     {
+        if (idleCycles == 0)
+        {
+            if (periodYielded)
+            {
+                longParks = 0; // the last idle period's yields found work: they are worth keeping
+            }
+            periodYielded = false;
+        }
         if (kind == WaitStrategyKind.BUSY_SPIN || idleCycles < SPIN_TRIES)
         {
             Thread.onSpinWait();
             return idleCycles + 1;
         }
-        if (kind == WaitStrategyKind.YIELDING || idleCycles < SPIN_TRIES + YIELD_TRIES)
+        if (kind == WaitStrategyKind.YIELDING ||
+            (idleCycles < SPIN_TRIES + YIELD_TRIES && longParks < LONG_PARKS_TO_SKIP))
         {
+            periodYielded = true;
             Thread.yield();
             return idleCycles + 1;
         }
         waiter = Thread.currentThread();
-        parked = true;
+        PARKED.setRelease(this, true); // the fence below orders it before the reads: one fence, not a volatile store's too
         VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
         if (commandPending || ring.isAvailable(nextSequence))
         {
@@ -166,8 +216,11 @@ final class DispatcherWaitStrategy implements WaitStrategy
             Thread.yield(); // claimed, not yet published: the publisher is between claim and publish
             return idleCycles;
         }
+        final long parkedAt = System.nanoTime();
         LockSupport.parkNanos(this, housekeepingNanos);
         parked = false;
+        longParks = System.nanoTime() - parkedAt > SHORT_PARK_NS ? longParks + 1 : 0;
+        periodYielded = false;
         Thread.interrupted(); // an interrupt must not turn the park into a spin; close() is the way to stop
         return idleCycles;
     }
@@ -224,10 +277,19 @@ final class DispatcherWaitStrategy implements WaitStrategy
         }
     }
 
-    /** Dispatcher thread: commands are about to be drained. */
+    /**
+     * Dispatcher thread: commands are about to be drained. Clears a raised flag with a volatile store (its StoreLoad
+     * barrier orders the clear before the drain's reads, so a command queued after the drain looked raises the flag
+     * again and is not stranded); a flag read as clear is left alone, so a batch without commands pays a volatile read,
+     * not a fenced store. A command whose flag is raised between that read and the drain is either drained now (the
+     * flag then costs one spare pass) or still flagged.
+     */
     void clearCommandPending()
     {
-        commandPending = false;
+        if (commandPending)
+        {
+            commandPending = false;
+        }
     }
 
     /** @return whether a command is flagged as pending (volatile read; for diagnostics and tests). */
