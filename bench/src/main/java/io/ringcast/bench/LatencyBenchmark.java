@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * intended send time (coordinated omission corrected); the consumer records {@code now - intended} per delivery into
  * an HdrHistogram. The first invocation of a fork is the warm-up ({@code warmupMs}, not recorded); every later one
  * records {@code measureMs}. Each peer runs in its own JVM (one fork per parameter set). {@code ringcast-yielding} is
- * Ringcast with the {@code YIELDING} dispatcher wait strategy instead of the shipped {@code BLOCKING} default.
+ * Ringcast with the {@code YIELDING} dispatcher wait strategy instead of the shipped {@code BLOCKING} default;
+ * {@code ringcast-inline} runs the dispatcher on the publishing thread (no thread of its own).
  * {@code publisher} is how the publisher waits between events ({@link PublisherWait}): parking sends them in small
  * bursts, yielding one by one; the engine issue's goal asks for the lowest tail with both.
  */
@@ -35,9 +36,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 1)
 public class LatencyBenchmark extends RigBenchmark
 {
-    @Param({"ringcast", "ringcast-yielding", "ringcast-inline", "ringcast-no-history", "submission-publisher", "sharing-bus",
-        "reactor",
-        "disruptor-minimal-blocking", "disruptor-minimal"})
+    @Param({"ringcast", "ringcast-yielding", "ringcast-inline", "ringcast-no-history", "submission-publisher",
+        "sharing-bus", "reactor", "disruptor-minimal-blocking", "disruptor-minimal"})
     public String peer;
 
     @Param({"16"})

@@ -333,7 +333,7 @@ public final class Summary
     }
 
     /** Ringcast with the dispatcher on the publishing thread: printed beside the latency goal, for information. */
-    private static final String INLINE = "ringcast-inline";
+    private static final String INLINE = Peers.RINGCAST_INLINE;
 
     private void goals()
     {
