@@ -95,8 +95,9 @@ final class DispatcherWaitStrategy implements WaitStrategy
     private volatile boolean commandPending;
     private volatile Thread waiter;
     /**
-     * Dispatcher thread only: consecutive parks that outlasted {@link #SHORT_PARK_NS}; reset by a short park and by an
-     * idle period that the yields ended (work found while yielding).
+     * Dispatcher thread only: consecutive parks that outlasted {@link #SHORT_PARK_NS}, at most
+     * {@link #LONG_PARKS_TO_SKIP}; reset by a short park and by an idle period that the yields ended (work found while
+     * yielding).
      */
     private int longParks;
     /** Dispatcher thread only: the current idle period reached the yields and has not parked. */
@@ -219,7 +220,8 @@ final class DispatcherWaitStrategy implements WaitStrategy
         final long parkedAt = System.nanoTime();
         LockSupport.parkNanos(this, housekeepingNanos);
         parked = false;
-        longParks = System.nanoTime() - parkedAt > SHORT_PARK_NS ? longParks + 1 : 0;
+        // capped: a count that could overflow on an engine idle for months would bring the yields back
+        longParks = System.nanoTime() - parkedAt > SHORT_PARK_NS ? Math.min(longParks + 1, LONG_PARKS_TO_SKIP) : 0;
         periodYielded = false;
         Thread.interrupted(); // an interrupt must not turn the park into a spin; close() is the way to stop
         return idleCycles;
