@@ -25,13 +25,26 @@ import java.util.concurrent.locks.LockSupport;
  * publisher claims with plain stores and pays one full fence before reading the flag. The waiter re-checks the
  * cursor (claimed), not the published flag: a slot claimed but not yet published makes it yield, not park.
  *
+ * <p>{@link WaitStrategyKind#PUBLISHER_ASSISTED} adds a third state to the flag: a publish that finds the dispatcher
+ * parked claims it ({@code PARKED -> INLINE}, compare-and-set) and runs the duty cycle itself, on the publishing
+ * thread, instead of waking the parked thread; it puts the flag back ({@code INLINE -> PARKED}, then the same full
+ * fence and re-check as the waiter's) when the ring is drained, and takes it again for anything published meanwhile
+ * by publishers that found it taken. It hands the dispatcher back to its thread ({@code INLINE -> RUNNING}, then
+ * {@code unpark}) when dispatching would take more than half of the publisher's time (see {@link #runInline}), when
+ * a slot is claimed but not yet published, and when the engine closes. A parked thread that wakes (its housekeeping
+ * timeout) and finds the flag {@code INLINE} yields until the publisher puts it back, then takes it: the duty cycle
+ * never runs on two threads at once, and the compare-and-set that takes the flag (acquire) and the store that puts it
+ * back (release) order each runner's work before the next one's, as a lock would.
+ *
  * <p>With a {@link DispatchDriver} nothing waits here: {@code parked} then means "the driver is idle", and a publish or
  * command that finds it so claims the flag (compare-and-set) and calls {@link DispatchDriver#wakeup()}, once per idle
  * period. The driver thread marks itself busy and idle around each {@link Engine#dispatch()}
  * ({@link #driverBusy()}, {@link #driverIdle}).
  *
  * <p>Thread-safety: {@link #idle}, {@link #driverBusy()} and {@link #driverIdle} are called by the single
- * dispatcher (or driver) thread; {@link #signalAllWhenBlocking()} and {@link #commandPending()} by any thread.
+ * dispatcher (or driver) thread; {@link #signalAllWhenBlocking()}, {@link #commandPending()} and {@link #closing()} by
+ * any thread. The flag is called {@code parked} in this text; it is the {@code state} field: {@code RUNNING} (not
+ * parked), {@code PARKED}, {@code INLINE} (parked, and a publisher runs the duty cycle).
  */
 final class DispatcherWaitStrategy implements WaitStrategy
 {
@@ -70,14 +83,34 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     static final int LONG_PARKS_TO_SKIP = 2;
 
-    private static final VarHandle PARKED;
+    /**
+     * {@link WaitStrategyKind#PUBLISHER_ASSISTED}: the longest a publisher keeps the duty cycle in one call, re-taking
+     * it for events other publishers added meanwhile, before it hands the dispatcher back to its thread.
+     */
+    static final long MAX_INLINE_NS = 50_000;
+    /**
+     * {@link WaitStrategyKind#PUBLISHER_ASSISTED}: publishers may spend at most half of each window of this length
+     * dispatching inline; past that, the next publish hands the dispatcher to its thread. A window, not the gap since
+     * the last run: a publisher catching up on its schedule (a burst after it was descheduled) keeps dispatching inline
+     * for a burst that fits, instead of paying a wake-up per burst.
+     */
+    static final long INLINE_WINDOW_NS = 100_000;
+
+    /** The dispatcher runs (its own thread, or the driver), or is about to: nothing to wake. */
+    static final int RUNNING = 0;
+    /** The dispatcher's thread is parked, or about to park (the driver is idle): the next signal wakes it. */
+    static final int PARKED = 1;
+    /** The thread is parked and a publisher runs the duty cycle ({@link WaitStrategyKind#PUBLISHER_ASSISTED}). */
+    static final int INLINE = 2;
+
+    private static final VarHandle STATE;
 
     static
     {
         try
         {
-            PARKED = java.lang.invoke.MethodHandles.lookup().findVarHandle(
-                DispatcherWaitStrategy.class, "parked", boolean.class);
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(
+                DispatcherWaitStrategy.class, "state", int.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -91,7 +124,16 @@ final class DispatcherWaitStrategy implements WaitStrategy
     /** The publisher's claim is a full barrier (multi-producer sequencer): no fence needed in the signal. */
     private final boolean claimIsFence;
     private final long housekeepingNanos;
-    private volatile boolean parked;
+    private volatile int state;
+    /** {@link WaitStrategyKind#PUBLISHER_ASSISTED}: raised by {@link #closing()}; the thread shuts the engine down. */
+    private volatile boolean closing;
+    /** The duty cycle a publisher runs inline ({@link WaitStrategyKind#PUBLISHER_ASSISTED}), else {@code null}. */
+    private DutyCycle assist;
+    /** Holder of {@code INLINE} only: the thread running the duty cycle inline, else {@code null}. */
+    private Thread inlineThread;
+    /** Holder of {@code INLINE} only: the current {@link #INLINE_WINDOW_NS} window's start and inline time so far. */
+    private long windowStart;
+    private long windowInlineNs;
     private volatile boolean commandPending;
     private volatile Thread waiter;
     /**
@@ -118,9 +160,34 @@ final class DispatcherWaitStrategy implements WaitStrategy
         this.kind = kind;
         this.driver = driver;
         this.claimIsFence = multiProducer;
-        this.parks = kind == WaitStrategyKind.BLOCKING || driver != null;
+        this.parks = kind == WaitStrategyKind.BLOCKING || kind == WaitStrategyKind.PUBLISHER_ASSISTED || driver != null;
         this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(housekeepingIntervalMs);
-        this.parked = driver != null; // a driven dispatcher starts idle: the first publish wakes it
+        this.state = driver != null ? PARKED : RUNNING; // a driven dispatcher starts idle: the first publish wakes it
+    }
+
+    /**
+     * The duty cycle a publisher runs when it finds the dispatcher parked ({@link WaitStrategyKind#PUBLISHER_ASSISTED}
+     * with the engine's own thread). Called once, before the engine starts.
+     */
+    void assistWith(final DutyCycle cycle)
+    {
+        if (kind == WaitStrategyKind.PUBLISHER_ASSISTED && driver == null)
+        {
+            this.assist = cycle;
+        }
+    }
+
+    /** The engine's duty cycle, as a publisher runs it inline. */
+    interface DutyCycle
+    {
+        /** @return the work done (events dispatched, else commands applied); see {@code Engine.doWork}. */
+        int doWork();
+
+        /** @return the next ring sequence the dispatcher will take. */
+        long nextSequence();
+
+        /** @return the engine's ring. */
+        RingBuffer<?> ring();
     }
 
     /**
@@ -131,9 +198,9 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     void driverBusy()
     {
-        if (parked)
+        if (state == PARKED)
         {
-            parked = false;
+            state = RUNNING;
         }
     }
 
@@ -149,11 +216,11 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     boolean driverIdle(final long nextSequence, final RingBuffer<?> ring)
     {
-        PARKED.setRelease(this, true); // the fence below orders it before the reads: one fence, not a volatile store's too
+        STATE.setRelease(this, PARKED); // the fence below orders it before the reads: one fence, not a volatile store's too
         VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
         if (ring.getCursor() >= nextSequence || commandPending)
         {
-            return PARKED.compareAndSet(this, true, false);
+            return STATE.compareAndSet(this, PARKED, RUNNING);
         }
         return false;
     }
@@ -197,34 +264,83 @@ final class DispatcherWaitStrategy implements WaitStrategy
             return idleCycles + 1;
         }
         if (kind == WaitStrategyKind.YIELDING ||
-            (idleCycles < SPIN_TRIES + YIELD_TRIES && longParks < LONG_PARKS_TO_SKIP))
+            (kind == WaitStrategyKind.BLOCKING && idleCycles < SPIN_TRIES + YIELD_TRIES &&
+                longParks < LONG_PARKS_TO_SKIP))
         {
             periodYielded = true;
             Thread.yield();
             return idleCycles + 1;
         }
         waiter = Thread.currentThread();
-        PARKED.setRelease(this, true); // the fence below orders it before the reads: one fence, not a volatile store's too
-        VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
-        if (commandPending || ring.isAvailable(nextSequence))
+        final int before = prepareToPark(nextSequence, ring);
+        if (before != PARK)
         {
-            parked = false;
-            return idleCycles;
-        }
-        if (ring.getCursor() >= nextSequence)
-        {
-            parked = false;
-            Thread.yield(); // claimed, not yet published: the publisher is between claim and publish
+            if (before == CLAIMED)
+            {
+                Thread.yield(); // claimed, not yet published: the publisher is between claim and publish
+            }
             return idleCycles;
         }
         final long parkedAt = System.nanoTime();
         LockSupport.parkNanos(this, housekeepingNanos);
-        parked = false;
+        takeBack();
         // capped: a count that could overflow on an engine idle for months would bring the yields back
         longParks = System.nanoTime() - parkedAt > SHORT_PARK_NS ? Math.min(longParks + 1, LONG_PARKS_TO_SKIP) : 0;
         periodYielded = false;
         Thread.interrupted(); // an interrupt must not turn the park into a spin; close() is the way to stop
         return idleCycles;
+    }
+
+    /** {@link #prepareToPark}: nothing to do, park. */
+    static final int PARK = 0;
+    /** {@link #prepareToPark}: work arrived (a published slot or a command); the thread took the dispatcher back. */
+    static final int WORK = 1;
+    /** {@link #prepareToPark}: a slot is claimed, not yet published; the thread took the dispatcher back. */
+    static final int CLAIMED = 2;
+
+    /**
+     * Own thread, before parking: raises the flag, fences, re-checks the ring and the commands (the waiter's half of
+     * the Dekker handshake with {@link #signalAllWhenBlocking()} and {@link #commandPending()}).
+     *
+     * @return {@link #PARK}, {@link #WORK} or {@link #CLAIMED}.
+     */
+    int prepareToPark(final long nextSequence, final RingBuffer<?> ring)
+    {
+        STATE.setRelease(this, PARKED); // the fence below orders it before the reads: one fence, not a volatile store's too
+        VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
+        if (commandPending || ring.isAvailable(nextSequence))
+        {
+            takeBack();
+            return WORK;
+        }
+        if (ring.getCursor() >= nextSequence)
+        {
+            takeBack();
+            return CLAIMED;
+        }
+        return PARK;
+    }
+
+    /**
+     * Own thread, after its park or its re-check: takes the dispatcher back. {@code RUNNING}: a publish or
+     * command woke it (the signal cleared the flag). {@code PARKED}: nobody did (a timeout, or work seen in the
+     * re-check): claim it. {@code INLINE}: a publisher runs the duty cycle; yield until it puts the flag back (its run
+     * is bounded by {@link #MAX_INLINE_NS} of re-takes) or hands the dispatcher over.
+     */
+    void takeBack()
+    {
+        while (true)
+        {
+            final int s = state;
+            if (s == RUNNING || (s == PARKED && STATE.compareAndSet(this, PARKED, RUNNING)))
+            {
+                return;
+            }
+            if (s == INLINE)
+            {
+                Thread.yield();
+            }
+        }
     }
 
     /**
@@ -245,6 +361,14 @@ final class DispatcherWaitStrategy implements WaitStrategy
         {
             VarHandle.fullFence();
         }
+        if (assist != null)
+        {
+            if (state == PARKED && STATE.compareAndSet(this, PARKED, INLINE))
+            {
+                runInline();
+            }
+            return;
+        }
         wakeIfParked();
     }
 
@@ -255,7 +379,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     private void wakeIfParked()
     {
-        if (parked && PARKED.compareAndSet(this, true, false))
+        if (state == PARKED && STATE.compareAndSet(this, PARKED, RUNNING))
         {
             if (driver == null)
             {
@@ -266,6 +390,95 @@ final class DispatcherWaitStrategy implements WaitStrategy
                 driver.wakeup();
             }
         }
+    }
+
+    /**
+     * A publisher that claimed the flag ({@code PARKED -> INLINE}) runs the duty cycle until the ring is drained, puts
+     * the flag back with the waiter's handshake (release store, full fence, re-check) and takes it again for events
+     * that publishers which found it taken left behind. It hands the dispatcher to its thread instead when the engine
+     * is closing, when a command was queued after its last cycle (the command's signal found the flag taken and woke
+     * nobody), when a slot is claimed but not published (its publisher may be descheduled), after
+     * {@link #MAX_INLINE_NS} of re-takes, and when publishers already spent half of the current
+     * {@link #INLINE_WINDOW_NS} window dispatching: the thread, which overlaps dispatching with publishing, is then
+     * faster.
+     */
+    private void runInline()
+    {
+        final DutyCycle cycle = assist;
+        final RingBuffer<?> ring = cycle.ring();
+        final long start = System.nanoTime();
+        if (start - windowStart > INLINE_WINDOW_NS)
+        {
+            windowStart = start;
+            windowInlineNs = 0;
+        }
+        else if (windowInlineNs > INLINE_WINDOW_NS / 2)
+        {
+            handOver();
+            return;
+        }
+        if (closing)
+        {
+            handOver();
+            return;
+        }
+        inlineThread = Thread.currentThread();
+        long runStart = start;
+        while (true)
+        {
+            while (cycle.doWork() > 0)
+            {
+                // until a cycle finds nothing: that one also applied commands and did housekeeping when due
+            }
+            final long end = System.nanoTime();
+            windowInlineNs += end - runStart;
+            runStart = end;
+            inlineThread = null;
+            final long next = cycle.nextSequence();
+            STATE.setRelease(this, PARKED); // the fence below orders it before the reads, as in idle()
+            VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
+            final boolean more = ring.getCursor() >= next;
+            final boolean toThread = closing || commandPending; // a signal that found the flag taken woke nobody
+            if (!more && !toThread)
+            {
+                return;
+            }
+            if (!STATE.compareAndSet(this, PARKED, INLINE))
+            {
+                return; // another publisher took it, or a command woke the thread
+            }
+            if (toThread || !ring.isAvailable(next) || end - start > MAX_INLINE_NS)
+            {
+                handOver();
+                return;
+            }
+            inlineThread = Thread.currentThread();
+        }
+    }
+
+    /** Holder of {@code INLINE}: gives the dispatcher to its parked thread. */
+    private void handOver()
+    {
+        state = RUNNING;
+        LockSupport.unpark(waiter);
+    }
+
+    /**
+     * @return {@code true} when the calling thread is running the duty cycle inline (a publisher, or a callback it
+     * made): it must not wait for the dispatcher.
+     */
+    boolean isInlineThread(final Thread thread)
+    {
+        return assist != null && inlineThread == thread;
+    }
+
+    /**
+     * Any thread: the engine is closing; the dispatcher's own thread must run (it finishes the published events and
+     * shuts down), so no publisher runs the duty cycle inline from now on.
+     */
+    void closing()
+    {
+        closing = true;
     }
 
     /** Any thread: a command was queued; make the dispatcher leave its wait. */
@@ -298,6 +511,12 @@ final class DispatcherWaitStrategy implements WaitStrategy
     boolean isCommandPending()
     {
         return commandPending;
+    }
+
+    /** @return {@link #RUNNING}, {@link #PARKED} or {@link #INLINE} (volatile read; for tests). */
+    int state()
+    {
+        return state;
     }
 
     WaitStrategyKind kind()

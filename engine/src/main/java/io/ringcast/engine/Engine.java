@@ -137,6 +137,26 @@ public final class Engine implements AutoCloseable
         this.commands = new ManyToOneConcurrentArrayQueue<>(config.commandQueueCapacity());
         this.dispatcher = new Dispatcher(this, config, idBase, history, commands, waitStrategy);
         this.poller = ring.newPoller();
+        waitStrategy.assistWith(new DispatcherWaitStrategy.DutyCycle()
+        {
+            @Override
+            public int doWork()
+            {
+                return Engine.this.doWork();
+            }
+
+            @Override
+            public long nextSequence()
+            {
+                return poller.getSequence().get() + 1;
+            }
+
+            @Override
+            public RingBuffer<?> ring()
+            {
+                return ring;
+            }
+        });
         if (driver == null)
         {
             this.dispatcherThread = new Thread(this::runOwnThread, "ringcast-dispatcher-" + config.nodeId());
@@ -495,7 +515,8 @@ public final class Engine implements AutoCloseable
      */
     public Subscription subscribe(final Filter filter, final SubscribeOptions options)
     {
-        if (Thread.currentThread() == dispatcherThread || Thread.currentThread() == driverThread)
+        final Thread current = Thread.currentThread();
+        if (current == dispatcherThread || current == driverThread || waitStrategy.isInlineThread(current))
         {
             throw new IllegalStateException("subscribe() would deadlock on the dispatcher thread; use subscribeAsync()");
         }
@@ -639,10 +660,11 @@ public final class Engine implements AutoCloseable
             closeDriven(deadline);
             return;
         }
+        waitStrategy.closing(); // no publisher dispatches inline from now on: the thread finishes and shuts down
         waitStrategy.commandPending(); // wakes a parked runner, which finishes the published events and shuts down
         try
         {
-            if (Thread.currentThread() != dispatcherThread)
+            if (Thread.currentThread() != dispatcherThread && !waitStrategy.isInlineThread(Thread.currentThread()))
             {
                 dispatcherThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
             }
@@ -903,6 +925,11 @@ public final class Engine implements AutoCloseable
     RingBuffer<Event> ring()
     {
         return ring;
+    }
+
+    DispatcherWaitStrategy dispatcherWaitStrategy()
+    {
+        return waitStrategy;
     }
 
     Dispatcher dispatcher()

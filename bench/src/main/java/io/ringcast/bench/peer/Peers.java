@@ -13,6 +13,8 @@ public final class Peers
     public static final String RINGCAST_YIELDING = "ringcast-yielding";
     /** Ringcast with its dispatcher driven from the publishing thread (one dispatch per publish, no thread of its own). */
     public static final String RINGCAST_INLINE = "ringcast-inline";
+    /** Ringcast with {@link WaitStrategyKind#PUBLISHER_ASSISTED}: the publisher dispatches while the dispatcher is parked. */
+    public static final String RINGCAST_ASSISTED = "ringcast-assisted";
     /** Ringcast with the in-memory history turned off: what the resume history costs (mostly GC). */
     public static final String RINGCAST_NO_HISTORY = "ringcast-no-history";
     /** Ringcast with the journal on, as the server runs by default: what writing every event to disk costs. */
@@ -62,6 +64,7 @@ public final class Peers
                 io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, null, false, false);
             case RINGCAST_SINGLE -> new RingcastPeer(ProducerMode.SINGLE, WaitStrategyKind.BLOCKING);
             case RINGCAST_YIELDING -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.YIELDING);
+            case RINGCAST_ASSISTED -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.PUBLISHER_ASSISTED);
             case RINGCAST_INLINE -> new RingcastPeer(ProducerMode.MULTI, WaitStrategyKind.BLOCKING,
                 io.ringcast.engine.EngineConfig.DEFAULT_HISTORY_MAX_EVENTS, false, null, true, true);
             case SUBMISSION_PUBLISHER -> new SubmissionPublisherPeer();
@@ -75,7 +78,7 @@ public final class Peers
                 com.lmax.disruptor.YieldingWaitStrategy::new,
                 "Disruptor's YieldingWaitStrategy (spin 100 times, then Thread.yield() until an event arrives)");
             default -> throw new IllegalArgumentException("unknown peer '" + name + "'; known: " + String.join(", ",
-                RINGCAST, RINGCAST_NAMES, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_INLINE, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, RINGCAST_FOLLOWER,
+                RINGCAST, RINGCAST_NAMES, RINGCAST_SINGLE, RINGCAST_YIELDING, RINGCAST_INLINE, RINGCAST_ASSISTED, RINGCAST_NO_HISTORY, RINGCAST_JOURNAL, RINGCAST_FOLLOWER,
                 RINGCAST_CHRONICLE,
                 RINGCAST_HISTORY_PREFIX + "<events>", SUBMISSION_PUBLISHER, SHARING_BUS, REACTOR,
                 DISRUPTOR_MINIMAL, DISRUPTOR_MINIMAL_BLOCKING, DISRUPTOR_MINIMAL_YIELDING));
