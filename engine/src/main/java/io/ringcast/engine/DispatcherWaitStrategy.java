@@ -31,10 +31,12 @@ import java.util.concurrent.locks.LockSupport;
  * fence and re-check as the waiter's) when the ring is drained, and takes it again for anything published meanwhile
  * by publishers that found it taken. It hands the dispatcher back to its thread ({@code INLINE -> RUNNING}, then
  * {@code unpark}) when dispatching would take more than half of the publisher's time (see {@link #runInline}), when
- * a slot is claimed but not yet published, and when the engine closes. A parked thread that wakes (its housekeeping
- * timeout) and finds the flag {@code INLINE} yields until the publisher puts it back, then takes it: the duty cycle
- * never runs on two threads at once, and the compare-and-set that takes the flag (acquire) and the store that puts it
- * back (release) order each runner's work before the next one's, as a lock would.
+ * a slot is claimed but not yet published, when a command arrives while it holds the flag, and when the engine
+ * closes. The thread only ever runs after taking the flag itself ({@code PARKED -> RUNNING}) or being handed it; woken
+ * by its housekeeping timeout, it parks again when the flag is {@code INLINE} or a publisher ran the duty cycle within
+ * the interval (the inline runs do the housekeeping). So the duty cycle never runs on two threads at once, and the
+ * compare-and-set that takes the flag (acquire) and the store that puts it back (release) order each runner's work
+ * before the next one's, as a lock would.
  *
  * <p>With a {@link DispatchDriver} nothing waits here: {@code parked} then means "the driver is idle", and a publish or
  * command that finds it so claims the flag (compare-and-set) and calls {@link DispatchDriver#wakeup()}, once per idle
@@ -104,6 +106,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
     static final int INLINE = 2;
 
     private static final VarHandle STATE;
+    private static final VarHandle LAST_INLINE;
 
     static
     {
@@ -111,6 +114,8 @@ final class DispatcherWaitStrategy implements WaitStrategy
         {
             STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(
                 DispatcherWaitStrategy.class, "state", int.class);
+            LAST_INLINE = java.lang.invoke.MethodHandles.lookup().findVarHandle(
+                DispatcherWaitStrategy.class, "lastInlineNanos", long.class);
         }
         catch (final ReflectiveOperationException e)
         {
@@ -131,6 +136,8 @@ final class DispatcherWaitStrategy implements WaitStrategy
     private DutyCycle assist;
     /** Holder of {@code INLINE} only: the thread running the duty cycle inline, else {@code null}. */
     private Thread inlineThread;
+    /** When the last inline run ended: written by the holder of {@code INLINE} (opaque), read by the parked thread. */
+    private long lastInlineNanos;
     /** Holder of {@code INLINE} only: the current {@link #INLINE_WINDOW_NS} window's start and inline time so far. */
     private long windowStart;
     private long windowInlineNs;
@@ -282,12 +289,10 @@ final class DispatcherWaitStrategy implements WaitStrategy
             return idleCycles;
         }
         final long parkedAt = System.nanoTime();
-        LockSupport.parkNanos(this, housekeepingNanos);
-        takeBack();
+        parkUntilRunning();
         // capped: a count that could overflow on an engine idle for months would bring the yields back
         longParks = System.nanoTime() - parkedAt > SHORT_PARK_NS ? Math.min(longParks + 1, LONG_PARKS_TO_SKIP) : 0;
         periodYielded = false;
-        Thread.interrupted(); // an interrupt must not turn the park into a spin; close() is the way to stop
         return idleCycles;
     }
 
@@ -308,39 +313,51 @@ final class DispatcherWaitStrategy implements WaitStrategy
     {
         STATE.setRelease(this, PARKED); // the fence below orders it before the reads: one fence, not a volatile store's too
         VarHandle.fullFence(); // StoreLoad: the flag before the cursor read (Dekker with signalAllWhenBlocking)
-        if (commandPending || ring.isAvailable(nextSequence))
+        final boolean work = commandPending || ring.isAvailable(nextSequence);
+        if (!work && ring.getCursor() < nextSequence)
         {
-            takeBack();
-            return WORK;
+            return PARK;
         }
-        if (ring.getCursor() >= nextSequence)
+        if (STATE.compareAndSet(this, PARKED, RUNNING) || state == RUNNING)
         {
-            takeBack();
-            return CLAIMED;
+            return work ? WORK : CLAIMED; // RUNNING after a failed claim: a signal woke the thread meanwhile
         }
-        return PARK;
+        return PARK; // INLINE: a publisher took the flag and runs the cycle; it hands it over if the thread is needed
     }
 
     /**
-     * Own thread, after its park or its re-check: takes the dispatcher back. {@code RUNNING}: a publish or
-     * command woke it (the signal cleared the flag). {@code PARKED}: nobody did (a timeout, or work seen in the
-     * re-check): claim it. {@code INLINE}: a publisher runs the duty cycle; yield until it puts the flag back (its run
-     * is bounded by {@link #MAX_INLINE_NS} of re-takes) or hands the dispatcher over.
+     * Own thread: parks until it holds the dispatcher again. {@code RUNNING}: a publish or a command woke it (its
+     * signal cleared the flag), or a publisher handed the dispatcher over. {@code PARKED} after the housekeeping
+     * interval: the thread claims it back for housekeeping, unless a publisher ran the duty cycle within that interval
+     * (and did the housekeeping that was due): then it parks again, so publishers that keep the dispatcher busy inline
+     * never meet a third runnable thread. {@code INLINE}: a publisher runs the duty cycle; park again.
      */
-    void takeBack()
+    private void parkUntilRunning()
     {
         while (true)
         {
+            LockSupport.parkNanos(this, housekeepingNanos);
+            Thread.interrupted(); // an interrupt must not turn the park into a spin; close() is the way to stop
             final int s = state;
-            if (s == RUNNING || (s == PARKED && STATE.compareAndSet(this, PARKED, RUNNING)))
+            if (s == RUNNING)
             {
                 return;
             }
-            if (s == INLINE)
+            if (s == PARKED && !ranInlineWithin(housekeepingNanos) && STATE.compareAndSet(this, PARKED, RUNNING))
             {
-                Thread.yield();
+                return;
+            }
+            if (state == RUNNING)
+            {
+                return; // woken between the read and the claim
             }
         }
+    }
+
+    /** @return {@code true} when a publisher ran the duty cycle inline within the last {@code nanos}. */
+    private boolean ranInlineWithin(final long nanos)
+    {
+        return assist != null && System.nanoTime() - (long)LAST_INLINE.getOpaque(this) < nanos;
     }
 
     /**
@@ -431,6 +448,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
                 // until a cycle finds nothing: that one also applied commands and did housekeeping when due
             }
             final long end = System.nanoTime();
+            LAST_INLINE.setOpaque(this, end);
             windowInlineNs += end - runStart;
             runStart = end;
             inlineThread = null;

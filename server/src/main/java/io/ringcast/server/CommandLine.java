@@ -140,7 +140,8 @@ final class CommandLine
             ")", ServerConfig::nodeId),
         new Option("slow-client", "POLICY", "disconnect (default; client resumes) or drop (drop and count)",
             (c, v) -> c.slowClientPolicy(policy(v))),
-        new Option("wait-strategy", "KIND", "engine dispatcher wait: blocking (default), yielding, busy-spin",
+        new Option("wait-strategy", "KIND", "engine dispatcher wait: blocking (default), " +
+            "publisher-assisted, yielding, busy-spin",
             (c, v) -> c.waitStrategy(waitStrategy(v))),
         new Option("dispatcher", "WHERE", "engine dispatcher on: auto (the event loop if there is one, else its own " +
             "thread; default), loop, thread", (c, v) -> c.dispatcher(dispatcher(v))),
@@ -526,7 +527,9 @@ final class CommandLine
             case "blocking" -> io.ringcast.engine.WaitStrategyKind.BLOCKING;
             case "yielding" -> io.ringcast.engine.WaitStrategyKind.YIELDING;
             case "busy-spin", "busy_spin" -> io.ringcast.engine.WaitStrategyKind.BUSY_SPIN;
-            default -> throw new UsageException("'" + value + "' is not a wait strategy; use blocking, yielding or busy-spin");
+            case "publisher-assisted", "publisher_assisted" -> io.ringcast.engine.WaitStrategyKind.PUBLISHER_ASSISTED;
+            default -> throw new UsageException("'" + value + "' is not a wait strategy; use blocking, " +
+                "publisher-assisted, yielding or busy-spin");
         };
     }
 

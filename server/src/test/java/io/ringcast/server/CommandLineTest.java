@@ -2,6 +2,7 @@ package io.ringcast.server;
 
 import io.ringcast.test.Tokens;
 
+import io.ringcast.engine.WaitStrategyKind;
 import io.ringcast.sse.DispatcherPlacement;
 import io.ringcast.sse.ServerConfig;
 import io.ringcast.sse.SlowClientPolicy;
@@ -84,6 +85,21 @@ class CommandLineTest
         assertTrue(assertThrows(CommandLine.UsageException.class,
             () -> CommandLine.parse(new String[] {"--dispatcher", "gpu"}, Map.of())).getMessage()
             .contains("use auto, loop or thread"));
+    }
+
+    @Test
+    void shouldReadEveryWaitStrategy()
+    {
+        assertEquals(WaitStrategyKind.BLOCKING, CommandLine.parse(new String[0], Map.of()).waitStrategy());
+        assertEquals(WaitStrategyKind.PUBLISHER_ASSISTED,
+            CommandLine.parse(new String[] {"--wait-strategy", "publisher-assisted"}, Map.of()).waitStrategy());
+        assertEquals(WaitStrategyKind.YIELDING,
+            CommandLine.parse(new String[0], Map.of("RINGCAST_WAIT_STRATEGY", "yielding")).waitStrategy());
+        assertEquals(WaitStrategyKind.BUSY_SPIN,
+            CommandLine.parse(new String[] {"--wait-strategy=busy-spin"}, Map.of()).waitStrategy());
+        assertTrue(assertThrows(CommandLine.UsageException.class,
+            () -> CommandLine.parse(new String[] {"--wait-strategy", "sleepy"}, Map.of())).getMessage()
+            .contains("use blocking, publisher-assisted, yielding or busy-spin"));
     }
 
     @Test

@@ -754,7 +754,7 @@ public final class ServerConfig
         engineCheck("node-id", () -> EngineConfig.checkNodeId("node-id", nodeId));
         if (waitStrategy == null)
         {
-            throw new InvalidSettingException("wait-strategy", "wait-strategy must be blocking, yielding or busy-spin");
+            throw new InvalidSettingException("wait-strategy", "wait-strategy must be blocking, publisher-assisted, yielding or busy-spin");
         }
         if (slowClientPolicy == null)
         {
