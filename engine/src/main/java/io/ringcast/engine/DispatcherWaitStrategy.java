@@ -98,6 +98,13 @@ final class DispatcherWaitStrategy implements WaitStrategy
      */
     static final long INLINE_WINDOW_NS = 100_000;
 
+    /**
+     * {@link WaitStrategyKind#PUBLISHER_ASSISTED}: after a publisher handed the dispatcher over, the thread yields
+     * instead of parking when idle for this long, so a publisher going flat out (whose retries after a full ring leave
+     * the thread idle for moments) hands over about once per interval instead of once per burst.
+     */
+    static final long STAY_AWAKE_NS = 1_000_000;
+
     /** The dispatcher runs (its own thread, or the driver), or is about to: nothing to wake. */
     static final int RUNNING = 0;
     /** The dispatcher's thread is parked, or about to park (the driver is idle): the next signal wakes it. */
@@ -138,6 +145,8 @@ final class DispatcherWaitStrategy implements WaitStrategy
     private Thread inlineThread;
     /** When the last inline run ended: written by the holder of {@code INLINE} (opaque), read by the parked thread. */
     private long lastInlineNanos;
+    /** When a publisher last handed the dispatcher over: written before the flag's {@code RUNNING}, read by the thread. */
+    private long handedOverAt;
     /** Holder of {@code INLINE} only: the current {@link #INLINE_WINDOW_NS} window's start and inline time so far. */
     private long windowStart;
     private long windowInlineNs;
@@ -170,6 +179,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
         this.parks = kind == WaitStrategyKind.BLOCKING || kind == WaitStrategyKind.PUBLISHER_ASSISTED || driver != null;
         this.housekeepingNanos = TimeUnit.MILLISECONDS.toNanos(housekeepingIntervalMs);
         this.state = driver != null ? PARKED : RUNNING; // a driven dispatcher starts idle: the first publish wakes it
+        this.handedOverAt = System.nanoTime() - STAY_AWAKE_NS; // never handed over
     }
 
     /**
@@ -272,7 +282,8 @@ final class DispatcherWaitStrategy implements WaitStrategy
         }
         if (kind == WaitStrategyKind.YIELDING ||
             (kind == WaitStrategyKind.BLOCKING && idleCycles < SPIN_TRIES + YIELD_TRIES &&
-                longParks < LONG_PARKS_TO_SKIP))
+                longParks < LONG_PARKS_TO_SKIP) ||
+            (kind == WaitStrategyKind.PUBLISHER_ASSISTED && System.nanoTime() - handedOverAt < STAY_AWAKE_NS))
         {
             periodYielded = true;
             Thread.yield();
@@ -477,6 +488,7 @@ final class DispatcherWaitStrategy implements WaitStrategy
     /** Holder of {@code INLINE}: gives the dispatcher to its parked thread. */
     private void handOver()
     {
+        handedOverAt = System.nanoTime(); // before the volatile store that the thread reads first
         state = RUNNING;
         LockSupport.unpark(waiter);
     }
