@@ -13,9 +13,10 @@ public enum WaitStrategyKind
      */
     BLOCKING,
     /**
-     * Like {@link #BLOCKING} without the yields (spin briefly, then park), and a publish that finds the dispatcher
-     * parked runs the dispatch itself, on the publishing thread, instead of waking the dispatcher's thread: no wake-up
-     * and no third busy thread while events come far enough apart, the dispatcher's own thread as soon as they do not.
+     * Like {@link #BLOCKING} without the yields (spin briefly, then park; yield instead for 1 ms after a publisher
+     * handed the dispatch back, so a publisher going flat out leaves it to the thread), and a publish that finds the
+     * dispatcher parked runs the dispatch itself, on the publishing thread, instead of waking the dispatcher's thread:
+     * no wake-up and no third busy thread while events come far enough apart, the dispatcher's own thread as soon as they do not.
      * The publisher hands the dispatch back to that thread when it comes back for its next publish sooner than its
      * last inline dispatch lasted (dispatching would take more than half of its time), when another publisher's
      * claimed slot is not yet published, when a subscription command arrives, and when the engine closes.
