@@ -16,10 +16,11 @@ public enum WaitStrategyKind
      * Like {@link #BLOCKING} without the yields (spin briefly, then park; yield instead for 1 ms after a publisher
      * handed the dispatch back, so a publisher going flat out leaves it to the thread), and a publish that finds the
      * dispatcher parked runs the dispatch itself, on the publishing thread, instead of waking the dispatcher's thread:
-     * no wake-up and no third busy thread while events come far enough apart, the dispatcher's own thread as soon as they do not.
-     * The publisher hands the dispatch back to that thread when it comes back for its next publish sooner than its
-     * last inline dispatch lasted (dispatching would take more than half of its time), when another publisher's
-     * claimed slot is not yet published, when a subscription command arrives, and when the engine closes.
+     * no wake-up and no third busy thread while events come far enough apart, the dispatcher's own thread as soon as
+     * they do not. A publisher hands the dispatch back to that thread when publishers have spent half of the current
+     * 100 µs window dispatching (flat out, the thread overlaps dispatching with publishing), when another publisher's
+     * claimed slot is not yet published, when a subscription command arrives while it dispatches, and when the engine
+     * closes.
      *
      * <p>What it changes for the application: a {@code tryPublish} that dispatches returns after the event was
      * matched and offered to every subscription (about a microsecond at 16 subscribers), and listener callbacks,
