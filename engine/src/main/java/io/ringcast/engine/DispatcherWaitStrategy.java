@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread, instead of waking the parked thread; it puts the flag back ({@code INLINE -> PARKED}, then the same full
  * fence and re-check as the waiter's) when the ring is drained, and takes it again for anything published meanwhile
  * by publishers that found it taken. It hands the dispatcher back to its thread ({@code INLINE -> RUNNING}, then
- * {@code unpark}) when dispatching would take more than half of the publisher's time (see {@link #runInline}), when
+ * {@code unpark}) when publishers have spent half of a {@link #INLINE_WINDOW_NS} window dispatching, when
  * a slot is claimed but not yet published, when a command arrives while it holds the flag, and when the engine
  * closes. The thread only ever runs after taking the flag itself ({@code PARKED -> RUNNING}) or being handed it; woken
  * by its housekeeping timeout, it parks again when the flag is {@code INLINE} or a publisher ran the duty cycle within
@@ -450,6 +450,21 @@ final class DispatcherWaitStrategy implements WaitStrategy
             handOver();
             return;
         }
+        try
+        {
+            dispatchInline(cycle, ring, start);
+        }
+        catch (final Throwable t)
+        {
+            inlineThread = null;
+            handOver(); // never leave the flag taken: the thread carries on (the duty cycle reports its own failures)
+            throw t;
+        }
+    }
+
+    /** Holder of {@code INLINE}: the loop of {@link #runInline}. */
+    private void dispatchInline(final DutyCycle cycle, final RingBuffer<?> ring, final long start)
+    {
         inlineThread = Thread.currentThread();
         long runStart = start;
         while (true)

@@ -1,5 +1,6 @@
 package io.ringcast.engine;
 
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -54,6 +55,19 @@ final class AssistedDispatch implements DispatcherWaitStrategy.DutyCycle
             throw new IllegalStateException("an empty ring must park");
         }
         return this;
+    }
+
+    /** Claims, publishes and signals one slot, as {@code Engine.tryPublish} does (the signal may dispatch inline). */
+    void publishOne()
+    {
+        try
+        {
+            ring.publish(ring.tryNext());
+        }
+        catch (final InsufficientCapacityException e)
+        {
+            throw new IllegalStateException(e); // not reached: the tests claim at most two slots of eight
+        }
     }
 
     @Override

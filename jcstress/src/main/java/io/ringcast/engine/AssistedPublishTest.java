@@ -1,6 +1,5 @@
 package io.ringcast.engine;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -39,14 +38,7 @@ public class AssistedPublishTest
     @Actor
     public void publisher()
     {
-        try
-        {
-            d.ring.publish(d.ring.tryNext()); // as Engine.tryPublish: the claim is a compare-and-set
-        }
-        catch (final InsufficientCapacityException e)
-        {
-            throw new IllegalStateException(e); // not reached: one claim in a ring of 8
-        }
+        d.publishOne();
     }
 
     @Actor

@@ -1,6 +1,5 @@
 package io.ringcast.engine;
 
-import com.lmax.disruptor.InsufficientCapacityException;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -38,25 +37,13 @@ public class AssistedTwoPublishersTest
     @Actor
     public void first()
     {
-        publish();
+        d.publishOne();
     }
 
     @Actor
     public void second()
     {
-        publish();
-    }
-
-    private void publish()
-    {
-        try
-        {
-            d.ring.publish(d.ring.tryNext());
-        }
-        catch (final InsufficientCapacityException e)
-        {
-            throw new IllegalStateException(e); // not reached: two claims in a ring of 8
-        }
+        d.publishOne();
     }
 
     @Arbiter
