@@ -63,7 +63,7 @@ public final class Engine implements AutoCloseable
     /** The engine's own dispatcher thread, or {@code null} when a {@link DispatchDriver} runs the dispatcher. */
     private final Thread dispatcherThread;
     private final DispatchDriver driver;
-    /** Reads the ring for a driven dispatcher ({@code null} with the engine's own thread). */
+    /** Reads the ring for the duty cycle, whichever runner calls it (own thread, driver, an assisting publisher). */
     private final EventPoller<Event> poller;
     private final EventPoller.Handler<Event> pollHandler = this::dispatchSlot;
     /** The thread that called {@link #dispatch()} first; every later call must come from it. */
