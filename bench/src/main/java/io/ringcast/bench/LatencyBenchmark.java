@@ -85,6 +85,6 @@ public class LatencyBenchmark extends RigBenchmark
             System.out.println("  " + r);
             h.outputPercentileDistribution(System.out, 5, 1000.0);
         }
-        counters.record(h, 100 * r.loss());
+        counters.record(h, 100 * r.loss(), memWalkMs);
     }
 }

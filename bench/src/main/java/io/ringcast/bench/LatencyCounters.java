@@ -21,9 +21,12 @@ public class LatencyCounters
     public double lossPct;
     /** Deliveries recorded in the histogram. */
     public double recorded;
+    /** The host's memory speed when the fork started, ms ({@code RigBenchmark#memWalkMs}). */
+    public double memWalkMs;
 
-    void record(final Histogram h, final double lossPct)
+    void record(final Histogram h, final double lossPct, final double memWalkMs)
     {
+        this.memWalkMs = memWalkMs;
         p50Us = h.getValueAtPercentile(50) / 1e3;
         p99Us = h.getValueAtPercentile(99) / 1e3;
         p999Us = h.getValueAtPercentile(99.9) / 1e3;

@@ -1,6 +1,7 @@
 package io.ringcast.bench;
 
 import io.ringcast.bench.harness.Rig;
+import io.ringcast.bench.load.MemoryWalk;
 import io.ringcast.bench.peer.Workload;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -25,6 +26,12 @@ public abstract class RigBenchmark
     public boolean verbose;
 
     protected Rig rig;
+    /**
+     * The host's memory speed when this fork started: {@link MemoryWalk}'s time in milliseconds, before the rig was
+     * built (reported with every iteration's figures: a peer whose working set outgrows the cache a busy neighbour
+     * leaves it slows down in a slow phase while a smaller one does not, so a figure is read beside its phase).
+     */
+    protected double memWalkMs;
 
     /** @return the peer to measure (the subclass's {@code peer} parameter). */
     protected abstract String peerName();
@@ -35,6 +42,8 @@ public abstract class RigBenchmark
     @Setup(Level.Trial)
     public void setUpRig()
     {
+        memWalkMs = MemoryWalk.timeMs(MemoryWalk.DEFAULT_STEPS);
+        System.gc(); // the walk's 64 MB, before the rig is built and measured
         rig = new Rig(peerName(), workload());
         if (verbose)
         {
@@ -51,6 +60,6 @@ public abstract class RigBenchmark
     /** One lossless-rate search with steps of {@code stepMs}, recorded into {@code counters}. */
     protected void search(final ThroughputCounters counters, final int stepMs)
     {
-        counters.record(rig.searchLossless(TimeUnit.MILLISECONDS.toNanos(stepMs), verbose));
+        counters.record(rig.searchLossless(TimeUnit.MILLISECONDS.toNanos(stepMs), verbose), memWalkMs);
     }
 }

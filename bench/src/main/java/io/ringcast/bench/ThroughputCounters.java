@@ -27,9 +27,12 @@ public class ThroughputCounters
     public double allocBytesPerDelivery;
     /** Deliveries during the search (to turn {@code -prof gc}'s bytes per invocation into bytes per delivery). */
     public double deliveries;
+    /** The host's memory speed when the fork started, ms ({@code RigBenchmark#memWalkMs}). */
+    public double memWalkMs;
 
-    void record(final SearchResult r)
+    void record(final SearchResult r, final double memWalkMs)
     {
+        this.memWalkMs = memWalkMs;
         losslessEventsPerSec = r.losslessEventsPerSec();
         losslessDeliveriesPerSec = r.losslessDeliveriesPerSec();
         saturatedDeliveriesPerSec = r.saturated().deliveriesPerSec();

@@ -23,7 +23,9 @@ import java.util.Set;
  * --rounds N}, each running every peer once, so that a peer's searches are spread over the run's phases instead of
  * falling in one) are one row: their iterations are pooled. Every figure is the <b>median</b> of the row's iterations,
  * shown with their range; ratios are ratios of medians. On a host whose speed swings between minutes a mean follows
- * one slow iteration and a ratio of two single runs follows the phase each fell in.
+ * one slow iteration and a ratio of two single runs follows the phase each fell in. Each row's last column is the
+ * host's memory speed when its forks started ({@code memWalkMs}, {@code RigBenchmark}), so a figure is read beside
+ * the phase it was measured in.
  *
  * <pre>{@code java -cp bench/target/benchmarks.jar io.ringcast.bench.report.Summary results/*.json}</pre>
  *
@@ -239,8 +241,8 @@ public final class Summary
             out.println();
             out.println("| peer | lossless events/s | lossless deliveries/s | saturated deliveries/s | saturated delivered " +
                 "| B/delivery (all threads) | B/delivery (-prof gc) | Ringcast ÷ peer, lossless | Ringcast ÷ peer, saturated " +
-                "| searches |");
-            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                "| searches | mem-walk ms |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             final Row rc = find(selected, groupBy, g, "ringcast");
             for (final Row r : selected)
             {
@@ -248,7 +250,7 @@ public final class Summary
                 {
                     continue;
                 }
-                out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
+                out.printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s |%n",
                     r.param("peer"),
                     withRange(r, "losslessEventsPerSec"),
                     si(r.score("losslessDeliveriesPerSec")),
@@ -258,7 +260,8 @@ public final class Summary
                     fixed(Stats.median(Stats.divide(r.values("gc.alloc.rate.norm"), r.values("deliveries")))),
                     ratio(rc, r, "losslessEventsPerSec"),
                     ratio(rc, r, "saturatedDeliveriesPerSec"),
-                    r.iterations());
+                    r.iterations(),
+                    msRange(r, "memWalkMs"));
             }
         }
     }
@@ -275,14 +278,15 @@ public final class Summary
                 " ms measured, µs from intended send time" +
                 publisherLabel(publisher));
             out.println();
-            out.println("| peer | p50 µs | p99 µs | p99.9 µs | max µs | lost | Ringcast p99 ÷ peer p99 | runs |");
-            out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            out.println("| peer | p50 µs | p99 µs | p99.9 µs | max µs | lost | Ringcast p99 ÷ peer p99 | runs | mem-walk ms |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             final Row rc = find(selected, "peer", "ringcast", "ringcast");
             for (final Row r : selected)
             {
-                out.printf("| %s | %s | %s | %s | %s | %s | %s | %d |%n", r.param("peer"), fixed(r.score("p50Us")),
+                out.printf("| %s | %s | %s | %s | %s | %s | %s | %d | %s |%n", r.param("peer"), fixed(r.score("p50Us")),
                     fixed(r.score("p99Us")), fixed(r.score("p999Us")), fixed(r.score("maxUs")), pct(r.score("lossPct")),
-                    rc == null ? "" : fixed(rc.score("p99Us") / r.score("p99Us")), r.iterations());
+                    rc == null ? "" : fixed(rc.score("p99Us") / r.score("p99Us")), r.iterations(),
+                    msRange(r, "memWalkMs"));
             }
         }
     }
@@ -475,6 +479,23 @@ public final class Summary
         final String median = si(Stats.median(v));
         final String min = si(Stats.min(v));
         final String max = si(Stats.max(v));
+        return min.equals(max) ? median : median + " (" + min + "–" + max + ")";
+    }
+
+    /**
+     * @return a time in whole milliseconds, the median and, when the iterations differ, their range
+     *         ({@code 652 (610–731)}); {@code n/a} for results from before the metric.
+     */
+    static String msRange(final Row r, final String metric)
+    {
+        final double[] v = r.values(metric);
+        if (v == null || v.length == 0)
+        {
+            return "n/a";
+        }
+        final String median = String.format("%.0f", Stats.median(v));
+        final String min = String.format("%.0f", Stats.min(v));
+        final String max = String.format("%.0f", Stats.max(v));
         return min.equals(max) ? median : median + " (" + min + "–" + max + ")";
     }
 

@@ -111,6 +111,23 @@ class SummaryTest
     }
 
     @Test
+    void shouldPrintTheHostsMemorySpeedOfEachRowsForksAndNaForResultsFromBeforeIt() throws IOException
+    {
+        final String out = summarise(
+            List.of(withMemWalk(broadcastRow("ringcast", 16, 50e6, 20.0), 652), broadcastRow("reactor", 16, 9e6, 99.0),
+                withMemWalk(latencyRow("ringcast", "park", 60, 400, 2500), 497)),
+            List.of(withMemWalk(broadcastRow("ringcast", 16, 52e6, 21.0), 731)),
+            List.of(withMemWalk(broadcastRow("ringcast", 16, 48e6, 19.0), 610)));
+
+        assertContainsAll(out,
+            "| searches | mem-walk ms |",
+            "| 3 | 652 (610–731) |",
+            "| reactor | 1.00M | 16.00M | 9.00M | 99.000% | n/a | n/a | 1.00x | 5.56x | 1 | n/a |",
+            "| runs | mem-walk ms |",
+            "| 1 | 497 |");
+    }
+
+    @Test
     void shouldCompareDeliveredSharesAtThePrecisionTheTablesPrint()
     {
         assertTrue(Summary.notLower(99.9996, 100.0));
@@ -165,6 +182,12 @@ class SummaryTest
             "\"rawData\":[[1.0]]},\"secondaryMetrics\":{" + metric("saturatedDeliveriesPerSec", saturatedDeliveriesPerSec) +
             "," + metric("saturatedDeliveredPct", deliveredPct) + "," + metric("losslessEventsPerSec", 1e6) + "," +
             metric("losslessDeliveriesPerSec", 1e6 * subscribers) + "}}";
+    }
+
+    /** @return {@code row} with the fork's memory walk among its secondary metrics. */
+    private static String withMemWalk(final String row, final double ms)
+    {
+        return row.replace("\"secondaryMetrics\":{", "\"secondaryMetrics\":{" + metric("memWalkMs", ms) + ",");
     }
 
     private static String metric(final String name, final double value)
