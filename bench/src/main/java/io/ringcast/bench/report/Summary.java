@@ -475,10 +475,15 @@ public final class Summary
     /** @return the median, and when the iterations differ their range: {@code 1.20M (0.90M–1.50M)}. */
     private static String withRange(final Row r, final String metric)
     {
-        final double[] v = r.values(metric);
-        final String median = si(Stats.median(v));
-        final String min = si(Stats.min(v));
-        final String max = si(Stats.max(v));
+        return withRange(r.values(metric), Summary::si);
+    }
+
+    /** @return the median of {@code v}, and when they differ their range, each written by {@code format}. */
+    private static String withRange(final double[] v, final java.util.function.DoubleFunction<String> format)
+    {
+        final String median = format.apply(Stats.median(v));
+        final String min = format.apply(Stats.min(v));
+        final String max = format.apply(Stats.max(v));
         return min.equals(max) ? median : median + " (" + min + "–" + max + ")";
     }
 
@@ -489,14 +494,7 @@ public final class Summary
     static String msRange(final Row r, final String metric)
     {
         final double[] v = r.values(metric);
-        if (v == null || v.length == 0)
-        {
-            return "n/a";
-        }
-        final String median = String.format("%.0f", Stats.median(v));
-        final String min = String.format("%.0f", Stats.min(v));
-        final String max = String.format("%.0f", Stats.max(v));
-        return min.equals(max) ? median : median + " (" + min + "–" + max + ")";
+        return v == null || v.length == 0 ? "n/a" : withRange(v, ms -> String.format("%.0f", ms));
     }
 
     static String si(final double v)
